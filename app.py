@@ -1,0 +1,75 @@
+"""The IOC: `python app.py` serves the dashboard and collects on the embedded default.
+
+    python app.py [--host H] [--port P] [--config FILE] [--no-scheduler]
+
+With no configuration it uses config/ and the demo sources, keeps its SQLite store in ./data
+(or IOC_DATA_DIR), fills 26 weeks of history in the background on first start, and collects
+live. The web app serves at once; pages say while history is being loaded.
+"""
+from __future__ import annotations
+
+import argparse
+import logging
+import signal
+import sys
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description="IOC — Intelligent Operations Centre of the Ministry of Health")
+    parser.add_argument("--host", help="address to listen on (default from settings: 127.0.0.1)")
+    parser.add_argument("--port", type=int, help="port to listen on (default from settings: 8050)")
+    parser.add_argument("--config", help="settings file (default config/settings.toml, or IOC_CONFIG)")
+    parser.add_argument("--no-scheduler", action="store_true", help="serve only; another process collects")
+    args = parser.parse_args(argv)
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    for noisy in ("alembic", "apscheduler.executors.default", "waitress.queue"):
+        logging.getLogger(noisy).setLevel(logging.WARNING)
+    log = logging.getLogger("ioc")
+
+    from metrics.config_errors import ConfigError
+    from metrics.settings import load_config
+    try:
+        config = load_config(args.config)
+    except ConfigError as error:
+        print(f"IOC cannot start, configuration error: {error}", file=sys.stderr)
+        return 2
+
+    from metrics.collection import Collector
+    from metrics.scheduler import HEARTBEAT_SECONDS, CollectionScheduler
+    from metrics.store import Store
+    store = Store(config.store_url)
+    try:
+        store.upgrade()
+    except Exception as error:
+        print(f"IOC cannot start: the store {store.describe()} is unreachable or cannot be upgraded: {error}", file=sys.stderr)
+        return 3
+    log.info("store %s ready (data folder %s)", store.describe(), config.data_dir)
+
+    scheduler = None
+    if not args.no_scheduler:
+        scheduler = CollectionScheduler(Collector(config, store))
+        scheduler.start()
+
+    from waitress import serve
+
+    from dashboards.webapp import create_app
+    app = create_app(config, store, (lambda: scheduler.state) if scheduler else (lambda: None), HEARTBEAT_SECONDS)
+    host = args.host or config.settings.app.host
+    port = args.port or config.settings.app.port
+
+    def stop(*_):
+        if scheduler:
+            scheduler.shutdown(wait=False)
+        sys.exit(0)
+    signal.signal(signal.SIGTERM, stop)
+    log.info("serving on http://%s:%d/", host, port)
+    try:
+        serve(app.server, host=host, port=port, threads=8, ident="IOC")
+    finally:
+        if scheduler:
+            scheduler.shutdown(wait=False)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

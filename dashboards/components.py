@@ -1,0 +1,62 @@
+"""Pieces every page shares: tiles, freshness lines, stale badges, heat cells, tables."""
+from __future__ import annotations
+
+from typing import Any
+
+from dash import dcc, html
+
+from dashboards import format as fmt
+from dashboards.text import t
+from metrics.health import Freshness
+
+
+def freshness_line(freshness: Freshness, lang: str = "vi") -> html.Div:
+    """'Số liệu đến 14:05 25/11/2026' and, when a source is stale, a badge with its age."""
+    parts: list[Any] = [html.Span(f"{t('as_of', lang)} {fmt.when(freshness.as_of)}", className="as-of")]
+    if freshness.stale:
+        parts.append(stale_badge(freshness, lang))
+    return html.Div(parts, className="freshness")
+
+
+def stale_badge(freshness: Freshness, lang: str = "vi") -> html.Span:
+    title = ", ".join(freshness.stale_sources)
+    return html.Span(f"{t('stale', lang)} · {fmt.age(freshness.as_of, lang)}", className="badge badge-stale", title=title)
+
+
+def tile(title: str, value: str, freshness: Freshness, lang: str = "vi", colour: str = "none",
+         detail: str | None = None, change: str | None = None, tile_id: str | None = None) -> html.Div:
+    classes = f"tile tile-{colour}" + (" tile-stale" if freshness.stale else "")
+    body = [html.Div(title, className="tile-title"), html.Div(value, className="tile-value")]
+    if change:
+        body.append(html.Div(change, className="tile-change"))
+    if detail:
+        body.append(html.Div(detail, className="tile-detail"))
+    body.append(freshness_line(freshness, lang))
+    return html.Div(body, className=classes, **({"id": tile_id} if tile_id else {}))
+
+
+def heat_cell(value: float | None, colour: str, lang: str = "vi", decimals: int = 1) -> html.Td:
+    return html.Td(fmt.number(value, decimals, lang), className=f"heat heat-{colour}")
+
+
+def table(header: list[str], rows: list[list[Any]], class_name: str = "grid") -> html.Table:
+    return html.Table([html.Thead(html.Tr([html.Th(h) for h in header])),
+                       html.Tbody([html.Tr(row) if rows and isinstance(row, list) else row for row in rows])],
+                      className=class_name)
+
+
+def section(title: str, *children: Any, note: str | None = None) -> html.Section:
+    parts: list[Any] = [html.H2(title)]
+    if note:
+        parts.append(html.P(note, className="note"))
+    return html.Section(parts + list(children), className="panel")
+
+
+def chart(figure: Any, graph_id: str, height: int = 320) -> dcc.Graph:
+    figure.update_layout(height=height)
+    return dcc.Graph(id=graph_id, figure=figure, config={"displayModeBar": False})
+
+
+def page_frame(body_id: str) -> html.Div:
+    """A page: its body is filled, and refilled whenever the store has new data."""
+    return html.Div(html.Div("…", className="loading"), id=body_id, className="page-body")

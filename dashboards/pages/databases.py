@@ -1,0 +1,46 @@
+"""The 12 key databases against the six criteria, with their stage and records."""
+from __future__ import annotations
+
+from dash import html
+
+from dashboards import format as fmt
+from dashboards.components import freshness_line, heat_cell, section
+from dashboards.text import t
+
+PATH = "/co-so-du-lieu"
+NAME = "nav_databases"
+
+
+def render(reader, lang: str = "vi") -> list:
+    snap = reader.snapshot()
+    catalogue = reader.config.catalogue
+    criteria = list(catalogue.criteria.values())
+    header = [t("database", lang), t("owner", lang), t("stage", lang)] + [c.name(lang) for c in criteria] + \
+             [t("score", lang), t("records", lang), t("complete", lang), t("as_of", lang)]
+    rows = []
+    for db in snap.databases:
+        stage = catalogue.stages.get(db.stage) if db.stage else None
+        cells = [html.Td([html.Div(db.code, className="code"), html.Div(db.name_vi if lang == "vi" else db.name_en, className="small")]),
+                 html.Td(catalogue.units[db.owner].code, title=catalogue.units[db.owner].name(lang)),
+                 html.Td(f"{db.stage}. {stage.name(lang)}" if stage else "—", className="stage")]
+        cells += [heat_cell(db.scores[c.code], catalogue.colour(db.scores[c.code]), lang) for c in criteria]
+        cells.append(heat_cell(db.score, db.colour, lang))
+        share = None if db.records is None else 100 * db.records / db.records_target
+        cells.append(html.Td([html.Div(f"{fmt.number(db.records, 0, lang)} / {fmt.number(db.records_target, 0, lang)}"),
+                              html.Div(fmt.percent(share, 1, lang), className="small")], className="num"))
+        cells.append(html.Td("✔" if db.complete else "", className="complete"))
+        cells.append(html.Td(freshness_line(db.freshness, lang)))
+        rows.append(html.Tr(cells))
+    table = html.Table([html.Thead(html.Tr([html.Th(h) for h in header])), html.Tbody(rows)],
+                       className="grid heatgrid", id="databases-grid")
+    thresholds = catalogue.thresholds
+    legend = html.P(
+        f"{t('score', lang)} = Σ (trọng số × điểm tiêu chí) / Σ trọng số. Xanh ≥ {fmt.number(thresholds.green, 0, lang)}, "
+        f"vàng {fmt.number(thresholds.amber, 0, lang)}–{fmt.number(thresholds.green, 0, lang)}, đỏ < {fmt.number(thresholds.amber, 0, lang)}."
+        if lang == "vi" else
+        f"Score = Σ (weight × criterion score) / Σ weights. Green ≥ {thresholds.green:g}, amber {thresholds.amber:g}–{thresholds.green:g}, red < {thresholds.amber:g}.",
+        className="note")
+    criteria_list = html.Ul([html.Li([html.B(c.name(lang)), f" (×{fmt.number(c.weight, 1, lang)}): ",
+                                      c.indicator_vi if lang == "vi" else c.indicator_en]) for c in criteria], className="formulas")
+    return [section(t("nav_databases", lang), table, legend, note=t("db_assumption", lang)),
+            section(t("formula", lang), criteria_list)]

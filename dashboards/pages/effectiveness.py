@@ -1,0 +1,57 @@
+"""Effectiveness: the Decision 766 indicators, their trend and each unit's figures."""
+from __future__ import annotations
+
+import plotly.graph_objects as go
+from dash import html
+
+from dashboards import format as fmt
+from dashboards.components import chart, freshness_line, heat_cell, section, stale_badge, tile
+from dashboards.text import t
+from dashboards.theme import TEMPLATE
+from metrics.timebuckets import iso_week_label
+
+PATH = "/hieu-qua"
+NAME = "nav_effectiveness"
+
+
+def render(reader, lang: str = "vi") -> list:
+    snap = reader.snapshot()
+    catalogue = reader.config.catalogue
+    tiles = html.Div([
+        tile(row.name_vi if lang == "vi" else row.name_en, fmt.percent(row.ministry.value, 1, lang), row.ministry.freshness,
+             lang, catalogue.colour(None if row.ministry.value is None else 100 * row.ministry.value / row.target),
+             detail=f"{t('target', lang)} {fmt.percent(row.target, 0, lang)}",
+             change=f"{fmt.signed(row.ministry.change, 1, lang)} {t('vs_last_week', lang)}" if row.ministry.change is not None else None,
+             tile_id=f"tile-{row.code}")
+        for row in snap.indicators], className="tiles tiles-small")
+
+    figure = go.Figure(layout={"template": TEMPLATE})
+    for row in snap.indicators:
+        weeks = [w for w, v in row.trend if v is not None]
+        figure.add_scatter(x=[iso_week_label(w) for w in weeks], y=[v for _, v in row.trend if v is not None],
+                           mode="lines", name=row.name_vi if lang == "vi" else row.name_en,
+                           hovertemplate="%{y:.1f}%<extra>%{fullData.name}</extra>")
+    figure.update_yaxes(ticksuffix="%", range=[0, 100])
+
+    header = [t("unit", lang)] + [row.name_vi if lang == "vi" else row.name_en for row in snap.indicators] + [t("score_766", lang), ""]
+    body = []
+    ranked = sorted(catalogue.units.values(), key=lambda u: -(snap.unit_effectiveness[u.code].value or -1))
+    for unit in ranked:
+        figure_u = snap.unit_effectiveness[unit.code]
+        cells = [html.Td(unit.name(lang), className="name")]
+        for row in snap.indicators:
+            value = row.by_unit[unit.code]
+            cells.append(heat_cell(value, catalogue.colour(None if value is None else 100 * value / row.target), lang))
+        cells.append(heat_cell(figure_u.value, catalogue.colour(figure_u.value), lang))
+        cells.append(html.Td(stale_badge(figure_u.freshness, lang) if figure_u.freshness.stale else ""))
+        body.append(html.Tr(cells))
+    table = html.Table([html.Thead(html.Tr([html.Th(h) for h in header])), html.Tbody(body)],
+                       className="grid heatgrid", id="effectiveness-units")
+    formulas = html.Ul([html.Li([html.B(row.name_vi if lang == "vi" else row.name_en), " = ",
+                                 catalogue.indicators[row.code].formula(lang)]) for row in snap.indicators],
+                       className="formulas")
+    return [html.Div(f"{t('week', lang)} {snap.week_label} ({t('to_date', lang)})", className="week-label"),
+            tiles,
+            section(t("by_unit_week", lang), table, freshness_line(snap.effectiveness.freshness, lang)),
+            section(t("trend_26w", lang), chart(figure, "effectiveness-trend", 360)),
+            section(t("formula", lang), formulas)]

@@ -1,0 +1,69 @@
+"""Sources: collector health, quarantined records and the run log, for the focal point."""
+from __future__ import annotations
+
+import json
+
+from dash import html
+
+from dashboards import format as fmt
+from dashboards.components import section
+from dashboards.text import t
+
+PATH = "/nguon-du-lieu"
+NAME = "nav_sources"
+
+
+def render(reader, lang: str = "vi") -> list:
+    snap = reader.snapshot()
+    catalogue = reader.config.catalogue
+    rows = []
+    for h in snap.health.values():
+        state = html.Span(t(f"state_{h.state}", lang), className=f"badge badge-state-{h.state}")
+        unit = catalogue.units.get(h.unit)
+        rows.append(html.Tr([
+            html.Td([html.Div(h.source_id, className="code"), html.Div(f"{h.kind} · {unit.name(lang) if unit else ''}", className="small")]),
+            html.Td(state),
+            html.Td([html.Div(fmt.when(h.last_success)), html.Div(fmt.age(h.last_success, lang), className="small")]),
+            html.Td(fmt.duration(h.lag_seconds, lang), className="num"),
+            html.Td(fmt.duration(h.duration_seconds, lang), className="num"),
+            html.Td(fmt.number(h.rows_written, 0, lang), className="num"),
+            html.Td(f"{h.failures_24h}/{h.runs_24h}", className="num"),
+            html.Td(fmt.number(h.quarantined_total, 0, lang), className="num"),
+            html.Td(h.last_error or "", className="error"),
+        ], className=f"source source-{h.state}", id=f"source-{h.source_id}"))
+    header = [t("source", lang), t("state", lang), t("last_success", lang), t("lag", lang), t("duration", lang),
+              t("rows", lang), t("errors_24h", lang), t("quarantine", lang), t("last_error", lang)]
+    health_table = html.Table([html.Thead(html.Tr([html.Th(h) for h in header])), html.Tbody(rows)],
+                              className="grid", id="sources-health")
+
+    quarantined = reader.quarantine()
+    # Raw records come from unit systems: Dash renders them as text, never as HTML.
+    q_rows = [html.Tr([html.Td(fmt.when(q["received_at"])), html.Td(q["source_id"]), html.Td(q["reason"]),
+                       html.Td(html.Code(_short(q["raw"])))]) for q in quarantined]
+    q_table = html.Table([html.Thead(html.Tr([html.Th(t(k, lang)) for k in ("received", "source", "reason", "raw_value")])),
+                          html.Tbody(q_rows or [html.Tr(html.Td(t("none", lang), colSpan=4))])],
+                         className="grid", id="sources-quarantine")
+
+    runs = reader.runs()
+    r_rows = [html.Tr([html.Td(fmt.when(r["started_at"])), html.Td(r["source_id"]),
+                       html.Td(r["status"], className=f"run-{r['status']}"),
+                       html.Td(fmt.duration((r["finished_at"] or r["started_at"]) - r["started_at"], lang), className="num"),
+                       html.Td(fmt.number(r["rows_written"], 0, lang), className="num"),
+                       html.Td(fmt.number(r["rows_rejected"], 0, lang), className="num"),
+                       html.Td(r["error"] or "", className="error")]) for r in runs]
+    r_table = html.Table([html.Thead(html.Tr([html.Th(h) for h in (t("started", lang), t("source", lang), t("status", lang), t("duration", lang),
+                                                                    t("rows", lang), t("quarantine", lang), t("last_error", lang))])),
+                          html.Tbody(r_rows)], className="grid", id="sources-runs")
+    scheduler = reader.scheduler_status()
+    sched = html.P(f"{t('scheduler', lang)}: {t('scheduler_' + scheduler['state'], lang)} · {scheduler.get('owner') or ''} · "
+                   f"{t('last_heartbeat', lang)} {fmt.age(scheduler.get('last_heartbeat'), lang)}", className="note", id="sources-scheduler")
+    return [section(t("nav_sources", lang), sched, health_table),
+            section(t("quarantined_records", lang), q_table),
+            section(t("recent_runs", lang), r_table)]
+
+
+def _short(raw: str) -> str:
+    try:
+        return json.dumps(json.loads(raw), ensure_ascii=False)[:300]
+    except (ValueError, TypeError):
+        return str(raw)[:300]

@@ -1,0 +1,79 @@
+"""Builds the Dash app: shared frame (navigation, history banner, refresh tick) and pages.
+
+Pages refresh without a reload: a tick asks the store for its data version (one indexed
+row); only when it changed do the page callbacks re-render from the cached snapshot.
+"""
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Callable
+
+import dash
+from dash import Input, Output, State, dcc, html, no_update
+
+from dashboards import healthz
+from dashboards.pages import PAGES
+from dashboards.reader import Reader
+from dashboards.text import t
+from metrics.health import backfill_progress
+from metrics.settings import Config
+from metrics.store import Store
+
+ASSETS = Path(__file__).resolve().parent.parent / "assets"
+
+
+def create_app(config: Config, store: Store, scheduler_state: Callable[[], str | None] = lambda: None,
+               heartbeat_seconds: float = 15) -> dash.Dash:
+    lang = config.settings.app.language
+    app = dash.Dash(__name__, use_pages=True, pages_folder="", assets_folder=str(ASSETS),
+                    title=t("app_title", lang), suppress_callback_exceptions=True, update_title=None)
+    reader = Reader(app.server, config, store, scheduler_state, heartbeat_seconds)
+    app.server.config["IOC_READER"] = reader
+    healthz.register(app.server, reader)
+
+    for page in PAGES:
+        body_id = f"{page.__name__.rsplit('.', 1)[-1]}-body"
+        dash.register_page(page.__name__, path=page.PATH, name=t(page.NAME, lang), title=f"{t(page.NAME, lang)} · IOC",
+                           layout=_layout(body_id))
+        _register_body(app, page, body_id, reader, lang)
+
+    app.layout = html.Div([
+        dcc.Location(id="url"),
+        html.Header([
+            html.Div([html.Div("IOC", className="brand-mark"), html.Div(t("app_title", lang), className="brand-name")], className="brand"),
+            html.Nav([dcc.Link(t(page.NAME, lang), href=page.PATH, className="nav-link", id=f"nav-{page.__name__.rsplit('.', 1)[-1]}")
+                      for page in PAGES]),
+        ], className="top"),
+        html.Div(id="history-banner"),
+        dcc.Interval(id="tick", interval=config.settings.app.refresh_seconds * 1000),
+        dcc.Store(id="data-version"),
+        html.Main(dash.page_container, className="main"),
+    ], className=f"app lang-{lang}")
+
+    @app.callback(Output("data-version", "data"), Output("history-banner", "children"),
+                  Input("tick", "n_intervals"), State("data-version", "data"),
+                  running=[(Output("tick", "disabled"), True, False)])
+    def refresh(_tick, known):
+        version = reader.version()
+        progress = backfill_progress(store, config)
+        banner = html.Div([
+            html.Span(t("loading_history", lang) + f" ({config.settings.collection.backfill_weeks} {t('week', lang).lower()}): "),
+            html.B(f"{progress.sources_done}/{progress.sources_total} {t('sources_word', lang)} · "
+                   f"{progress.percent:.0f}%".replace(".", ",")),
+            html.Div(html.Div(style={"width": f"{progress.percent:.0f}%"}, className="bar-fill"), className="bar"),
+        ], className="history-banner", id="history-progress") if progress.loading else None
+        return (no_update if version == known else version), banner
+
+    return app
+
+
+def _layout(body_id: str):
+    def layout(**_query):
+        return html.Div(html.Div("…", className="loading"), id=body_id, className="page-body")
+    return layout
+
+
+def _register_body(app: dash.Dash, page, body_id: str, reader: Reader, lang: str) -> None:
+    @app.callback(Output(body_id, "children"), Input("data-version", "data"))
+    def body(_version):
+        return page.render(reader, lang)

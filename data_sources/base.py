@@ -1,0 +1,76 @@
+"""What every kind of source shares: the record it yields, the window it is asked for, its errors.
+
+A source knows one kind of unit system and nothing of the store or the pages. The collection
+runner (metrics/collection.py) asks it for a window of time and validates what it returns.
+"""
+from __future__ import annotations
+
+import datetime as dt
+from abc import ABC, abstractmethod
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING, ClassVar, NamedTuple
+
+from pydantic import BaseModel, ConfigDict
+
+if TYPE_CHECKING:
+    from metrics.catalogue import Catalogue
+
+
+class Record(NamedTuple):
+    """One figure as a source delivered it, before validation."""
+    metric: str
+    ts: dt.datetime
+    value: float
+    unit: str = ""
+    database: str = ""
+
+
+@dataclass(frozen=True)
+class Window:
+    """The period a collection asks for, in UTC."""
+    start: dt.datetime
+    end: dt.datetime
+
+    @property
+    def is_live(self) -> bool:
+        """True when the window reaches the present (a scheduled collection, not a backfill)."""
+        return self.end >= dt.datetime.now(dt.UTC) - dt.timedelta(minutes=5)
+
+
+class SourceError(Exception):
+    """The whole response failed (unreachable, timed out, unreadable); nothing of it is stored."""
+
+
+class OptionError(ValueError):
+    """An option of a source that cannot work; key is relative to the source's options."""
+
+    def __init__(self, key: str, problem: str) -> None:
+        self.key, self.problem = key, problem
+        super().__init__(f"{key}: {problem}")
+
+
+class Options(BaseModel):
+    """Base of every kind's declared configuration schema: unknown keys are errors."""
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class Source(ABC):
+    """A configured unit system. Subclasses declare Options and implement fetch."""
+
+    Options: ClassVar[type[Options]] = Options
+    can_backfill: ClassVar[bool] = False
+
+    def __init__(self, source_id: str, options: Options, catalogue: "Catalogue", config_dir: Path) -> None:
+        self.source_id = source_id
+        self.options = options
+        self.catalogue = catalogue
+        self.config_dir = config_dir
+
+    @classmethod
+    def check_options(cls, options: Options, catalogue: "Catalogue", config_dir: Path) -> None:
+        """Raise OptionError when options refer to things that do not exist."""
+
+    @abstractmethod
+    def fetch(self, window: Window) -> list[Record]:
+        """Return the records of window, or raise SourceError."""

@@ -1,0 +1,141 @@
+"""The collection runner: one run of one source, from fetch to a committed batch.
+
+A fetch runs in its own thread and is waited for at most the source's timeout; a source that
+hangs is abandoned (and not asked again until its hung fetch returns), so it never delays
+other sources or the web app. Every run, good or bad, is logged in collection_runs.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import logging
+import threading
+from concurrent.futures import Future
+from typing import Any
+
+from data_sources.base import Record, Source, SourceError, Window
+from data_sources.registry import source_class
+from metrics.settings import Config, SourceConfig
+from metrics.store import RunOutcome, Store
+from metrics.timebuckets import DAY
+from metrics.validation import validate
+
+log = logging.getLogger("ioc.collection")
+
+
+def _fetch_in_thread(source: Source, window: Window) -> Future:
+    """Run source.fetch in a daemon thread: a hung unit system cannot block shutdown."""
+    future: Future = Future()
+
+    def work() -> None:
+        if not future.set_running_or_notify_cancel():
+            return
+        try:
+            future.set_result(source.fetch(window))
+        except BaseException as error:  # handed to the waiting run, which logs it
+            future.set_exception(error)
+
+    threading.Thread(target=work, name=f"fetch-{source.source_id}", daemon=True).start()
+    return future
+
+
+def describe_error(error: BaseException) -> str:
+    if isinstance(error, SourceError):
+        return str(error)
+    return f"unexpected error in the source ({type(error).__name__}: {error})"
+
+
+class Collector:
+    """Runs sources against one store; safe to call from several threads at once."""
+
+    def __init__(self, config: Config, store: Store) -> None:
+        self.config = config
+        self.store = store
+        self.sources: dict[str, Source] = {}
+        self._hung: dict[str, tuple[Future, dt.datetime]] = {}
+        self._lock = threading.Lock()
+        for source_config in config.sources:
+            kind = source_class(source_config.kind)
+            self.sources[source_config.id] = kind(source_config.id, source_config.options,
+                                                  config.catalogue, config.config_dir)
+
+    def live_window(self, source_config: SourceConfig, now: dt.datetime | None = None) -> Window:
+        now = now or dt.datetime.now(dt.UTC)
+        return Window(now - dt.timedelta(days=source_config.look_back_days), now)
+
+    def collect(self, source_id: str, window: Window | None = None, kind: str = "collect") -> RunOutcome:
+        """Collect one source now (the live window unless one is given) and log the run."""
+        source_config = self.config.source(source_id)
+        source = self.sources[source_id]
+        window = window or self.live_window(source_config)
+        run_id = self.store.start_run(source_id, kind, window.start.timestamp(), window.end.timestamp())
+        with self._lock:
+            hung = self._hung.get(source_id)
+            if hung and hung[0].done():
+                del self._hung[source_id]
+                hung = None
+        if hung:
+            return self._fail(run_id, source_id, "timeout",
+                              f"the previous fetch has not answered since {hung[1]:%H:%M:%S} UTC; not asked again until it does")
+        started = dt.datetime.now(dt.UTC)
+        future = _fetch_in_thread(source, window)
+        try:
+            records: Any = future.result(timeout=source_config.timeout_seconds)
+        except TimeoutError:
+            with self._lock:
+                self._hung[source_id] = (future, started)
+            return self._fail(run_id, source_id, "timeout", f"no answer within {source_config.timeout_seconds:g} s (timeout)")
+        except Exception as error:
+            return self._fail(run_id, source_id, "failed", describe_error(error))
+        if not isinstance(records, (list, tuple)):
+            return self._fail(run_id, source_id, "failed", "the source returned no list of records")
+        oldest = window.start - dt.timedelta(seconds=DAY)  # records are bucketed to their local day
+        good, bad = validate(records, self.config.catalogue, oldest)
+        outcome = self.store.finish_run(run_id, source_id, "ok", good, bad)
+        log.info("collected %s: %d rows, %d quarantined", source_id, outcome.rows_written, outcome.rows_rejected)
+        return outcome
+
+    def _fail(self, run_id: int, source_id: str, status: str, error: str) -> RunOutcome:
+        log.warning("collection of %s %s: %s", source_id, status, error)
+        return self.store.finish_run(run_id, source_id, status, error=error)
+
+    def collect_all(self, source_ids: list[str] | None = None) -> dict[str, RunOutcome]:
+        """Collect the given sources (all enabled ones by default) concurrently, once."""
+        wanted = source_ids or [s.id for s in self.config.sources if s.enabled]
+        results: dict[str, RunOutcome] = {}
+        threads = [threading.Thread(target=lambda sid=sid: results.__setitem__(sid, self.collect(sid)))
+                   for sid in wanted]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join()
+        return results
+
+
+def backfill(collector: Collector, weeks: int, stop: threading.Event | None = None) -> None:
+    """Fill a new store with `weeks` of history, a week per run, for sources that can.
+
+    Progress is kept in the store (table backfills) so every process and page can show it;
+    a source already backfilled is skipped, an interrupted one starts again (writes are
+    idempotent).
+    """
+    if weeks <= 0:
+        return
+    store = collector.store
+    done = store.backfill_status()
+    now = dt.datetime.now(dt.UTC)
+    todo = [s for s in collector.config.sources
+            if s.enabled and collector.sources[s.id].can_backfill and done.get(s.id, {}).get("status") not in ("done", "failed")]
+    chunks = [Window(now - dt.timedelta(weeks=weeks - i), min(now, now - dt.timedelta(weeks=weeks - i - 1)))
+              for i in range(weeks)]
+    for source_config in todo:
+        store.backfill_progress(source_config.id, len(chunks), 0, "running")
+    for source_config in todo:
+        for index, chunk in enumerate(chunks):
+            if stop is not None and stop.is_set():
+                return
+            outcome = collector.collect(source_config.id, chunk, kind="backfill")
+            if outcome.status != "ok":
+                store.backfill_progress(source_config.id, len(chunks), index, "failed")
+                break
+            store.backfill_progress(source_config.id, len(chunks), index + 1,
+                                    "done" if index + 1 == len(chunks) else "running")

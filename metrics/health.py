@@ -1,0 +1,165 @@
+"""Collector health read from the run log: last success, lag, errors, staleness per source.
+
+A source is stale when now − last success > k × interval (Prometheus' rule; k is
+collection.stale_after_intervals), or when it has been tried and never succeeded.
+"""
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass
+from typing import Iterable
+
+from sqlalchemy import and_, case, func, select
+
+from metrics.schema import backfills, collection_runs, quarantine
+from metrics.settings import Config
+from metrics.store import Store
+
+DAY = 86400
+
+
+@dataclass(frozen=True)
+class SourceHealth:
+    source_id: str
+    kind: str
+    unit: str
+    interval_seconds: float
+    state: str                      # ok | failing | stale | waiting
+    stale: bool
+    last_success: float | None
+    last_run: float | None
+    last_status: str | None
+    last_error: str | None          # the error of the latest run, None when it succeeded
+    last_error_at: float | None
+    lag_seconds: float | None       # how far behind its schedule: now − last success − interval
+    duration_seconds: float | None
+    rows_written: int | None
+    runs_24h: int
+    failures_24h: int
+    quarantined_24h: int
+    quarantined_total: int
+
+
+@dataclass(frozen=True)
+class Freshness:
+    """How current a figure is: as of the last success of its slowest source."""
+    as_of: float | None
+    stale: bool
+    stale_sources: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class BackfillProgress:
+    chunks_done: int
+    chunks_total: int
+    sources_done: int
+    sources_total: int
+
+    @property
+    def loading(self) -> bool:
+        return self.sources_done < self.sources_total
+
+    @property
+    def percent(self) -> float:
+        return 100.0 * self.chunks_done / self.chunks_total if self.chunks_total else 100.0
+
+
+def source_health(store: Store, config: Config, now: float | None = None) -> dict[str, SourceHealth]:
+    now = now or time.time()
+    runs = collection_runs
+    finished = runs.c.status != "running"
+    with store.engine.connect() as connection:
+        last_ok = dict(connection.execute(select(runs.c.source_id, func.max(runs.c.finished_at))
+                                          .where(runs.c.status == "ok").group_by(runs.c.source_id)).all())
+        last_id = dict(connection.execute(select(runs.c.source_id, func.max(runs.c.id))
+                                          .where(finished).group_by(runs.c.source_id)).all())
+        latest = {row.source_id: row for row in connection.execute(select(runs).where(runs.c.id.in_(list(last_id.values()) or [-1])))}
+        counts = {row.source_id: row for row in connection.execute(
+            select(runs.c.source_id, func.count().label("n"),
+                   func.sum(case((and_(runs.c.status != "ok", finished), 1), else_=0)).label("failed"))
+            .where(runs.c.started_at >= now - DAY).group_by(runs.c.source_id))}
+        q_day = dict(connection.execute(select(quarantine.c.source_id, func.count()).where(
+            quarantine.c.received_at >= now - DAY).group_by(quarantine.c.source_id)).all())
+        q_all = dict(connection.execute(select(quarantine.c.source_id, func.count()).group_by(quarantine.c.source_id)).all())
+    k = config.settings.collection.stale_after_intervals
+    result = {}
+    for source in config.sources:
+        sid = source.id
+        success = last_ok.get(sid)
+        row = latest.get(sid)
+        stale = (success is None and row is not None) or (success is not None and now - success > k * source.interval_seconds)
+        failing = row is not None and row.status != "ok"
+        state = "stale" if stale else ("failing" if failing else ("ok" if row is not None else "waiting"))
+        result[sid] = SourceHealth(
+            source_id=sid, kind=source.kind, unit=getattr(source.options, "unit", "") or "",
+            interval_seconds=source.interval_seconds, state=state, stale=stale, last_success=success,
+            last_run=row.finished_at if row else None, last_status=row.status if row else None,
+            last_error=row.error if failing else None, last_error_at=row.finished_at if failing else None,
+            lag_seconds=max(0.0, now - success - source.interval_seconds) if success else None,
+            duration_seconds=(row.finished_at - row.started_at) if row and row.finished_at else None,
+            rows_written=row.rows_written if row else None,
+            runs_24h=int(counts[sid].n) if sid in counts else 0,
+            failures_24h=int(counts[sid].failed or 0) if sid in counts else 0,
+            quarantined_24h=int(q_day.get(sid, 0)), quarantined_total=int(q_all.get(sid, 0)))
+    return result
+
+
+def freshness(source_ids: Iterable[str], health: dict[str, SourceHealth]) -> Freshness:
+    known = [health[s] for s in set(source_ids) if s in health]
+    if not known:
+        return Freshness(None, False)
+    successes = [h.last_success for h in known]
+    stale = tuple(sorted(h.source_id for h in known if h.stale))
+    as_of = None if any(s is None for s in successes) else min(successes)
+    return Freshness(as_of, bool(stale), stale)
+
+
+def backfill_progress(store: Store, config: Config) -> BackfillProgress:
+    with store.engine.connect() as connection:
+        rows = connection.execute(select(backfills)).all()
+    if not rows:
+        return BackfillProgress(0, 0, 0, 0)
+    return BackfillProgress(
+        chunks_done=sum(r.chunks_done if r.status == "running" else r.chunks_total for r in rows),
+        chunks_total=sum(r.chunks_total for r in rows),
+        sources_done=sum(r.status != "running" for r in rows), sources_total=len(rows))
+
+
+def recent_quarantine(store: Store, limit: int = 50, source_id: str | None = None) -> list[dict]:
+    query = select(quarantine).order_by(quarantine.c.id.desc()).limit(limit)
+    if source_id:
+        query = query.where(quarantine.c.source_id == source_id)
+    with store.engine.connect() as connection:
+        return [dict(r._mapping) for r in connection.execute(query)]
+
+
+def recent_runs(store: Store, limit: int = 50, kind: str = "collect") -> list[dict]:
+    with store.engine.connect() as connection:
+        return [dict(r._mapping) for r in connection.execute(
+            select(collection_runs).where(collection_runs.c.kind == kind).order_by(collection_runs.c.id.desc()).limit(limit))]
+
+
+def combine(parts: Iterable[Freshness]) -> Freshness:
+    """Freshness of a figure built from several: as of the oldest, stale if any is."""
+    parts = list(parts)
+    if not parts:
+        return Freshness(None, False)
+    times = [p.as_of for p in parts]
+    stale = tuple(sorted({s for p in parts for s in p.stale_sources}))
+    return Freshness(None if any(t is None for t in times) else min(times), any(p.stale for p in parts), stale)
+
+
+def scheduler_status(store: Store, local_state: str | None, heartbeat_seconds: float, now: float | None = None) -> dict:
+    """The scheduler as seen from this process: its own, or another one's heartbeat in the store."""
+    now = now or time.time()
+    beat = store.heartbeat()
+    alive = bool(beat) and now - beat["beat_at"] < 3 * heartbeat_seconds
+    if local_state == "running":
+        state = "running"
+    elif alive:
+        state = "running-elsewhere"
+    else:
+        state = local_state if local_state in ("lost-lock",) else "stopped"
+    return {"state": state, "running": state in ("running", "running-elsewhere"),
+            "owner": beat["owner"] if beat else None, "last_heartbeat": beat["beat_at"] if beat else None,
+            "jobs": beat["jobs"] if beat else 0}

@@ -1,0 +1,90 @@
+"""Tables of the metrics store (SQLAlchemy Core). Changes go through a new Alembic migration.
+
+Times are integer or float seconds since the epoch, i.e. UTC: portable between SQLite and
+PostgreSQL and cheap to bucket into local days and ISO weeks (Vietnam has no DST).
+"""
+from __future__ import annotations
+
+from sqlalchemy import (BigInteger, Column, Float, ForeignKey, Index, Integer, MetaData, String, Table, Text,
+                        UniqueConstraint)
+
+metadata = MetaData(naming_convention={
+    "ix": "ix_%(column_0_label)s",
+    "uq": "uq_%(table_name)s_%(column_0_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+})
+
+series = Table(
+    "series", metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("metric", String(40), nullable=False),
+    Column("unit", String(40), nullable=False, server_default=""),
+    Column("database", String(40), nullable=False, server_default=""),
+    Column("labels", String(500), nullable=False, server_default=""),
+    Column("source_id", String(64), nullable=False),
+    UniqueConstraint("metric", "unit", "database", "labels"),
+)
+
+samples = Table(
+    "samples", metadata,
+    Column("series_id", Integer, ForeignKey("series.id"), primary_key=True),
+    Column("ts", BigInteger, primary_key=True),
+    Column("value", Float, nullable=False),
+    Column("run_id", Integer, nullable=False),
+    sqlite_with_rowid=False,
+)
+
+collection_runs = Table(
+    "collection_runs", metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("source_id", String(64), nullable=False),
+    Column("kind", String(16), nullable=False),          # collect | backfill
+    Column("started_at", Float, nullable=False),
+    Column("finished_at", Float),
+    Column("status", String(16), nullable=False),        # running | ok | failed | timeout | interrupted
+    Column("rows_written", Integer, nullable=False, server_default="0"),
+    Column("rows_rejected", Integer, nullable=False, server_default="0"),
+    Column("error", Text),
+    Column("window_start", Float),
+    Column("window_end", Float),
+    Index("ix_collection_runs_source_started", "source_id", "started_at"),
+)
+
+quarantine = Table(
+    "quarantine", metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("source_id", String(64), nullable=False),
+    Column("run_id", Integer, nullable=False),
+    Column("received_at", Float, nullable=False),
+    Column("raw", Text, nullable=False),
+    Column("reason", Text, nullable=False),
+    Index("ix_quarantine_source_received", "source_id", "received_at"),
+)
+
+data_version = Table(
+    "data_version", metadata,
+    Column("id", Integer, primary_key=True, autoincrement=False),
+    Column("version", BigInteger, nullable=False),
+    Column("updated_at", Float, nullable=False),
+)
+
+backfills = Table(
+    "backfills", metadata,
+    Column("source_id", String(64), primary_key=True),
+    Column("chunks_total", Integer, nullable=False),
+    Column("chunks_done", Integer, nullable=False),
+    Column("started_at", Float, nullable=False),
+    Column("finished_at", Float),
+    Column("status", String(16), nullable=False),        # running | done | failed
+)
+
+scheduler_heartbeat = Table(
+    "scheduler_heartbeat", metadata,
+    Column("id", Integer, primary_key=True, autoincrement=False),
+    Column("owner", String(200), nullable=False),
+    Column("started_at", Float, nullable=False),
+    Column("beat_at", Float, nullable=False),
+    Column("jobs", Integer, nullable=False),
+)

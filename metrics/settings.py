@@ -1,0 +1,145 @@
+"""Deployment settings and the configured sources, read and validated at start-up.
+
+One TOML file (config/settings.toml by default; --config or IOC_CONFIG to choose another)
+names the catalogue folder and the sources file. IOC_STORE_URL, IOC_CACHE_URL and IOC_DATA_DIR
+override what the file says.
+"""
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Annotated, Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, model_validator
+
+from data_sources.base import OptionError, Options
+from data_sources.registry import KINDS, source_class
+from metrics.catalogue import Catalogue, load_catalogue
+from metrics.config_errors import ConfigError, parse, read_toml
+
+DEFAULT_CONFIG = Path(__file__).resolve().parent.parent / "config" / "settings.toml"
+
+
+class Section(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class AppSection(Section):
+    host: str = "127.0.0.1"
+    port: int = Field(default=8050, ge=1, le=65535)
+    language: Literal["vi", "en"] = "vi"
+    timezone: str = "Asia/Ho_Chi_Minh"
+    refresh_seconds: int = Field(default=20, ge=2, le=3600)
+
+
+class StoreSection(Section):
+    url: str = ""
+
+
+class CacheSection(Section):
+    url: str = ""
+    timeout_seconds: int = Field(default=600, ge=1)
+
+
+class CollectionSection(Section):
+    stale_after_intervals: float = Field(default=3, gt=1)
+    backfill_weeks: int = Field(default=26, ge=0, le=520)
+    max_workers: int = Field(default=8, ge=1, le=256)
+
+
+class CatalogueSection(Section):
+    dir: str = "catalogue"
+
+
+class SourcesSection(Section):
+    file: str = "sources.toml"
+
+
+class SettingsFile(Section):
+    app: AppSection = AppSection()
+    store: StoreSection = StoreSection()
+    cache: CacheSection = CacheSection()
+    collection: CollectionSection = CollectionSection()
+    catalogue: CatalogueSection = CatalogueSection()
+    sources: SourcesSection = SourcesSection()
+
+
+SourceId = Annotated[str, Field(pattern=r"^[a-z0-9][a-z0-9_.-]{0,63}$")]
+
+
+class SourceConfig(Section):
+    id: SourceId
+    kind: str
+    enabled: bool = True
+    interval_seconds: float = Field(ge=5, le=7 * 86400)
+    jitter_seconds: float = Field(default=0, ge=0)
+    timeout_seconds: float = Field(gt=0)
+    look_back_days: float = Field(default=2, gt=0, le=3660)
+    options: Any = None
+
+    @model_validator(mode="after")
+    def _timing(self) -> "SourceConfig":
+        if self.timeout_seconds >= self.interval_seconds:
+            raise ValueError("timeout_seconds must be below interval_seconds, so one run ends before the next starts")
+        if self.jitter_seconds >= self.interval_seconds:
+            raise ValueError("jitter_seconds must be below interval_seconds")
+        return self
+
+
+class SourcesFile(Section):
+    sources: list[dict[str, Any]] = Field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class Config:
+    """Everything start-up read: settings, catalogue and sources, with the paths they came from."""
+    settings_file: Path
+    config_dir: Path
+    data_dir: Path
+    store_url: str
+    cache_url: str
+    settings: SettingsFile
+    catalogue: Catalogue
+    sources: tuple[SourceConfig, ...]
+
+    def source(self, source_id: str) -> SourceConfig:
+        for source in self.sources:
+            if source.id == source_id:
+                return source
+        raise KeyError(source_id)
+
+
+def _load_sources(path: Path, catalogue: Catalogue, config_dir: Path) -> tuple[SourceConfig, ...]:
+    raw = parse(SourcesFile, read_toml(path), path)
+    sources, seen = [], {}
+    for index, entry in enumerate(raw.sources):
+        prefix = f"sources[{index}]"
+        source = parse(SourceConfig, entry, path, prefix)
+        if source.id in seen:
+            raise ConfigError(path, f"{prefix}.id", f"duplicate source id '{source.id}' (already used by sources[{seen[source.id]}])")
+        seen[source.id] = index
+        if source.kind not in KINDS:
+            raise ConfigError(path, f"{prefix}.kind", f"unknown kind '{source.kind}' (known: {', '.join(sorted(KINDS))})")
+        kind = source_class(source.kind)
+        options: Options = parse(kind.Options, source.options or {}, path, f"{prefix}.options")
+        try:
+            kind.check_options(options, catalogue, config_dir)
+        except OptionError as error:
+            raise ConfigError(path, f"{prefix}.options.{error.key}", error.problem) from None
+        sources.append(source.model_copy(update={"options": options}))
+    return tuple(sources)
+
+
+def load_config(settings_file: Path | str | None = None) -> Config:
+    """Read the whole configuration; ConfigError names the file, key and problem."""
+    path = Path(settings_file or os.environ.get("IOC_CONFIG") or DEFAULT_CONFIG).resolve()
+    settings = parse(SettingsFile, read_toml(path), path)
+    config_dir = path.parent
+    catalogue = load_catalogue(config_dir / settings.catalogue.dir)
+    sources = _load_sources(config_dir / settings.sources.file, catalogue, config_dir)
+    data_dir = Path(os.environ.get("IOC_DATA_DIR") or "data").resolve()
+    store_url = os.environ.get("IOC_STORE_URL") or settings.store.url or f"sqlite:///{data_dir / 'ioc.sqlite3'}"
+    cache_url = os.environ.get("IOC_CACHE_URL") or settings.cache.url
+    return Config(settings_file=path, config_dir=config_dir, data_dir=data_dir, store_url=store_url,
+                  cache_url=cache_url, settings=settings, catalogue=catalogue, sources=sources)

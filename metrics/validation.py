@@ -1,0 +1,81 @@
+"""Every record a source delivers passes its metric's definition before it is stored.
+
+A record that fails goes to quarantine with the reason; the good records of the same batch
+are kept. Times are floored to the metric's bucket (a local day or an hour), which is what
+makes a repeated collection of the same period overwrite rather than duplicate.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import math
+import unicodedata
+from typing import Any, Iterable
+
+from data_sources.base import Record
+from metrics.catalogue import Catalogue
+from metrics.store import Rejected, Sample, SeriesKey
+from metrics.timebuckets import bucket_start
+
+FUTURE_TOLERANCE = dt.timedelta(minutes=10)
+MAX_CODE_LENGTH = 40
+
+
+def _raw(record: Any) -> dict[str, Any]:
+    if isinstance(record, Record):
+        return {"metric": record.metric, "unit": record.unit, "database": record.database,
+                "ts": record.ts.isoformat() if isinstance(record.ts, dt.datetime) else repr(record.ts),
+                "value": record.value if isinstance(record.value, (int, float, str)) else repr(record.value)}
+    return {"record": repr(record)[:500]}
+
+
+def _code(value: Any) -> str:
+    text = unicodedata.normalize("NFC", str(value or "")).strip()
+    return text[:MAX_CODE_LENGTH + 1]
+
+
+def check(record: Any, catalogue: Catalogue, oldest: dt.datetime, now: dt.datetime) -> Sample | str:
+    """The stored sample for record, or the reason it is refused."""
+    if not isinstance(record, Record):
+        return "not a record"
+    metric_code, unit, database = _code(record.metric), _code(record.unit), _code(record.database)
+    metric = catalogue.metrics.get(metric_code)
+    if metric is None:
+        return f"unknown metric '{metric_code}'"
+    if metric.scope == "database":
+        db = catalogue.databases.get(database)
+        if db is None:
+            return f"unknown database '{database}'"
+        unit = unit or db.owner
+    elif database:
+        return f"metric '{metric_code}' is per unit but the record names database '{database}'"
+    if unit not in catalogue.units:
+        return f"unknown unit '{unit}'"
+    value = record.value
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
+        return f"value is not a number: {str(value)[:80]!r}"
+    if not math.isfinite(value):
+        return f"value is not finite: {value}"
+    if not metric.min <= value <= metric.max:
+        return f"value {value:g} outside the valid range {metric.min:g}–{metric.max:g} {metric.unit_of_measure}"
+    ts = record.ts
+    if not isinstance(ts, dt.datetime) or ts.tzinfo is None:
+        return "time without a time zone"
+    if ts > now + FUTURE_TOLERANCE:
+        return f"time {ts.isoformat()} is in the future"
+    if ts < oldest:
+        return f"time {ts.isoformat()} is older than the source's look-back"
+    return Sample(SeriesKey(metric_code, unit, database if metric.scope == "database" else ""),
+                  bucket_start(ts, metric.bucket), float(value))
+
+
+def validate(records: Iterable[Any], catalogue: Catalogue, oldest: dt.datetime,
+             now: dt.datetime | None = None) -> tuple[list[Sample], list[Rejected]]:
+    now = now or dt.datetime.now(dt.UTC)
+    good, bad = [], []
+    for record in records:
+        outcome = check(record, catalogue, oldest, now)
+        if isinstance(outcome, Sample):
+            good.append(outcome)
+        else:
+            bad.append(Rejected(_raw(record), outcome))
+    return good, bad

@@ -1,0 +1,42 @@
+"""Screenshots of every page with headless Chromium, to look at what we build.
+
+    python tests/screenshots.py [BASE_URL] [OUT_DIR] [WIDTHxHEIGHT]
+
+Uses Debian's Chromium through Playwright (no browser download). Not a test.
+"""
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+from playwright.sync_api import sync_playwright
+
+CHROMIUM = "/usr/bin/chromium"
+ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+PAGES = {"overview": "/", "effectiveness": "/hieu-qua", "project06": "/de-an-06", "databases": "/co-so-du-lieu",
+         "sources": "/nguon-du-lieu"}
+
+
+def main() -> None:
+    base = sys.argv[1] if len(sys.argv) > 1 else "http://127.0.0.1:8050"
+    out = Path(sys.argv[2] if len(sys.argv) > 2 else "screenshots")
+    width, height = map(int, (sys.argv[3] if len(sys.argv) > 3 else "1600x1000").split("x"))
+    out.mkdir(parents=True, exist_ok=True)
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
+        page = browser.new_page(viewport={"width": width, "height": height})
+        errors: list[str] = []
+        page.on("console", lambda m: errors.append(f"{m.type}: {m.text}") if m.type == "error" else None)
+        for name, path in PAGES.items():
+            page.goto(base + path)
+            page.wait_for_selector(".page-body .panel, .page-body .tiles", timeout=30000)
+            page.wait_for_timeout(800)
+            page.screenshot(path=str(out / f"{name}.png"), full_page=True)
+            print(out / f"{name}.png")
+        browser.close()
+    for error in errors:
+        print("console", error)
+
+
+if __name__ == "__main__":
+    main()
