@@ -28,8 +28,10 @@ def register(server: Flask, reader: Reader) -> None:
         health = source_health(store, config, time.time())
         scheduler = reader.scheduler_status()
         backfill = backfill_progress(store, config)
+        # last_success counts any successful run (a backfill too); stale counts scheduled ones only.
         sources = {sid: {"last_success": _iso(h.last_success), "last_error": h.last_error, "stale": h.stale,
-                         "state": h.state, "last_run": _iso(h.last_run)} for sid, h in health.items()}
+                         "state": h.state, "last_live_success": _iso(h.last_live_success),
+                         "as_of": _iso(h.as_of), "last_run": _iso(h.last_run)} for sid, h in health.items()}
         degraded = not scheduler["running"] or any(h.stale for h in health.values())
         return jsonify({
             "status": "degraded" if degraded else "ok",

@@ -90,7 +90,8 @@ class Collector:
             return self._fail(run_id, source_id, "failed", "the source returned no list of records")
         oldest = window.start - dt.timedelta(seconds=DAY)  # records are bucketed to their local day
         good, bad = validate(records, self.config.catalogue, oldest)
-        outcome = self.store.finish_run(run_id, source_id, "ok", good, bad)
+        data_until = max((r.ts.timestamp() for r in records if isinstance(r, Record) and hasattr(r.ts, "timestamp")), default=None)
+        outcome = self.store.finish_run(run_id, source_id, "ok", good, bad, data_until=data_until)
         log.info("collected %s: %d rows, %d quarantined", source_id, outcome.rows_written, outcome.rows_rejected)
         return outcome
 
@@ -122,7 +123,8 @@ def backfill(collector: Collector, weeks: int, stop: threading.Event | None = No
         return
     store = collector.store
     done = store.backfill_status()
-    now = dt.datetime.now(dt.UTC)
+    # History stops short of the present, which the scheduled (live) collections cover.
+    now = dt.datetime.now(dt.UTC) - dt.timedelta(minutes=10)
     todo = [s for s in collector.config.sources
             if s.enabled and collector.sources[s.id].can_backfill and done.get(s.id, {}).get("status") not in ("done", "failed")]
     chunks = [Window(now - dt.timedelta(weeks=weeks - i), min(now, now - dt.timedelta(weeks=weeks - i - 1)))

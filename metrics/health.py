@@ -26,7 +26,9 @@ class SourceHealth:
     interval_seconds: float
     state: str                      # ok | failing | stale | waiting
     stale: bool
-    last_success: float | None
+    as_of: float | None             # when its figures are from: last live success, else end of its history
+    last_success: float | None      # last successful run of any kind (a backfill included)
+    last_live_success: float | None  # last successful scheduled (live) collection
     last_run: float | None
     last_status: str | None
     last_error: str | None          # the error of the latest run, None when it succeeded
@@ -69,10 +71,16 @@ def source_health(store: Store, config: Config, now: float | None = None) -> dic
     runs = collection_runs
     finished = runs.c.status != "running"
     with store.engine.connect() as connection:
-        last_ok = dict(connection.execute(select(runs.c.source_id, func.max(runs.c.finished_at))
-                                          .where(runs.c.status == "ok").group_by(runs.c.source_id)).all())
+        # A backfill proves the unit's archive answered, not that its system still delivers:
+        # staleness counts scheduled collections only.
+        last_live = dict(connection.execute(select(runs.c.source_id, func.max(runs.c.finished_at))
+                                            .where(runs.c.status == "ok", runs.c.kind == "collect").group_by(runs.c.source_id)).all())
+        last_any = dict(connection.execute(select(runs.c.source_id, func.max(runs.c.finished_at))
+                                           .where(runs.c.status == "ok").group_by(runs.c.source_id)).all())
+        history_until = dict(connection.execute(select(runs.c.source_id, func.max(runs.c.data_until))
+                                                .where(runs.c.status == "ok").group_by(runs.c.source_id)).all())
         last_id = dict(connection.execute(select(runs.c.source_id, func.max(runs.c.id))
-                                          .where(finished).group_by(runs.c.source_id)).all())
+                                          .where(finished, runs.c.kind == "collect").group_by(runs.c.source_id)).all())
         latest = {row.source_id: row for row in connection.execute(select(runs).where(runs.c.id.in_(list(last_id.values()) or [-1])))}
         counts = {row.source_id: row for row in connection.execute(
             select(runs.c.source_id, func.count().label("n"),
@@ -85,14 +93,16 @@ def source_health(store: Store, config: Config, now: float | None = None) -> dic
     result = {}
     for source in config.sources:
         sid = source.id
-        success = last_ok.get(sid)
+        success = last_live.get(sid)
         row = latest.get(sid)
         stale = (success is None and row is not None) or (success is not None and now - success > k * source.interval_seconds)
         failing = row is not None and row.status != "ok"
         state = "stale" if stale else ("failing" if failing else ("ok" if row is not None else "waiting"))
         result[sid] = SourceHealth(
             source_id=sid, kind=source.kind, unit=getattr(source.options, "unit", "") or "",
-            interval_seconds=source.interval_seconds, state=state, stale=stale, last_success=success,
+            interval_seconds=source.interval_seconds, state=state, stale=stale,
+            as_of=success if success is not None else history_until.get(sid), last_success=last_any.get(sid),
+            last_live_success=success,
             last_run=row.finished_at if row else None, last_status=row.status if row else None,
             last_error=row.error if failing else None, last_error_at=row.finished_at if failing else None,
             lag_seconds=max(0.0, now - success - source.interval_seconds) if success else None,
@@ -108,7 +118,7 @@ def freshness(source_ids: Iterable[str], health: dict[str, SourceHealth]) -> Fre
     known = [health[s] for s in set(source_ids) if s in health]
     if not known:
         return Freshness(None, False)
-    successes = [h.last_success for h in known]
+    successes = [h.as_of for h in known]
     stale = tuple(sorted(h.source_id for h in known if h.stale))
     as_of = None if any(s is None for s in successes) else min(successes)
     return Freshness(as_of, bool(stale), stale)

@@ -49,6 +49,7 @@ collection_runs = Table(
     Column("error", Text),
     Column("window_start", Float),
     Column("window_end", Float),
+    Column("data_until", Float),                         # newest record time the run delivered
     Index("ix_collection_runs_source_started", "source_id", "started_at"),
 )
 

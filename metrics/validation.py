@@ -33,6 +33,10 @@ def _code(value: Any) -> str:
     return text[:MAX_CODE_LENGTH + 1]
 
 
+def _plain(number: float) -> str:
+    return f"{number:.0f}" if float(number).is_integer() else f"{number:g}"
+
+
 def check(record: Any, catalogue: Catalogue, oldest: dt.datetime, now: dt.datetime) -> Sample | str:
     """The stored sample for record, or the reason it is refused."""
     if not isinstance(record, Record):
@@ -56,7 +60,7 @@ def check(record: Any, catalogue: Catalogue, oldest: dt.datetime, now: dt.dateti
     if not math.isfinite(value):
         return f"value is not finite: {value}"
     if not metric.min <= value <= metric.max:
-        return f"value {value:g} outside the valid range {metric.min:g}–{metric.max:g} {metric.unit_of_measure}"
+        return f"value {_plain(value)} outside the valid range {_plain(metric.min)}–{_plain(metric.max)} {metric.unit_of_measure}"
     ts = record.ts
     if not isinstance(ts, dt.datetime) or ts.tzinfo is None:
         return "time without a time zone"

@@ -23,7 +23,7 @@ def render(reader, lang: str = "vi") -> list:
         rows.append(html.Tr([
             html.Td([html.Div(h.source_id, className="code"), html.Div(f"{h.kind} · {unit.name(lang) if unit else ''}", className="small")]),
             html.Td(state),
-            html.Td([html.Div(fmt.when(h.last_success)), html.Div(fmt.age(h.last_success, lang), className="small")]),
+            html.Td([html.Div(fmt.when(h.last_live_success)), html.Div(fmt.age(h.last_live_success, lang), className="small")]),
             html.Td(fmt.duration(h.lag_seconds, lang), className="num"),
             html.Td(fmt.duration(h.duration_seconds, lang), className="num"),
             html.Td(fmt.number(h.rows_written, 0, lang), className="num"),

@@ -45,6 +45,7 @@ def upgrade() -> None:
         sa.Column("error", sa.Text),
         sa.Column("window_start", sa.Float),
         sa.Column("window_end", sa.Float),
+        sa.Column("data_until", sa.Float),
     )
     op.create_index("ix_collection_runs_source_started", "collection_runs", ["source_id", "started_at"])
     op.create_table(

@@ -1,0 +1,112 @@
+"""Shared fixtures: the default configuration, real stores (SQLite and PostgreSQL), services.
+
+Tests that need PostgreSQL or Chromium skip when it is missing on a developer's machine,
+and fail instead when IOC_REQUIRE_SERVICES=1 (as .ci/run sets), so CI never skips silently.
+"""
+from __future__ import annotations
+
+import dataclasses
+import os
+import shutil
+import socket
+import uuid
+from pathlib import Path
+
+import pytest
+
+from metrics.settings import Config, SourceConfig, load_config
+from metrics.store import Store
+
+REPO = Path(__file__).resolve().parent.parent
+PG_ADMIN_URL = os.environ.get("IOC_TEST_PG_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/postgres")
+CHROMIUM = os.environ.get("IOC_CHROMIUM", "/usr/bin/chromium")
+
+
+def require(available: bool, what: str) -> None:
+    """Skip without the service, or fail when the run demands every service."""
+    if available:
+        return
+    if os.environ.get("IOC_REQUIRE_SERVICES") == "1":
+        pytest.fail(f"{what} is required (IOC_REQUIRE_SERVICES=1) but not available")
+    pytest.skip(f"{what} not available")
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+@pytest.fixture(scope="session")
+def default_config() -> Config:
+    return load_config(REPO / "config" / "settings.toml")
+
+
+@pytest.fixture
+def config_copy(tmp_path: Path) -> Path:
+    """A writable copy of config/ whose files a test may break; returns its settings file."""
+    target = tmp_path / "config"
+    shutil.copytree(REPO / "config", target)
+    return target / "settings.toml"
+
+
+@pytest.fixture
+def sqlite_store(tmp_path: Path) -> Store:
+    store = Store(f"sqlite:///{tmp_path / 'store' / 'ioc.sqlite3'}")
+    store.upgrade()
+    yield store
+    store.engine.dispose()
+
+
+def _postgres_database():
+    """Create a database of its own for this test on the local server; yields its URL."""
+    from sqlalchemy import create_engine, text
+    try:
+        admin = create_engine(PG_ADMIN_URL, isolation_level="AUTOCOMMIT")
+        with admin.connect() as connection:
+            connection.execute(text("SELECT 1"))
+    except Exception as error:  # noqa: BLE001 - any failure means no server
+        require(False, f"PostgreSQL at {PG_ADMIN_URL} ({type(error).__name__})")
+    name = f"ioc_test_{uuid.uuid4().hex[:12]}"
+    with admin.connect() as connection:
+        connection.execute(text(f'CREATE DATABASE "{name}"'))
+    try:
+        yield PG_ADMIN_URL.rsplit("/", 1)[0] + f"/{name}"
+    finally:
+        with admin.connect() as connection:
+            connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        admin.dispose()
+
+
+@pytest.fixture
+def postgres_url():
+    yield from _postgres_database()
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def store(request, tmp_path: Path) -> Store:
+    """The store's suite runs against both SQLite and the PostgreSQL server."""
+    if request.param == "sqlite":
+        url = f"sqlite:///{tmp_path / 'store' / 'ioc.sqlite3'}"
+        generator = None
+    else:
+        generator = _postgres_database()
+        url = next(generator)
+    store = Store(url)
+    store.upgrade()
+    yield store
+    store.engine.dispose()
+    if generator is not None:
+        generator.close()
+
+
+def with_sources(config: Config, *sources: SourceConfig, data_dir: Path | None = None) -> Config:
+    """The configuration with other sources (and data folder)."""
+    return dataclasses.replace(config, sources=tuple(sources), data_dir=data_dir or config.data_dir)
+
+
+def demo_source(config: Config, unit: str, source_id: str | None = None, **options) -> SourceConfig:
+    from data_sources.demo import DemoOptions
+    return SourceConfig(id=source_id or f"demo-{unit.lower()}", kind="demo", interval_seconds=60, jitter_seconds=0,
+                        timeout_seconds=10, look_back_days=2,
+                        options=DemoOptions(unit=unit, **options))

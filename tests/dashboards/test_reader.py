@@ -1,0 +1,62 @@
+"""The snapshot cache: shared between processes (file cache, or Redis), keyed by data version."""
+from __future__ import annotations
+
+import dataclasses
+import os
+
+import pytest
+from flask import Flask
+
+from dashboards.reader import Reader
+from metrics.collection import Collector
+from tests.conftest import demo_source, require, with_sources
+
+
+def reader(config, store) -> Reader:
+    return Reader(Flask(__name__), config, store, lambda: None, 15)
+
+
+def count_builds(monkeypatch) -> list:
+    import dashboards.reader as module
+    calls = []
+    real = module.build_snapshot
+
+    def counting(*args, **kwargs):
+        calls.append(1)
+        return real(*args, **kwargs)
+    monkeypatch.setattr(module, "build_snapshot", counting)
+    return calls
+
+
+def test_a_snapshot_is_built_once_per_data_version_and_shared_by_processes(default_config, sqlite_store, tmp_path, monkeypatch):
+    config = with_sources(default_config, demo_source(default_config, "KCB"), data_dir=tmp_path)
+    collector = Collector(config, sqlite_store)
+    collector.collect("demo-kcb")
+    builds = count_builds(monkeypatch)
+    first, second = reader(config, sqlite_store), reader(config, sqlite_store)  # two "workers"
+    one = first.snapshot()
+    two = second.snapshot()
+    assert len(builds) == 1 and one.built_at == two.built_at
+    collector.collect("demo-kcb")  # new data, new version, new snapshot
+    assert second.snapshot().built_at > one.built_at and len(builds) == 2
+
+
+def test_the_redis_cache_is_used_in_production(default_config, sqlite_store, tmp_path, monkeypatch):
+    import redis
+    url = os.environ.get("IOC_TEST_REDIS_URL", "redis://127.0.0.1:6379/15")
+    try:
+        client = redis.Redis.from_url(url)
+        client.ping()
+    except redis.RedisError:
+        require(False, f"Redis at {url}")
+    client.flushdb()
+    config = dataclasses.replace(with_sources(default_config, demo_source(default_config, "KCB"), data_dir=tmp_path),
+                                 cache_url=url)
+    Collector(config, sqlite_store).collect("demo-kcb")
+    builds = count_builds(monkeypatch)
+    reader(config, sqlite_store).snapshot()
+    reader(config, sqlite_store).snapshot()
+    assert len(builds) == 1
+    assert any(key.startswith(b"ioc:") for key in client.keys("*"))
+    assert not (tmp_path / "cache").exists()
+    client.flushdb()

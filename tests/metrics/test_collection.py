@@ -1,0 +1,123 @@
+"""The collection runner: every run logged; a failing or hanging source delays nobody."""
+from __future__ import annotations
+
+import time
+
+import pytest
+from sqlalchemy import select
+
+from data_sources.registry import KINDS
+from metrics.collection import Collector, backfill
+from metrics.schema import collection_runs
+from metrics.settings import SourceConfig
+from tests.conftest import demo_source, with_sources
+from tests.fakes import FakeOptions, FakeSource
+
+
+@pytest.fixture(autouse=True)
+def fake_kind(monkeypatch):
+    monkeypatch.setitem(KINDS, "fake", "tests.fakes:FakeSource")
+    FakeSource.calls.clear()
+    FakeSource.release.clear()
+    yield
+    FakeSource.release.set()  # let abandoned fetches finish
+
+
+def fake(source_id: str, timeout: float = 1.0, **options) -> SourceConfig:
+    return SourceConfig(id=source_id, kind="fake", interval_seconds=5, timeout_seconds=timeout,
+                        options=FakeOptions(**options))
+
+
+def runs(store) -> list:
+    with store.engine.connect() as connection:
+        return connection.execute(select(collection_runs).order_by(collection_runs.c.id)).all()
+
+
+def test_a_demo_collection_writes_samples_and_logs_the_run(default_config, store):
+    config = with_sources(default_config, demo_source(default_config, "KCB"))
+    outcome = Collector(config, store).collect("demo-kcb")
+    assert outcome.status == "ok" and outcome.rows_written > 50
+    (run,) = runs(store)
+    assert (run.source_id, run.kind, run.status, run.rows_written) == ("demo-kcb", "collect", "ok", outcome.rows_written)
+    assert store.count_samples() == outcome.rows_written
+
+
+def test_collecting_twice_stores_the_period_once(default_config, store):
+    config = with_sources(default_config, demo_source(default_config, "BMTE"))
+    collector = Collector(config, store)
+    first = collector.collect("demo-bmte")
+    collector.collect("demo-bmte")
+    assert store.count_samples() == first.rows_written
+
+
+def test_a_source_error_fails_the_run_with_its_message_and_keeps_earlier_samples(default_config, sqlite_store):
+    config = with_sources(default_config, fake("api"))
+    collector = Collector(config, sqlite_store)
+    collector.collect("api")
+    collector.sources["api"].options = FakeOptions(fail="source")
+    outcome = collector.collect("api")
+    assert (outcome.status, outcome.error) == ("failed", "HTTP 503 from the unit's API")
+    assert sqlite_store.count_samples() == 1
+
+
+def test_a_bug_in_a_source_is_reported_as_such(default_config, sqlite_store):
+    config = with_sources(default_config, fake("buggy", fail="bug"))
+    outcome = Collector(config, sqlite_store).collect("buggy")
+    assert outcome.status == "failed"
+    assert outcome.error == "unexpected error in the source (ZeroDivisionError: division by zero)"
+
+
+def test_a_hanging_source_times_out_and_is_not_asked_again_while_it_hangs(default_config, sqlite_store):
+    config = with_sources(default_config, fake("slow", timeout=0.5, sleep_seconds=30))
+    collector = Collector(config, sqlite_store)
+    started = time.monotonic()
+    outcome = collector.collect("slow")
+    assert time.monotonic() - started < 2
+    assert outcome.status == "timeout" and "no answer within 0.5 s" in outcome.error
+    second = collector.collect("slow")
+    assert second.status == "timeout" and "previous fetch has not answered" in second.error
+    assert FakeSource.calls["slow"] == 1
+    FakeSource.release.set()
+    time.sleep(0.2)
+    collector.sources["slow"].options = FakeOptions()
+    assert collector.collect("slow").status == "ok"
+
+
+def test_one_hanging_and_one_failing_source_do_not_delay_the_others(default_config, sqlite_store):
+    sources = [fake("hang", timeout=1.0, sleep_seconds=30), fake("fail", fail="source")] + [fake(f"ok{i}") for i in range(6)]
+    collector = Collector(with_sources(default_config, *sources), sqlite_store)
+    started = time.monotonic()
+    results = collector.collect_all()
+    elapsed = time.monotonic() - started
+    assert elapsed < 2.5, elapsed
+    assert {sid: o.status for sid, o in results.items()} == {
+        "hang": "timeout", "fail": "failed", **{f"ok{i}": "ok" for i in range(6)}}
+
+
+def test_backfill_fills_the_requested_weeks_and_records_its_progress(default_config, sqlite_store):
+    config = with_sources(default_config, demo_source(default_config, "VPB"))
+    collector = Collector(config, sqlite_store)
+    backfill(collector, 3)
+    state = sqlite_store.backfill_status()["demo-vpb"]
+    assert (state["chunks_total"], state["chunks_done"], state["status"]) == (3, 3, "done")
+    assert [r.kind for r in runs(sqlite_store)] == ["backfill"] * 3
+    samples_after = sqlite_store.count_samples()
+    backfill(collector, 3)  # already done: nothing is asked again
+    assert len(runs(sqlite_store)) == 3 and sqlite_store.count_samples() == samples_after
+
+
+def test_a_unit_in_outage_is_backfilled_up_to_the_outage_and_fails_live(default_config, sqlite_store):
+    config = with_sources(default_config, demo_source(default_config, "BTXH", outage_hours=50))
+    collector = Collector(config, sqlite_store)
+    backfill(collector, 2)
+    state = sqlite_store.backfill_status()["demo-btxh"]
+    assert state["status"] == "done"
+    assert sqlite_store.count_samples() > 0
+    from sqlalchemy import func
+    from metrics.schema import samples
+    with sqlite_store.engine.connect() as connection:
+        newest = connection.execute(select(func.max(samples.c.ts))).scalar_one()
+    assert newest <= collector.sources["demo-btxh"].outage_since.timestamp()
+    assert newest >= collector.sources["demo-btxh"].outage_since.timestamp() - 86400
+    live = collector.collect("demo-btxh")
+    assert live.status == "failed" and "no response from the unit's system" in live.error

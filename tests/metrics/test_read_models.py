@@ -1,0 +1,92 @@
+"""Read models give the figures the store holds, with their freshness."""
+from __future__ import annotations
+
+import datetime as dt
+import time
+
+import pytest
+from sqlalchemy import text, update
+
+from metrics.collection import Collector, backfill
+from metrics.health import source_health
+from metrics.read_models import build_snapshot
+from metrics.schema import collection_runs
+from tests.conftest import demo_source, with_sources
+
+LOCAL = dt.timezone(dt.timedelta(hours=7))
+
+
+@pytest.fixture
+def filled(default_config, store):
+    """Two weeks of demo history for four units, then one live collection each."""
+    units = ["KCB", "BMTE", "QLD", "TTYTQG"]
+    config = with_sources(default_config, *(demo_source(default_config, u) for u in units))
+    collector = Collector(config, store)
+    backfill(collector, 2)
+    collector.collect_all()
+    return config, store
+
+
+def raw_week_sum(store, metric: str, unit: str | None = None) -> float:
+    """The metric's total this local ISO week, computed directly with SQL and Python dates."""
+    today = dt.datetime.now(LOCAL).date()
+    monday = dt.datetime.combine(today - dt.timedelta(days=today.weekday()), dt.time(), LOCAL)
+    query = ("SELECT COALESCE(SUM(s.value), 0) FROM samples s JOIN series r ON r.id = s.series_id "
+             "WHERE r.metric = :m AND s.ts >= :start" + (" AND r.unit = :u" if unit else ""))
+    with store.engine.connect() as connection:
+        return float(connection.execute(text(query), {"m": metric, "start": int(monday.timestamp()), "u": unit}).scalar_one())
+
+
+def test_indicators_are_the_ratio_of_the_weeks_totals(filled):
+    config, store = filled
+    snapshot = build_snapshot(store, config)
+    on_time = next(i for i in snapshot.indicators if i.code == "on_time_rate")
+    expected = 100 * raw_week_sum(store, "tthc_resolved_on_time") / raw_week_sum(store, "tthc_resolved")
+    assert on_time.ministry.value == pytest.approx(expected)
+    expected_qld = 100 * raw_week_sum(store, "tthc_resolved_on_time", "QLD") / raw_week_sum(store, "tthc_resolved", "QLD")
+    assert on_time.by_unit["QLD"] == pytest.approx(expected_qld)
+    assert on_time.by_unit["BTXH"] is None  # no source for that unit here
+    assert on_time.ministry.previous is not None and len(on_time.trend) >= 2
+
+
+def test_project06_tasks_are_measured_on_their_owner_units_figures(filled):
+    config, store = filled
+    birth = next(t for t in build_snapshot(store, config).tasks if t.code == "P06_BIRTH")
+    assert birth.owner == "BMTE"
+    assert birth.numerator == raw_week_sum(store, "birth_cert_sent_4h", "BMTE")
+    assert birth.actual.value == pytest.approx(100 * birth.numerator / birth.denominator)
+    assert birth.status in ("met", "on_track", "at_risk", "overdue")
+
+
+def test_database_scores_are_the_weighted_mean_of_the_latest_criteria(filled):
+    config, store = filled
+    kcb = next(d for d in build_snapshot(store, config).databases if d.code == "KCB")
+    with store.engine.connect() as connection:
+        latest = dict(connection.execute(text(
+            "SELECT r.metric, s.value FROM samples s JOIN series r ON r.id = s.series_id WHERE r.database = 'KCB' "
+            "AND s.ts = (SELECT MAX(ts) FROM samples WHERE series_id = s.series_id)")).all())
+    criteria = config.catalogue.criteria.values()
+    assert kcb.scores["dung"] == latest["db_score_dung"]
+    assert kcb.score == pytest.approx(sum(c.weight * latest[c.metric] for c in criteria) / sum(c.weight for c in criteria))
+    assert kcb.stage == int(latest["db_stage"])
+    assert kcb.colour == config.catalogue.colour(kcb.score)
+    dbs = build_snapshot(store, config).databases
+    assert next(d for d in dbs if d.code == "BTXH").score is None  # no source delivered it
+
+
+def test_a_source_silent_for_more_than_k_intervals_is_stale_and_marks_its_figures(filled):
+    config, store = filled
+    assert not any(h.stale for h in source_health(store, config).values())
+    old = time.time() - 3.5 * 60  # k = 3 intervals of 60 s
+    with store.engine.begin() as connection:
+        connection.execute(update(collection_runs).where(collection_runs.c.source_id == "demo-qld")
+                           .values(started_at=old - 1, finished_at=old))
+    health = source_health(store, config)
+    assert health["demo-qld"].stale and health["demo-qld"].state == "stale"
+    assert not health["demo-kcb"].stale
+    snapshot = build_snapshot(store, config)
+    assert snapshot.unit_effectiveness["QLD"].freshness.stale
+    assert snapshot.unit_effectiveness["QLD"].freshness.as_of == pytest.approx(old)
+    assert not snapshot.unit_effectiveness["KCB"].freshness.stale
+    assert snapshot.effectiveness.freshness.stale_sources == ("demo-qld",)
+    assert any(a.kind == "stale_source" and a.subject == "demo-qld" for a in snapshot.alerts)

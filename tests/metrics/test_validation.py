@@ -1,0 +1,69 @@
+"""Every record passes its metric's definition; bad ones are quarantined with the reason."""
+from __future__ import annotations
+
+import datetime as dt
+
+from data_sources.base import Record
+from metrics.store import Sample
+from metrics.timebuckets import bucket_start
+from metrics.validation import validate
+
+NOW = dt.datetime(2026, 11, 25, 8, 30, tzinfo=dt.UTC)
+OLDEST = NOW - dt.timedelta(days=2)
+
+
+def check(config, *records):
+    return validate(records, config.catalogue, OLDEST, NOW)
+
+
+def test_a_good_record_is_stored_in_its_local_day_bucket(default_config):
+    good, bad = check(default_config, Record("tthc_received", NOW, 120, "KCB"))
+    assert bad == []
+    (sample,) = good
+    assert isinstance(sample, Sample)
+    assert sample.value == 120.0
+    # 08:30 UTC is 15:30 in Hanoi: the day bucket starts at 00:00 local = 17:00 UTC the day before
+    assert sample.ts == int(dt.datetime(2026, 11, 24, 17, 0, tzinfo=dt.UTC).timestamp())
+    assert sample.ts == bucket_start(NOW, "day")
+
+
+def test_gauges_are_bucketed_by_the_hour_and_take_the_owner_of_their_database(default_config):
+    good, _ = check(default_config, Record("db_score_sach", NOW, 91.5, "", "TIEMCHUNG"))
+    assert good[0].key.unit == "PB" and good[0].key.database == "TIEMCHUNG"
+    assert good[0].ts == int(dt.datetime(2026, 11, 25, 8, 0, tzinfo=dt.UTC).timestamp())
+
+
+def test_out_of_range_values_are_quarantined_with_the_reason_and_the_rest_kept(default_config):
+    good, bad = check(default_config,
+                      Record("db_score_du", NOW, 104.5, "", "KCB"),
+                      Record("tthc_received", NOW, -3, "KCB"),
+                      Record("tthc_received", NOW, 50, "QLD"))
+    assert [s.key.unit for s in good] == ["QLD"]
+    assert [r.reason for r in bad] == ["value 104.5 outside the valid range 0–100 điểm",
+                                       "value -3 outside the valid range 0–1000000000 hồ sơ"]
+    assert bad[0].raw["value"] == 104.5 and bad[0].raw["database"] == "KCB"
+
+
+def test_unknown_codes_non_numbers_and_bad_times_are_refused(default_config):
+    _, bad = check(default_config,
+                   Record("no_such_metric", NOW, 1, "KCB"),
+                   Record("tthc_received", NOW, 1, "NOPE"),
+                   Record("db_stage", NOW, 2, "KCB", "NOPE"),
+                   Record("tthc_received", NOW, float("nan"), "KCB"),
+                   Record("tthc_received", NOW, "12", "KCB"),
+                   Record("tthc_received", NOW.replace(tzinfo=None), 1, "KCB"),
+                   Record("tthc_received", NOW + dt.timedelta(minutes=11), 1, "KCB"),
+                   Record("tthc_received", OLDEST - dt.timedelta(seconds=1), 1, "KCB"),
+                   "not even a record")
+    assert [r.reason.split(" ")[0:2] for r in bad] == [
+        ["unknown", "metric"], ["unknown", "unit"], ["unknown", "database"], ["value", "is"], ["value", "is"],
+        ["time", "without"], ["time", NOW.replace(microsecond=0).__add__(dt.timedelta(minutes=11)).isoformat()],
+        ["time", (OLDEST - dt.timedelta(seconds=1)).isoformat()], ["not", "a"]]
+    assert "in the future" in bad[6].reason and "older than the source's look-back" in bad[7].reason
+
+
+def test_codes_are_normalised_to_nfc(default_config):
+    import unicodedata
+    decomposed = unicodedata.normalize("NFD", "KCB")
+    good, bad = check(default_config, Record("tthc_received", NOW, 1, decomposed))
+    assert bad == [] and good[0].key.unit == "KCB"
