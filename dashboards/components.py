@@ -13,13 +13,17 @@ from metrics.health import Freshness
 def freshness_line(freshness: Freshness, lang: str = "vi") -> html.Div:
     """'Số liệu đến 14:05 25/11/2026' and, when a source is stale, a badge with its age."""
     parts: list[Any] = [html.Span(f"{t('as_of', lang)} {fmt.when(freshness.as_of)}", className="as-of")]
-    if freshness.stale:
+    if freshness.stale_sources:
         parts.append(stale_badge(freshness, lang))
     return html.Div(parts, className="freshness")
 
 
 def stale_badge(freshness: Freshness, lang: str = "vi") -> html.Span:
+    """'dữ liệu cũ · 2 ngày trước' when the figure is stale; '1/12 nguồn dữ liệu cũ' when part of it is."""
     title = ", ".join(freshness.stale_sources)
+    if freshness.partial:
+        text = f"{len(freshness.stale_sources)}/{freshness.sources} {t('sources_word', lang)} {t('stale', lang)}"
+        return html.Span(text, className="badge badge-partial", title=title)
     return html.Span(f"{t('stale', lang)} · {fmt.age(freshness.as_of, lang)}", className="badge badge-stale", title=title)
 
 

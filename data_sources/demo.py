@@ -122,12 +122,13 @@ class DemoSource(Source):
     # -- the simulated systems ------------------------------------------------------------
 
     def fetch(self, window: Window) -> list[Record]:
-        with self._lock:
-            self._calls += 1
-            call = self._calls
         options = self.options
+        with self._lock:  # trouble comes every nth scheduled collection; backfills don't count
+            self._calls += window.is_live
+            call = self._calls
         if self.outage_since is not None and (window.is_live or window.start >= self.outage_since):
-            raise SourceError(f"no response from the unit's system since {self.outage_since:%Y-%m-%d %H:%M} UTC (connection timed out)")
+            since = self.outage_since.astimezone(LOCAL)
+            raise SourceError(f"hệ thống của đơn vị không phản hồi từ {since:%H:%M %d/%m/%Y} (hết thời gian kết nối)")
         if self.outage_since is not None:  # its archive still answers for the time before the outage
             window = Window(window.start, min(window.end, self.outage_since))
         if window.is_live:

@@ -16,10 +16,12 @@ from data_sources.base import Record, Source, SourceError, Window
 from data_sources.registry import source_class
 from metrics.settings import Config, SourceConfig
 from metrics.store import RunOutcome, Store
-from metrics.timebuckets import DAY
+from metrics.timebuckets import DAY, local
 from metrics.validation import validate
 
 log = logging.getLogger("ioc.collection")
+# Run errors are read by the focal point on the sources page: the runner writes its own in
+# Vietnamese; a source's SourceError text is shown as the source wrote it.
 
 
 def _fetch_in_thread(source: Source, window: Window) -> Future:
@@ -41,7 +43,7 @@ def _fetch_in_thread(source: Source, window: Window) -> Future:
 def describe_error(error: BaseException) -> str:
     if isinstance(error, SourceError):
         return str(error)
-    return f"unexpected error in the source ({type(error).__name__}: {error})"
+    return f"lỗi không lường trước trong mô-đun nguồn ({type(error).__name__}: {error})"
 
 
 class Collector:
@@ -75,7 +77,8 @@ class Collector:
                 hung = None
         if hung:
             return self._fail(run_id, source_id, "timeout",
-                              f"the previous fetch has not answered since {hung[1]:%H:%M:%S} UTC; not asked again until it does")
+                              f"lần thu trước chưa trả lời từ {local(hung[1].timestamp()):%H:%M:%S %d/%m/%Y}; "
+                              "chưa hỏi lại cho đến khi lần đó kết thúc")
         started = dt.datetime.now(dt.UTC)
         future = _fetch_in_thread(source, window)
         try:
@@ -83,11 +86,11 @@ class Collector:
         except TimeoutError:
             with self._lock:
                 self._hung[source_id] = (future, started)
-            return self._fail(run_id, source_id, "timeout", f"no answer within {source_config.timeout_seconds:g} s (timeout)")
+            return self._fail(run_id, source_id, "timeout", f"không trả lời trong {source_config.timeout_seconds:g} giây (quá thời gian chờ)".replace(".", ","))
         except Exception as error:
             return self._fail(run_id, source_id, "failed", describe_error(error))
         if not isinstance(records, (list, tuple)):
-            return self._fail(run_id, source_id, "failed", "the source returned no list of records")
+            return self._fail(run_id, source_id, "failed", "nguồn không trả về danh sách bản ghi")
         oldest = window.start - dt.timedelta(seconds=DAY)  # records are bucketed to their local day
         good, bad = validate(records, self.config.catalogue, oldest)
         data_until = max((r.ts.timestamp() for r in records if isinstance(r, Record) and hasattr(r.ts, "timestamp")), default=None)

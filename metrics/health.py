@@ -44,10 +44,20 @@ class SourceHealth:
 
 @dataclass(frozen=True)
 class Freshness:
-    """How current a figure is: as of the last success of its slowest source."""
+    """How current a figure is.
+
+    as_of is the last success of its slowest fresh source (of its slowest source when all
+    are stale). stale means every source behind the figure is stale; partial means some are:
+    the figure is still current for the others and says how many are behind.
+    """
     as_of: float | None
     stale: bool
     stale_sources: tuple[str, ...] = ()
+    sources: int = 0
+
+    @property
+    def partial(self) -> bool:
+        return bool(self.stale_sources) and not self.stale
 
 
 @dataclass(frozen=True)
@@ -85,7 +95,7 @@ def source_health(store: Store, config: Config, now: float | None = None) -> dic
         counts = {row.source_id: row for row in connection.execute(
             select(runs.c.source_id, func.count().label("n"),
                    func.sum(case((and_(runs.c.status != "ok", finished), 1), else_=0)).label("failed"))
-            .where(runs.c.started_at >= now - DAY).group_by(runs.c.source_id))}
+            .where(runs.c.started_at >= now - DAY, runs.c.kind == "collect").group_by(runs.c.source_id))}
         q_day = dict(connection.execute(select(quarantine.c.source_id, func.count()).where(
             quarantine.c.received_at >= now - DAY).group_by(quarantine.c.source_id)).all())
         q_all = dict(connection.execute(select(quarantine.c.source_id, func.count()).group_by(quarantine.c.source_id)).all())
@@ -118,10 +128,11 @@ def freshness(source_ids: Iterable[str], health: dict[str, SourceHealth]) -> Fre
     known = [health[s] for s in set(source_ids) if s in health]
     if not known:
         return Freshness(None, False)
-    successes = [h.as_of for h in known]
     stale = tuple(sorted(h.source_id for h in known if h.stale))
-    as_of = None if any(s is None for s in successes) else min(successes)
-    return Freshness(as_of, bool(stale), stale)
+    current = [h for h in known if not h.stale] or known
+    times = [h.as_of for h in current]
+    as_of = None if any(t is None for t in times) else min(times)
+    return Freshness(as_of, len(stale) == len(known), stale, len(known))
 
 
 def backfill_progress(store: Store, config: Config) -> BackfillProgress:
@@ -151,12 +162,14 @@ def recent_runs(store: Store, limit: int = 50, kind: str = "collect") -> list[di
 
 def combine(parts: Iterable[Freshness]) -> Freshness:
     """Freshness of a figure built from several: as of the oldest, stale if any is."""
-    parts = list(parts)
+    parts = [p for p in parts if p.sources]
     if not parts:
         return Freshness(None, False)
-    times = [p.as_of for p in parts]
+    current = [p for p in parts if not p.stale] or parts
+    times = [p.as_of for p in current]
     stale = tuple(sorted({s for p in parts for s in p.stale_sources}))
-    return Freshness(None if any(t is None for t in times) else min(times), any(p.stale for p in parts), stale)
+    return Freshness(None if any(t is None for t in times) else min(times), all(p.stale for p in parts), stale,
+                     sum(p.sources for p in parts))
 
 
 def scheduler_status(store: Store, local_state: str | None, heartbeat_seconds: float, now: float | None = None) -> dict:

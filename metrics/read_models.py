@@ -84,7 +84,7 @@ class Alert:
     severity: str                   # red | amber
     kind: str                       # stale_source | database_red | task_overdue | task_at_risk
     subject: str
-    value: float | None = None      # the score or rate that raised it
+    value: float | None = None      # the score or rate that raised it (a stale source: its as-of time)
     detail: str = ""                # e.g. the source's last error
 
 
@@ -236,7 +236,7 @@ def _alerts(config: Config, health: dict[str, SourceHealth], databases: list[Dat
     alerts = []
     for h in health.values():
         if h.stale:
-            alerts.append(Alert("red", "stale_source", h.source_id, detail=h.last_error or ""))
+            alerts.append(Alert("red", "stale_source", h.source_id, h.as_of, h.last_error or ""))
     for db in databases:
         if db.colour == "red":
             alerts.append(Alert("red", "database_red", db.code, db.score))

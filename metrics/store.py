@@ -182,7 +182,7 @@ class Store:
         with self._writing(), self.engine.begin() as connection:
             return connection.execute(update(collection_runs).where(collection_runs.c.status == "running").values(
                 status="interrupted", finished_at=time.time(),
-                error="the collecting process stopped before this run finished; nothing of it was stored")).rowcount
+                error="tiến trình thu thập dừng trước khi lần thu kết thúc; không dữ liệu nào của lần này được ghi")).rowcount
 
     # -- backfill progress and scheduler heartbeat ------------------------------------------------
 

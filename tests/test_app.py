@@ -131,7 +131,7 @@ def test_the_collect_command_runs_sources_once(tmp_path):
                             cwd=REPO, env=env, capture_output=True, text=True, timeout=120)
     lines = dict(line.split(None, 1) for line in result.stdout.strip().splitlines())
     assert lines["demo-kcb"].startswith("ok") and "written=" in lines["demo-kcb"]
-    assert lines["demo-btxh"].startswith("failed") and "no response" in lines["demo-btxh"]
+    assert lines["demo-btxh"].startswith("failed") and "không phản hồi" in lines["demo-btxh"]
     assert result.returncode == 1  # one source failed
     with sqlite3.connect(tmp_path / "ioc.sqlite3") as connection:
         statuses = dict(connection.execute("SELECT source_id, status FROM collection_runs").fetchall())
@@ -139,3 +139,31 @@ def test_the_collect_command_runs_sources_once(tmp_path):
     unknown = subprocess.run([sys.executable, "-m", "metrics", "collect", "--source", "nope"], cwd=REPO, env=env,
                              capture_output=True, text=True, timeout=120)
     assert unknown.returncode == 2 and "unknown source: nope" in unknown.stderr
+
+
+def test_the_scheduler_command_runs_alone_and_refuses_a_second_one_on_the_same_store(tmp_path):
+    env = {**os.environ, "IOC_DATA_DIR": str(tmp_path)}
+    first = subprocess.Popen([sys.executable, "-m", "metrics", "scheduler"], cwd=REPO, env=env,
+                             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        database = tmp_path / "ioc.sqlite3"
+
+        def live_runs():
+            if not database.exists():
+                return 0
+            with sqlite3.connect(database, timeout=10) as connection:
+                try:
+                    return connection.execute("SELECT COUNT(*) FROM collection_runs WHERE kind = 'collect' "
+                                              "AND status != 'running'").fetchone()[0] >= 12
+                except sqlite3.OperationalError:
+                    return 0
+        wait_for(live_runs, 60)
+        second = subprocess.run([sys.executable, "-m", "metrics", "scheduler"], cwd=REPO, env=env,
+                                capture_output=True, text=True, timeout=60)
+        assert second.returncode == 1 and "another scheduler is already running" in second.stderr
+        with sqlite3.connect(database) as connection:
+            (owner,) = connection.execute("SELECT owner FROM scheduler_heartbeat").fetchone()
+        assert owner.endswith(f":{first.pid}")
+    finally:
+        first.send_signal(signal.SIGTERM)
+        assert first.wait(30) == 0

@@ -55,7 +55,7 @@ def render(reader, lang: str = "vi") -> list:
                        html.Tbody(grid_rows)], className="grid heatgrid", id="overview-db-grid")
 
     alert_items = [html.Li([html.Span(t(f"alert_{a.kind}", lang), className=f"alert-kind alert-{a.severity}"),
-                            html.Span(_subject(a, catalogue, lang), className="alert-subject"),
+                            html.Span(_subject(a, catalogue, snap.health, lang), className="alert-subject"),
                             html.Span(_figure(a, lang), className="alert-detail", title=a.detail)]) for a in snap.alerts]
     alerts = html.Ul(alert_items or [html.Li(t("no_alerts", lang))], className="alerts", id="overview-alerts")
     return [tiles,
@@ -64,14 +64,17 @@ def render(reader, lang: str = "vi") -> list:
 
 
 def _figure(alert, lang: str) -> str:
-    if alert.value is None:
-        return alert.detail[:80]
+    if alert.kind == "stale_source":
+        return fmt.age(alert.value, lang)
     return fmt.percent(alert.value, 1, lang) if alert.kind.startswith("task_") else fmt.number(alert.value, 1, lang)
 
 
-def _subject(alert, catalogue, lang: str) -> str:
+def _subject(alert, catalogue, health, lang: str) -> str:
     if alert.kind.startswith("task_") and alert.subject in catalogue.tasks:
         return catalogue.tasks[alert.subject].name(lang)
     if alert.kind == "database_red" and alert.subject in catalogue.databases:
         return catalogue.databases[alert.subject].name(lang)
+    if alert.kind == "stale_source" and alert.subject in health:
+        unit = catalogue.units.get(health[alert.subject].unit)
+        return f"{unit.name(lang)} · {alert.subject}" if unit else alert.subject
     return alert.subject

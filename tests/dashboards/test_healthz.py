@@ -32,7 +32,7 @@ def test_healthz_reports_each_source_and_the_store(default_config, sqlite_store,
     kcb, btxh = body["sources"]["demo-kcb"], body["sources"]["demo-btxh"]
     assert kcb["last_success"].endswith("+00:00") and kcb["last_error"] is None and kcb["stale"] is False
     assert btxh["last_success"] is None and btxh["last_live_success"] is None
-    assert "no response" in btxh["last_error"] and btxh["stale"] is True
+    assert "không phản hồi" in btxh["last_error"] and btxh["stale"] is True
     assert body["status"] == "degraded"  # a stale source
 
 

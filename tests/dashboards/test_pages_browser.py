@@ -118,3 +118,16 @@ def test_a_stale_source_shows_its_badge(browser, served):
     assert store.data_version() == collector_fresh_version
     assert errors == []
     page.close()
+
+
+def test_the_pages_say_while_history_is_being_loaded_with_its_progress(browser, served):
+    base, config, store, _ = served
+    store.backfill_progress("demo-kcb", 26, 13, "running")
+    page, errors = open_page(browser, base + "/")
+    page.wait_for_selector("#history-progress", timeout=15000)
+    text = page.inner_text("#history-progress")
+    assert "Đang nạp lịch sử dữ liệu" in text and "11/12 nguồn" in text
+    store.backfill_progress("demo-kcb", 26, 26, "done")
+    page.wait_for_selector("#history-progress", state="detached", timeout=15000)
+    assert errors == []
+    page.close()

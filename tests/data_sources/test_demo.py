@@ -65,7 +65,7 @@ def test_weekends_are_quieter_than_weekdays(default_config):
 
 def test_a_unit_in_outage_answers_history_but_not_live(default_config):
     down = source(default_config, "BTXH", outage_hours=50)
-    with pytest.raises(SourceError, match="no response from the unit's system"):
+    with pytest.raises(SourceError, match="hệ thống của đơn vị không phản hồi từ"):
         down.fetch(Window(NOW - dt.timedelta(days=2), NOW))
     history = down.fetch(WEEK_AGO)
     assert history and max(r.ts for r in history) <= down.outage_since

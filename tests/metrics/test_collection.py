@@ -64,7 +64,7 @@ def test_a_bug_in_a_source_is_reported_as_such(default_config, sqlite_store):
     config = with_sources(default_config, fake("buggy", fail="bug"))
     outcome = Collector(config, sqlite_store).collect("buggy")
     assert outcome.status == "failed"
-    assert outcome.error == "unexpected error in the source (ZeroDivisionError: division by zero)"
+    assert outcome.error == "lỗi không lường trước trong mô-đun nguồn (ZeroDivisionError: division by zero)"
 
 
 def test_a_hanging_source_times_out_and_is_not_asked_again_while_it_hangs(default_config, sqlite_store):
@@ -73,9 +73,9 @@ def test_a_hanging_source_times_out_and_is_not_asked_again_while_it_hangs(defaul
     started = time.monotonic()
     outcome = collector.collect("slow")
     assert time.monotonic() - started < 2
-    assert outcome.status == "timeout" and "no answer within 0.5 s" in outcome.error
+    assert outcome.status == "timeout" and "không trả lời trong 0,5 giây (quá thời gian chờ)" == outcome.error
     second = collector.collect("slow")
-    assert second.status == "timeout" and "previous fetch has not answered" in second.error
+    assert second.status == "timeout" and second.error.startswith("lần thu trước chưa trả lời từ")
     assert FakeSource.calls["slow"] == 1
     FakeSource.release.set()
     time.sleep(0.2)
@@ -120,4 +120,4 @@ def test_a_unit_in_outage_is_backfilled_up_to_the_outage_and_fails_live(default_
     assert newest <= collector.sources["demo-btxh"].outage_since.timestamp()
     assert newest >= collector.sources["demo-btxh"].outage_since.timestamp() - 86400
     live = collector.collect("demo-btxh")
-    assert live.status == "failed" and "no response from the unit's system" in live.error
+    assert live.status == "failed" and "hệ thống của đơn vị không phản hồi từ" in live.error

@@ -90,3 +90,15 @@ def test_a_source_silent_for_more_than_k_intervals_is_stale_and_marks_its_figure
     assert not snapshot.unit_effectiveness["KCB"].freshness.stale
     assert snapshot.effectiveness.freshness.stale_sources == ("demo-qld",)
     assert any(a.kind == "stale_source" and a.subject == "demo-qld" for a in snapshot.alerts)
+
+
+def test_a_ministry_figure_with_one_stale_source_stays_current_and_says_part_is_stale(filled):
+    config, store = filled
+    old = time.time() - 3600
+    with store.engine.begin() as connection:
+        connection.execute(update(collection_runs).where(collection_runs.c.source_id == "demo-qld")
+                           .values(started_at=old - 1, finished_at=old))
+    freshness = build_snapshot(store, config).effectiveness.freshness
+    assert not freshness.stale and freshness.partial
+    assert (freshness.stale_sources, freshness.sources) == (("demo-qld",), 4)
+    assert freshness.as_of > old + 3000  # as of the sources still delivering
