@@ -100,6 +100,18 @@ def store(request, tmp_path: Path) -> Store:
         generator.close()
 
 
+@pytest.fixture
+def fake_kind(monkeypatch):
+    """Registers tests/fakes.py's FakeSource as kind "fake", as a new module would be."""
+    from data_sources.registry import KINDS
+    from tests.fakes import FakeSource
+    monkeypatch.setitem(KINDS, "fake", "tests.fakes:FakeSource")
+    FakeSource.calls.clear()
+    FakeSource.release.clear()
+    yield FakeSource
+    FakeSource.release.set()  # let abandoned fetches finish
+
+
 def with_sources(config: Config, *sources: SourceConfig, data_dir: Path | None = None) -> Config:
     """The configuration with other sources (and data folder)."""
     return dataclasses.replace(config, sources=tuple(sources), data_dir=data_dir or config.data_dir)

@@ -6,7 +6,6 @@ import time
 import pytest
 from sqlalchemy import select
 
-from data_sources.registry import KINDS
 from metrics.collection import Collector, backfill
 from metrics.schema import collection_runs
 from metrics.settings import SourceConfig
@@ -14,13 +13,7 @@ from tests.conftest import demo_source, with_sources
 from tests.fakes import FakeOptions, FakeSource
 
 
-@pytest.fixture(autouse=True)
-def fake_kind(monkeypatch):
-    monkeypatch.setitem(KINDS, "fake", "tests.fakes:FakeSource")
-    FakeSource.calls.clear()
-    FakeSource.release.clear()
-    yield
-    FakeSource.release.set()  # let abandoned fetches finish
+pytestmark = pytest.mark.usefixtures("fake_kind")  # sources of kind "fake" (tests/fakes.py)
 
 
 def fake(source_id: str, timeout: float = 1.0, **options) -> SourceConfig:

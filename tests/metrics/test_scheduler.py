@@ -6,7 +6,6 @@ import time
 import pytest
 from sqlalchemy import func, select
 
-from data_sources.registry import KINDS
 from metrics.collection import Collector
 from metrics.health import scheduler_status
 from metrics.scheduler import HEARTBEAT_SECONDS, CollectionScheduler
@@ -16,13 +15,7 @@ from tests.conftest import with_sources
 from tests.fakes import FakeOptions, FakeSource
 
 
-@pytest.fixture(autouse=True)
-def fake_kind(monkeypatch):
-    monkeypatch.setitem(KINDS, "fake", "tests.fakes:FakeSource")
-    FakeSource.calls.clear()
-    FakeSource.release.clear()
-    yield
-    FakeSource.release.set()
+pytestmark = pytest.mark.usefixtures("fake_kind")  # sources of kind "fake" (tests/fakes.py)
 
 
 def runs_by_source(store) -> dict[str, int]:
