@@ -1,0 +1,204 @@
+"""HTTP/JSON APIs of unit systems (kind = "http_json").
+
+GET (or POST with a body) with httpx; credentials from environment variables named in the
+configuration, never written anywhere; retries with backoff (tenacity) on connection errors
+and 5xx, none on 4xx; the body is size-limited, checked to be UTF-8 JSON of bounded depth,
+then mapped to records with JMESPath. Pages follow a next link or a page number.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import os
+from typing import Any, Literal
+from urllib.parse import urljoin, urlsplit
+
+import httpx
+import jmespath
+from pydantic import Field, field_validator
+from tenacity import retry, retry_if_exception, stop_after_attempt, wait_exponential
+
+from data_sources.base import Options, OptionError, Record, Source, SourceError, Window
+from data_sources.guards import parse_json
+from data_sources.parsing import parse_number, parse_time
+
+
+class ValueMapping(Options):
+    metric: str
+    path: str                         # JMESPath inside one record
+
+
+class HttpJsonOptions(Options):
+    url: str
+    method: Literal["GET", "POST"] = "GET"
+    params: dict[str, str] = Field(default_factory=dict)     # {since} {until} {since_date} ... are filled in
+    body: dict[str, Any] | None = None                        # POST body (JSON), same placeholders
+    headers: dict[str, str] = Field(default_factory=dict)
+    secret_headers: dict[str, str] = Field(default_factory=dict)  # header -> environment variable holding its value
+    records: str = "@"                # JMESPath to the list of records in a page
+    values: list[ValueMapping] = Field(min_length=1)
+    unit: str = ""                    # fixed unit code, or
+    unit_path: str = ""               # JMESPath to it in each record
+    database: str = ""
+    database_path: str = ""
+    time_path: str = ""               # JMESPath to the record's time; empty = the time of collection
+    time_format: str = "iso"          # iso | epoch | epoch_ms | a strftime pattern such as %d/%m/%Y
+    next_path: str = ""               # JMESPath to the next page's URL (same host only)
+    page_param: str = ""              # or: a page-number query parameter
+    first_page: int = 1
+    max_pages: int = Field(default=50, ge=1, le=10_000)
+    request_timeout: float = Field(default=10, gt=0, le=600)
+    retries: int = Field(default=2, ge=0, le=10)
+    max_bytes: int = Field(default=10_000_000, ge=1_000)
+    max_depth: int = Field(default=64, ge=2, le=1000)
+
+    @field_validator("records", "unit_path", "database_path", "time_path", "next_path")
+    @classmethod
+    def _jmespath(cls, value: str) -> str:
+        if value:
+            try:
+                jmespath.compile(value)
+            except jmespath.exceptions.JMESPathError as error:
+                raise ValueError(f"not a JMESPath expression: {error}") from None
+        return value
+
+    @field_validator("url")
+    @classmethod
+    def _url(cls, value: str) -> str:
+        if urlsplit(value).scheme not in ("http", "https"):
+            raise ValueError("url must start with http:// or https://")
+        return value
+
+
+class _Retryable(Exception):
+    """A failure worth another try: the connection, a timeout or a 5xx."""
+
+
+def _placeholders(window: Window) -> dict[str, str]:
+    local = dt.timezone(dt.timedelta(hours=7))
+    return {"since": window.start.isoformat(), "until": window.end.isoformat(),
+            "since_epoch": str(int(window.start.timestamp())), "until_epoch": str(int(window.end.timestamp())),
+            "since_date": window.start.astimezone(local).date().isoformat(),
+            "until_date": window.end.astimezone(local).date().isoformat()}
+
+
+def _fill(value: Any, values: dict[str, str]) -> Any:
+    if isinstance(value, str):
+        for key, text in values.items():
+            value = value.replace("{" + key + "}", text)
+        return value
+    if isinstance(value, dict):
+        return {k: _fill(v, values) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_fill(v, values) for v in value]
+    return value
+
+
+def map_records(page: Any, options: HttpJsonOptions, collected_at: dt.datetime) -> list[Record]:
+    """Records of one page: every value mapping of every item under options.records."""
+    items = jmespath.search(options.records, page)
+    if items is None:
+        return []
+    if not isinstance(items, list):
+        raise SourceError(f"'{options.records}' không trỏ tới một danh sách bản ghi")
+    records = []
+    for item in items:
+        unit = options.unit or _text(jmespath.search(options.unit_path, item) if options.unit_path else "")
+        database = options.database or _text(jmespath.search(options.database_path, item) if options.database_path else "")
+        raw_time = jmespath.search(options.time_path, item) if options.time_path else None
+        ts = parse_time(raw_time, options.time_format) if options.time_path else collected_at
+        for mapping in options.values:
+            value = parse_number(jmespath.search(mapping.path, item))
+            records.append(Record(mapping.metric, ts, value, unit, database))
+    return records
+
+
+def _text(value: Any) -> str:
+    return "" if value is None else str(value)[:100]
+
+
+class HttpJsonSource(Source):
+    Options = HttpJsonOptions
+
+    @classmethod
+    def check_options(cls, options: HttpJsonOptions, catalogue, config_dir) -> None:
+        for index, mapping in enumerate(options.values):
+            if mapping.metric not in catalogue.metrics:
+                raise OptionError(f"values[{index}].metric", f"unknown metric '{mapping.metric}'")
+        if options.unit and options.unit not in catalogue.units:
+            raise OptionError("unit", f"unknown unit '{options.unit}'")
+        if options.database and options.database not in catalogue.databases:
+            raise OptionError("database", f"unknown database '{options.database}'")
+        if not (options.unit or options.unit_path or options.database or options.database_path):
+            raise OptionError("unit", "give unit or unit_path (or a database) so records can be attributed")
+
+    def _headers(self) -> dict[str, str]:
+        headers = {"Accept": "application/json", **self.options.headers}
+        for header, variable in self.options.secret_headers.items():
+            value = os.environ.get(variable)
+            if not value:
+                raise SourceError(f"biến môi trường {variable} (cho header {header}) chưa được đặt")
+            headers[header] = value
+        return headers
+
+    def fetch(self, window: Window) -> list[Record]:
+        options = self.options
+        values = _placeholders(window)
+        collected_at = dt.datetime.now(dt.UTC)
+        records: list[Record] = []
+        url: str | None = _fill(options.url, values)
+        params = _fill(options.params, values)
+        page_number = options.first_page
+        host = urlsplit(options.url).netloc
+        with httpx.Client(timeout=options.request_timeout, headers=self._headers(), follow_redirects=False) as client:
+            for _ in range(options.max_pages):
+                if options.page_param:
+                    params = {**params, options.page_param: str(page_number)}
+                page = self._get(client, url, params, _fill(options.body, values))
+                page_records = map_records(page, options, collected_at)
+                records += page_records
+                if options.next_path:
+                    following = jmespath.search(options.next_path, page)
+                    if not following:
+                        break
+                    url = urljoin(url, str(following))
+                    if urlsplit(url).netloc != host:
+                        raise SourceError("liên kết trang sau trỏ sang máy chủ khác; không theo")
+                    params = {}
+                elif options.page_param and page_records:
+                    page_number += 1
+                else:
+                    break
+        return records
+
+    def _get(self, client: httpx.Client, url: str, params: dict, body: Any) -> Any:
+        options = self.options
+        shown = urlsplit(url)._replace(query="").geturl()
+
+        @retry(retry=retry_if_exception(lambda e: isinstance(e, _Retryable)), stop=stop_after_attempt(options.retries + 1),
+               wait=wait_exponential(multiplier=0.5, max=4), reraise=True)
+        def attempt() -> tuple[int, str, bytes]:
+            try:
+                with client.stream(options.method, url, params=params, json=body) as response:
+                    if response.status_code >= 500:
+                        raise _Retryable(f"HTTP {response.status_code} từ {shown}")
+                    chunks, size = [], 0
+                    for chunk in response.iter_bytes():
+                        size += len(chunk)
+                        if size > options.max_bytes:
+                            raise SourceError(f"phản hồi vượt giới hạn {options.max_bytes:,} byte".replace(",", "."))
+                        chunks.append(chunk)
+                    return response.status_code, response.headers.get("content-type", ""), b"".join(chunks)
+            except httpx.TimeoutException:
+                raise _Retryable(f"hết thời gian chờ {options.request_timeout:g} giây khi gọi {shown}") from None
+            except httpx.TransportError as error:
+                raise _Retryable(f"không kết nối được tới {shown} ({type(error).__name__})") from None
+
+        try:
+            status, content_type, payload = attempt()
+        except _Retryable as error:
+            raise SourceError(f"{error} (sau {options.retries + 1} lần thử)") from None
+        if status >= 400:
+            raise SourceError(f"HTTP {status} từ {shown}")
+        if status >= 300:
+            raise SourceError(f"HTTP {status} (chuyển hướng) từ {shown}; không theo chuyển hướng")
+        return parse_json(payload, content_type, options.max_depth)
