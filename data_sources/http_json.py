@@ -1,9 +1,9 @@
 """HTTP/JSON APIs of unit systems (kind = "http_json").
 
-GET (or POST with a body) with httpx; credentials from environment variables named in the
-configuration, never written anywhere; retries with backoff (tenacity) on connection errors
-and 5xx, none on 4xx; the body is size-limited, checked to be UTF-8 JSON of bounded depth,
-then mapped to records with JMESPath. Pages follow a next link or a page number.
+GET (or POST with a body) with httpx (data_sources/http_fetch.py: retries on connection
+errors and 5xx, none on 4xx, size limit); credentials from environment variables named in
+the configuration, never written anywhere; the body is checked to be UTF-8 JSON of bounded
+depth, then mapped to records with JMESPath. Pages follow a next link or a page number.
 """
 from __future__ import annotations
 
@@ -15,10 +15,10 @@ from urllib.parse import urljoin, urlsplit
 import httpx
 import jmespath
 from pydantic import Field, field_validator
-from tenacity import retry, retry_if_exception, stop_after_attempt, wait_exponential
 
 from data_sources.base import Options, OptionError, Record, Source, SourceError, Window
 from data_sources.guards import parse_json
+from data_sources.http_fetch import fetch_body
 from data_sources.parsing import parse_number, parse_time
 
 
@@ -67,10 +67,6 @@ class HttpJsonOptions(Options):
         if urlsplit(value).scheme not in ("http", "https"):
             raise ValueError("url must start with http:// or https://")
         return value
-
-
-class _Retryable(Exception):
-    """A failure worth another try: the connection, a timeout or a 5xx."""
 
 
 def _placeholders(window: Window) -> dict[str, str]:
@@ -172,33 +168,6 @@ class HttpJsonSource(Source):
 
     def _get(self, client: httpx.Client, url: str, params: dict, body: Any) -> Any:
         options = self.options
-        shown = urlsplit(url)._replace(query="").geturl()
-
-        @retry(retry=retry_if_exception(lambda e: isinstance(e, _Retryable)), stop=stop_after_attempt(options.retries + 1),
-               wait=wait_exponential(multiplier=0.5, max=4), reraise=True)
-        def attempt() -> tuple[int, str, bytes]:
-            try:
-                with client.stream(options.method, url, params=params, json=body) as response:
-                    if response.status_code >= 500:
-                        raise _Retryable(f"HTTP {response.status_code} từ {shown}")
-                    chunks, size = [], 0
-                    for chunk in response.iter_bytes():
-                        size += len(chunk)
-                        if size > options.max_bytes:
-                            raise SourceError(f"phản hồi vượt giới hạn {options.max_bytes:,} byte".replace(",", "."))
-                        chunks.append(chunk)
-                    return response.status_code, response.headers.get("content-type", ""), b"".join(chunks)
-            except httpx.TimeoutException:
-                raise _Retryable(f"hết thời gian chờ {options.request_timeout:g} giây khi gọi {shown}") from None
-            except httpx.TransportError as error:
-                raise _Retryable(f"không kết nối được tới {shown} ({type(error).__name__})") from None
-
-        try:
-            status, content_type, payload = attempt()
-        except _Retryable as error:
-            raise SourceError(f"{error} (sau {options.retries + 1} lần thử)") from None
-        if status >= 400:
-            raise SourceError(f"HTTP {status} từ {shown}")
-        if status >= 300:
-            raise SourceError(f"HTTP {status} (chuyển hướng) từ {shown}; không theo chuyển hướng")
+        content_type, payload = fetch_body(client, url, method=options.method, params=params, body=body,
+                                           retries=options.retries, max_bytes=options.max_bytes)
         return parse_json(payload, content_type, options.max_depth)

@@ -13,6 +13,7 @@ from data_sources.base import Source
 KINDS: dict[str, str] = {
     "demo": "data_sources.demo:DemoSource",
     "http_json": "data_sources.http_json:HttpJsonSource",
+    "prometheus": "data_sources.prometheus:PrometheusSource",
 }
 
 

@@ -1,0 +1,57 @@
+"""Fetching a body over HTTP for any kind of source: retries, size limit, plain errors.
+
+Retries with backoff (tenacity) on connection errors, timeouts and 5xx; none on 4xx. No
+redirects are followed. The body is read in chunks and refused past max_bytes. Errors name
+the URL without its query string, which may carry parameters nobody should read in a log.
+"""
+from __future__ import annotations
+
+from typing import Any
+from urllib.parse import urlsplit
+
+import httpx
+from tenacity import retry, retry_if_exception_type, stop_after_attempt, wait_exponential
+
+from data_sources.base import SourceError
+
+
+class _Retryable(Exception):
+    """A failure worth another try: the connection, a timeout or a 5xx."""
+
+
+def shown(url: str) -> str:
+    return urlsplit(url)._replace(query="").geturl()
+
+
+def fetch_body(client: httpx.Client, url: str, *, method: str = "GET", params: dict | None = None,
+               body: Any = None, retries: int = 2, max_bytes: int = 10_000_000) -> tuple[str, bytes]:
+    """(content type, body) of a 2xx answer, or SourceError."""
+
+    @retry(retry=retry_if_exception_type(_Retryable), stop=stop_after_attempt(retries + 1),
+           wait=wait_exponential(multiplier=0.5, max=4), reraise=True)
+    def attempt() -> tuple[int, str, bytes]:
+        try:
+            with client.stream(method, url, params=params, json=body) as response:
+                if response.status_code >= 500:
+                    raise _Retryable(f"HTTP {response.status_code} từ {shown(url)}")
+                chunks, size = [], 0
+                for chunk in response.iter_bytes():
+                    size += len(chunk)
+                    if size > max_bytes:
+                        raise SourceError(f"phản hồi vượt giới hạn {max_bytes:,} byte".replace(",", "."))
+                    chunks.append(chunk)
+                return response.status_code, response.headers.get("content-type", ""), b"".join(chunks)
+        except httpx.TimeoutException:
+            raise _Retryable(f"hết thời gian chờ {client.timeout.read:g} giây khi gọi {shown(url)}") from None
+        except httpx.TransportError as error:
+            raise _Retryable(f"không kết nối được tới {shown(url)} ({type(error).__name__})") from None
+
+    try:
+        status, content_type, payload = attempt()
+    except _Retryable as error:
+        raise SourceError(f"{error} (sau {retries + 1} lần thử)") from None
+    if status >= 400:
+        raise SourceError(f"HTTP {status} từ {shown(url)}")
+    if status >= 300:
+        raise SourceError(f"HTTP {status} (chuyển hướng) từ {shown(url)}; không theo chuyển hướng")
+    return content_type, payload

@@ -1,0 +1,100 @@
+"""Monitoring endpoints in the Prometheus text format (kind = "prometheus").
+
+Scrapes one endpoint (httpx, via http_fetch) and parses it with prometheus_client's own
+parser; each mapping picks samples by name and exact label values, aggregates them and
+scales the result (e.g. up 0/1 averaged and x100 = availability in percent).
+"""
+from __future__ import annotations
+
+import datetime as dt
+import math
+import os
+from typing import Literal
+
+import httpx
+from prometheus_client.parser import text_string_to_metric_families
+from pydantic import Field, field_validator
+
+from data_sources.base import Options, OptionError, Record, Source, SourceError, Window
+from data_sources.guards import decode_utf8
+from data_sources.http_fetch import fetch_body
+
+
+class SampleMapping(Options):
+    metric: str                                   # our metric code
+    sample: str                                   # the sample name in the exposition (counters keep _total)
+    labels: dict[str, str] = Field(default_factory=dict)   # keep only samples with these label values
+    aggregate: Literal["sum", "avg", "max", "min"] = "sum"
+    scale: float = 1.0
+
+
+class PrometheusOptions(Options):
+    url: str
+    unit: str
+    database: str = ""
+    samples: list[SampleMapping] = Field(min_length=1)
+    secret_headers: dict[str, str] = Field(default_factory=dict)
+    request_timeout: float = Field(default=10, gt=0, le=600)
+    retries: int = Field(default=1, ge=0, le=10)
+    max_bytes: int = Field(default=20_000_000, ge=1_000)
+
+    @field_validator("url")
+    @classmethod
+    def _url(cls, value: str) -> str:
+        if not value.startswith(("http://", "https://")):
+            raise ValueError("url must start with http:// or https://")
+        return value
+
+
+AGGREGATES = {"sum": sum, "max": max, "min": min, "avg": lambda values: sum(values) / len(values)}
+
+
+def map_samples(text: str, options: PrometheusOptions, collected_at: dt.datetime) -> list[Record]:
+    """One record per mapping that matched at least one sample."""
+    matched: dict[int, list[tuple[float, float | None]]] = {i: [] for i in range(len(options.samples))}
+    try:
+        for family in text_string_to_metric_families(text):
+            for sample in family.samples:
+                for index, mapping in enumerate(options.samples):
+                    if sample.name == mapping.sample and all(sample.labels.get(k) == v for k, v in mapping.labels.items()):
+                        matched[index].append((sample.value, sample.timestamp))
+    except (ValueError, TypeError) as error:
+        raise SourceError(f"không đọc được định dạng Prometheus ({str(error)[:200]})") from None
+    records = []
+    for index, mapping in enumerate(options.samples):
+        values = [v for v, _ in matched[index] if not math.isnan(v)]
+        if not values:
+            continue
+        stamps = [float(t) for _, t in matched[index] if t is not None]
+        ts = dt.datetime.fromtimestamp(max(stamps), dt.UTC) if stamps else collected_at
+        records.append(Record(mapping.metric, ts, AGGREGATES[mapping.aggregate](values) * mapping.scale,
+                              options.unit, options.database))
+    return records
+
+
+class PrometheusSource(Source):
+    Options = PrometheusOptions
+
+    @classmethod
+    def check_options(cls, options: PrometheusOptions, catalogue, config_dir) -> None:
+        if options.unit not in catalogue.units:
+            raise OptionError("unit", f"unknown unit '{options.unit}'")
+        if options.database and options.database not in catalogue.databases:
+            raise OptionError("database", f"unknown database '{options.database}'")
+        for index, mapping in enumerate(options.samples):
+            if mapping.metric not in catalogue.metrics:
+                raise OptionError(f"samples[{index}].metric", f"unknown metric '{mapping.metric}'")
+
+    def fetch(self, window: Window) -> list[Record]:
+        headers = {"Accept": "text/plain;version=0.0.4"}
+        for header, variable in self.options.secret_headers.items():
+            if not os.environ.get(variable):
+                raise SourceError(f"biến môi trường {variable} (cho header {header}) chưa được đặt")
+            headers[header] = os.environ[variable]
+        with httpx.Client(timeout=self.options.request_timeout, headers=headers) as client:
+            content_type, body = fetch_body(client, self.options.url, retries=self.options.retries,
+                                            max_bytes=self.options.max_bytes)
+        text = decode_utf8(body)
+        if "html" in content_type.lower() or text.lstrip()[:1] == "<":
+            raise SourceError("máy chủ trả về một trang HTML thay vì số liệu Prometheus")
+        return map_samples(text, self.options, dt.datetime.now(dt.UTC))
