@@ -31,6 +31,7 @@ class Window:
     """The period a collection asks for, in UTC."""
     start: dt.datetime
     end: dt.datetime
+    last_collected: dt.datetime | None = None   # newest record time this source delivered before
 
     @property
     def is_live(self) -> bool:

@@ -14,6 +14,7 @@ KINDS: dict[str, str] = {
     "demo": "data_sources.demo:DemoSource",
     "http_json": "data_sources.http_json:HttpJsonSource",
     "prometheus": "data_sources.prometheus:PrometheusSource",
+    "sql": "data_sources.sql:SqlSource",
 }
 
 

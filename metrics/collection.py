@@ -6,6 +6,7 @@ other sources or the web app. Every run, good or bad, is logged in collection_ru
 """
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import logging
 import threading
@@ -68,7 +69,11 @@ class Collector:
         """Collect one source now (the live window unless one is given) and log the run."""
         source_config = self.config.source(source_id)
         source = self.sources[source_id]
-        window = window or self.live_window(source_config)
+        if window is None:
+            window = self.live_window(source_config)
+            until = self.store.last_data_until(source_id)
+            if until is not None:
+                window = dataclasses.replace(window, last_collected=dt.datetime.fromtimestamp(until, dt.UTC))
         run_id = self.store.start_run(source_id, kind, window.start.timestamp(), window.end.timestamp())
         with self._lock:
             hung = self._hung.get(source_id)

@@ -177,6 +177,12 @@ class Store:
         keys = ("series_id", "ts", "value", "run_id")
         connection.execute(stmt.returning(samples.c.series_id), [dict(zip(keys, row)) for row in rows]).all()
 
+    def last_data_until(self, source_id: str) -> float | None:
+        """Newest record time a successful run of this source delivered (for incremental sources)."""
+        with self.engine.connect() as connection:
+            return connection.execute(select(func.max(collection_runs.c.data_until)).where(
+                collection_runs.c.source_id == source_id, collection_runs.c.status == "ok")).scalar_one()
+
     def mark_interrupted_runs(self) -> int:
         """Runs left 'running' by a process that died are logged as interrupted."""
         with self._writing(), self.engine.begin() as connection:

@@ -1,0 +1,163 @@
+"""A unit's own database (kind = "sql"): a read-only, parameterised query.
+
+The query gets bound parameters :since and :until (the collection window, UTC) and
+:last_collected (the newest record time this source delivered before, for incremental
+collection; :since when there is none). The connection is opened read-only where the driver
+allows it (SQLite mode=ro, PostgreSQL default_transaction_read_only) and every statement is
+rolled back; a statement timeout applies (PostgreSQL statement_timeout, a progress handler
+on SQLite). Rows map to records by column names, wide (one column per metric) or long (a
+metric column and a value column).
+"""
+from __future__ import annotations
+
+import datetime as dt
+import os
+import re
+import time
+from typing import Any
+
+from pydantic import Field, model_validator
+from sqlalchemy import create_engine, event, text
+from sqlalchemy.engine import make_url
+from sqlalchemy.exc import SQLAlchemyError
+
+from data_sources.base import Options, OptionError, Record, Source, SourceError, Window
+from data_sources.parsing import parse_number, parse_time
+
+_FIRST_WORD = re.compile(r"^\s*(?:--[^\n]*\n\s*|/\*.*?\*/\s*)*(\w+)", re.S)
+
+
+class ColumnMapping(Options):
+    metric: str
+    column: str
+
+
+class SqlOptions(Options):
+    url: str = ""                     # SQLAlchemy URL without secrets, or
+    url_env: str = ""                 # the environment variable that holds it
+    query: str
+    time_column: str = ""             # empty = the time of collection
+    time_format: str = "iso"
+    unit: str = ""
+    unit_column: str = ""
+    database: str = ""
+    database_column: str = ""
+    values: list[ColumnMapping] = Field(default_factory=list)   # wide rows, or
+    metric_column: str = ""                                      # long rows: metric code ...
+    value_column: str = ""                                       # ... and its value
+    statement_timeout: float = Field(default=20, gt=0, le=3600)
+    max_rows: int = Field(default=200_000, ge=1)
+
+    @model_validator(mode="after")
+    def _shape(self) -> "SqlOptions":
+        if bool(self.url) == bool(self.url_env):
+            raise ValueError("give exactly one of url and url_env")
+        if not self.values and not (self.metric_column and self.value_column):
+            raise ValueError("give values (one column per metric) or metric_column and value_column")
+        word = _FIRST_WORD.match(self.query)
+        if not word or word.group(1).upper() not in ("SELECT", "WITH"):
+            raise ValueError("query must be a single SELECT (or WITH ... SELECT)")
+        if ";" in self.query.strip().rstrip(";"):
+            raise ValueError("query must be a single statement")
+        return self
+
+
+class SqlSource(Source):
+    Options = SqlOptions
+
+    @classmethod
+    def check_options(cls, options: SqlOptions, catalogue, config_dir) -> None:
+        for index, mapping in enumerate(options.values):
+            if mapping.metric not in catalogue.metrics:
+                raise OptionError(f"values[{index}].metric", f"unknown metric '{mapping.metric}'")
+        if options.unit and options.unit not in catalogue.units:
+            raise OptionError("unit", f"unknown unit '{options.unit}'")
+        if options.database and options.database not in catalogue.databases:
+            raise OptionError("database", f"unknown database '{options.database}'")
+        if options.url:
+            try:
+                make_url(options.url)
+            except Exception as error:  # noqa: BLE001 - any parse failure is a bad URL
+                raise OptionError("url", f"not a SQLAlchemy URL ({error})") from None
+
+    def _engine(self):
+        options = self.options
+        url_text = options.url or os.environ.get(options.url_env, "")
+        if not url_text:
+            raise SourceError(f"biến môi trường {options.url_env} (địa chỉ CSDL) chưa được đặt")
+        url = make_url(url_text)
+        backend = url.get_backend_name()
+        timeout_ms = int(options.statement_timeout * 1000)
+        if backend == "sqlite":
+            # Read-only at the driver: a write fails even if the query tried one.
+            path = url.database or ""
+            engine = create_engine(f"sqlite:///file:{path}?mode=ro&uri=true")
+            deadline: dict[str, float] = {}
+
+            @event.listens_for(engine, "connect")
+            def _limit(dbapi_connection, _record):
+                dbapi_connection.set_progress_handler(
+                    lambda: int(time.monotonic() > deadline.get("at", float("inf"))), 10_000)
+            engine._ioc_deadline = deadline  # type: ignore[attr-defined]
+            return engine
+        if backend == "postgresql":
+            return create_engine(url, connect_args={
+                "options": f"-c default_transaction_read_only=on -c statement_timeout={timeout_ms}",
+                "connect_timeout": max(1, int(options.statement_timeout))})
+        return create_engine(url)
+
+    def fetch(self, window: Window) -> list[Record]:
+        options = self.options
+        engine = self._engine()
+        params = {"since": window.start, "until": window.end,
+                  "last_collected": window.last_collected or window.start}
+        if engine.dialect.name == "sqlite":  # no datetime type: UTC text, "2026-11-25 08:30:00"
+            params = {k: v.astimezone(dt.UTC).replace(tzinfo=None).isoformat(sep=" ", timespec="seconds")
+                      for k, v in params.items()}
+        deadline = getattr(engine, "_ioc_deadline", None)
+        try:
+            with engine.connect() as connection:
+                if deadline is not None:
+                    deadline["at"] = time.monotonic() + options.statement_timeout
+                result = connection.execute(text(options.query), params)
+                columns = list(result.keys())
+                rows = result.fetchmany(options.max_rows + 1)
+                connection.rollback()
+        except SQLAlchemyError as error:
+            raise SourceError(_explain(error, options.statement_timeout)) from None
+        finally:
+            engine.dispose()
+        if len(rows) > options.max_rows:
+            raise SourceError(f"truy vấn trả về hơn {options.max_rows} dòng; thu hẹp truy vấn hoặc tăng max_rows")
+        needed = [m.column for m in options.values] + [c for c in (options.time_column, options.unit_column,
+                  options.database_column, options.metric_column, options.value_column) if c]
+        missing = [c for c in needed if c not in columns]
+        if missing:
+            raise SourceError(f"truy vấn không có cột: {', '.join(missing)}")
+        return self._records([dict(zip(columns, row)) for row in rows])
+
+    def _records(self, rows: list[dict[str, Any]]) -> list[Record]:
+        options = self.options
+        collected_at = dt.datetime.now(dt.UTC)
+        records = []
+        for row in rows:
+            ts = parse_time(row[options.time_column], options.time_format) if options.time_column else collected_at
+            unit = options.unit or str(row.get(options.unit_column) or "")
+            database = options.database or str(row.get(options.database_column) or "")
+            if options.metric_column:
+                records.append(Record(str(row[options.metric_column]), ts, parse_number(row[options.value_column]), unit, database))
+            for mapping in options.values:
+                records.append(Record(mapping.metric, ts, parse_number(row[mapping.column]), unit, database))
+        return records
+
+
+def _explain(error: SQLAlchemyError, timeout: float) -> str:
+    message = str(getattr(error, "orig", error)).strip().splitlines()[0][:300]
+    lowered = message.lower()
+    if "interrupted" in lowered or "statement timeout" in lowered or "canceling statement" in lowered:
+        return f"truy vấn chạy quá {timeout:g} giây (statement timeout)".replace(".", ",")
+    if "read-only" in lowered or "readonly" in lowered:
+        return f"truy vấn định ghi vào CSDL chỉ-đọc: {message}"
+    if "unable to open" in lowered or "could not connect" in lowered or "connection refused" in lowered:
+        return f"không kết nối được tới CSDL của đơn vị: {message}"
+    return f"lỗi truy vấn CSDL của đơn vị: {message}"
