@@ -11,7 +11,7 @@ from typing import Callable
 import dash
 from dash import Input, Output, State, dcc, html, no_update
 
-from dashboards import healthz
+from dashboards import downloads, healthz
 from dashboards.pages import PAGES
 from dashboards.reader import Reader
 from dashboards.text import t
@@ -30,6 +30,7 @@ def create_app(config: Config, store: Store, scheduler_state: Callable[[], str |
     reader = Reader(app.server, config, store, scheduler_state, heartbeat_seconds)
     app.server.config["IOC_READER"] = reader
     healthz.register(app.server, reader)
+    downloads.register(app.server, config)
 
     for page in PAGES:
         body_id = f"{page.__name__.rsplit('.', 1)[-1]}-body"

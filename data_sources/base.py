@@ -24,6 +24,7 @@ class Record(NamedTuple):
     value: float
     unit: str = ""
     database: str = ""
+    origin: str = ""        # where in the source it came from, e.g. "tuan48.xlsx · Số liệu · dòng 12"
 
 
 @dataclass(frozen=True)
@@ -62,11 +63,13 @@ class Source(ABC):
     Options: ClassVar[type[Options]] = Options
     can_backfill: ClassVar[bool] = False
 
-    def __init__(self, source_id: str, options: Options, catalogue: "Catalogue", config_dir: Path) -> None:
+    def __init__(self, source_id: str, options: Options, catalogue: "Catalogue", config_dir: Path,
+                 data_dir: Path | None = None) -> None:
         self.source_id = source_id
         self.options = options
         self.catalogue = catalogue
         self.config_dir = config_dir
+        self.data_dir = data_dir or Path("data")
 
     @classmethod
     def check_options(cls, options: Options, catalogue: "Catalogue", config_dir: Path) -> None:
@@ -75,3 +78,9 @@ class Source(ABC):
     @abstractmethod
     def fetch(self, window: Window) -> list[Record]:
         """Return the records of window, or raise SourceError."""
+
+    def after_commit(self, rejected: list[tuple[Record, str]]) -> None:
+        """Called once the records of the last fetch are safely stored (rejected: record, reason)."""
+
+    def after_failure(self) -> None:
+        """Called when the last fetch's records could not be stored; nothing may be lost."""

@@ -15,6 +15,7 @@ KINDS: dict[str, str] = {
     "http_json": "data_sources.http_json:HttpJsonSource",
     "prometheus": "data_sources.prometheus:PrometheusSource",
     "sql": "data_sources.sql:SqlSource",
+    "spreadsheet": "data_sources.spreadsheet:SpreadsheetSource",
 }
 
 

@@ -164,6 +164,16 @@ class Catalogue:
     def tasks_of(self, unit: str) -> list[Task]:
         return [task for task in self.tasks.values() if task.owner == unit]
 
+    def reported_by(self, unit: str) -> list[tuple[Metric, str]]:
+        """(metric, database code or "") a unit reports: every indicator's figures, its tasks'
+        figures and its databases' criteria, stage and records."""
+        codes = [m for ind in self.indicators.values() for m in (ind.numerator, ind.denominator)]
+        codes += [m for task in self.tasks_of(unit) for m in (task.numerator, task.denominator)]
+        pairs = [(self.metrics[c], "") for c in dict.fromkeys(codes)]
+        for db in self.databases_of(unit):
+            pairs += [(m, db.code) for m in self.metrics.values() if m.scope == "database"]
+        return pairs
+
     def colour(self, score: float | None) -> str:
         """Traffic light of a 0-100 score: green, amber, red (or none without a score)."""
         if score is None:

@@ -59,7 +59,7 @@ class Collector:
         for source_config in config.sources:
             kind = source_class(source_config.kind)
             self.sources[source_config.id] = kind(source_config.id, source_config.options,
-                                                  config.catalogue, config.config_dir)
+                                                  config.catalogue, config.config_dir, config.data_dir)
 
     def live_window(self, source_config: SourceConfig, now: dt.datetime | None = None) -> Window:
         now = now or dt.datetime.now(dt.UTC)
@@ -99,7 +99,12 @@ class Collector:
         oldest = window.start - dt.timedelta(seconds=DAY)  # records are bucketed to their local day
         good, bad = validate(records, self.config.catalogue, oldest)
         data_until = max((r.ts.timestamp() for r in records if isinstance(r, Record) and hasattr(r.ts, "timestamp")), default=None)
-        outcome = self.store.finish_run(run_id, source_id, "ok", good, bad, data_until=data_until)
+        try:
+            outcome = self.store.finish_run(run_id, source_id, "ok", good, bad, data_until=data_until)
+        except Exception:
+            source.after_failure()
+            raise
+        source.after_commit([(r.record, r.reason) for r in bad])
         log.info("collected %s: %d rows, %d quarantined", source_id, outcome.rows_written, outcome.rows_rejected)
         return outcome
 

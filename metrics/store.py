@@ -44,6 +44,7 @@ class Sample(NamedTuple):
 class Rejected(NamedTuple):
     raw: dict[str, Any]
     reason: str
+    record: Any = None      # the record as the source gave it (not stored; for the source's own report)
 
 
 @dataclass(frozen=True)

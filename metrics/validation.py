@@ -22,7 +22,7 @@ MAX_CODE_LENGTH = 40
 
 def _raw(record: Any) -> dict[str, Any]:
     if isinstance(record, Record):
-        return {"metric": record.metric, "unit": record.unit, "database": record.database,
+        return {"metric": record.metric, "unit": record.unit, "database": record.database, "origin": record.origin,
                 "ts": record.ts.isoformat() if isinstance(record.ts, dt.datetime) else repr(record.ts),
                 "value": record.value if isinstance(record.value, (int, float, str)) else repr(record.value)}
     return {"record": repr(record)[:500]}
@@ -81,5 +81,5 @@ def validate(records: Iterable[Any], catalogue: Catalogue, oldest: dt.datetime,
         if isinstance(outcome, Sample):
             good.append(outcome)
         else:
-            bad.append(Rejected(_raw(record), outcome))
+            bad.append(Rejected(_raw(record), outcome, record))
     return good, bad
