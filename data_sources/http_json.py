@@ -18,6 +18,7 @@ from pydantic import Field, field_validator
 
 from data_sources.base import Options, OptionError, Record, Source, SourceError, Window
 from data_sources.guards import parse_json
+from data_sources.http_fetch import client as http_client
 from data_sources.http_fetch import fetch_body
 from data_sources.parsing import parse_number, parse_time
 
@@ -145,7 +146,7 @@ class HttpJsonSource(Source):
         params = _fill(options.params, values)
         page_number = options.first_page
         host = urlsplit(options.url).netloc
-        with httpx.Client(timeout=options.request_timeout, headers=self._headers(), follow_redirects=False) as client:
+        with http_client(options.request_timeout, self._headers()) as client:
             for _ in range(options.max_pages):
                 if options.page_param:
                     params = {**params, options.page_param: str(page_number)}

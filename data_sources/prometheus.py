@@ -11,12 +11,12 @@ import math
 import os
 from typing import Literal
 
-import httpx
 from prometheus_client.parser import text_string_to_metric_families
 from pydantic import Field, field_validator
 
 from data_sources.base import Options, OptionError, Record, Source, SourceError, Window
 from data_sources.guards import decode_utf8
+from data_sources.http_fetch import client as http_client
 from data_sources.http_fetch import fetch_body
 
 
@@ -91,8 +91,8 @@ class PrometheusSource(Source):
             if not os.environ.get(variable):
                 raise SourceError(f"biến môi trường {variable} (cho header {header}) chưa được đặt")
             headers[header] = os.environ[variable]
-        with httpx.Client(timeout=self.options.request_timeout, headers=headers) as client:
-            content_type, body = fetch_body(client, self.options.url, retries=self.options.retries,
+        with http_client(self.options.request_timeout, headers) as session:
+            content_type, body = fetch_body(session, self.options.url, retries=self.options.retries,
                                             max_bytes=self.options.max_bytes)
         text = decode_utf8(body)
         if "html" in content_type.lower() or text.lstrip()[:1] == "<":

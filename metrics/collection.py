@@ -10,7 +10,7 @@ import dataclasses
 import datetime as dt
 import logging
 import threading
-from concurrent.futures import Future
+from concurrent.futures import Future, ThreadPoolExecutor
 from typing import Any
 
 from data_sources.base import Record, Source, SourceError, Window
@@ -113,16 +113,13 @@ class Collector:
         return self.store.finish_run(run_id, source_id, status, error=error)
 
     def collect_all(self, source_ids: list[str] | None = None) -> dict[str, RunOutcome]:
-        """Collect the given sources (all enabled ones by default) concurrently, once."""
+        """Collect the given sources (all enabled ones by default) once, at most
+        collection.max_workers at a time."""
         wanted = source_ids or [s.id for s in self.config.sources if s.enabled]
-        results: dict[str, RunOutcome] = {}
-        threads = [threading.Thread(target=lambda sid=sid: results.__setitem__(sid, self.collect(sid)))
-                   for sid in wanted]
-        for thread in threads:
-            thread.start()
-        for thread in threads:
-            thread.join()
-        return results
+        with ThreadPoolExecutor(max_workers=self.config.settings.collection.max_workers,
+                                thread_name_prefix="collect") as pool:
+            futures = {sid: pool.submit(self.collect, sid) for sid in wanted}
+        return {sid: future.result() for sid, future in futures.items()}
 
 
 def backfill(collector: Collector, weeks: int, stop: threading.Event | None = None) -> None:

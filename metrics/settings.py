@@ -45,7 +45,7 @@ class CacheSection(Section):
 class CollectionSection(Section):
     stale_after_intervals: float = Field(default=3, gt=1)
     backfill_weeks: int = Field(default=26, ge=0, le=520)
-    max_workers: int = Field(default=8, ge=1, le=256)
+    max_workers: int = Field(default=64, ge=1, le=1024)
 
 
 class CatalogueSection(Section):

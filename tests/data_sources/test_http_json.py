@@ -162,3 +162,24 @@ def test_through_the_runner_bad_records_are_quarantined_and_a_failure_keeps_earl
     second = collector.collect("kcb-api")
     assert second.status == "failed" and "HTTP 500" in second.error
     assert sqlite_store.count_samples() == 1
+
+
+def test_a_cycle_of_many_sources_with_hung_and_failing_ones_takes_about_one_timeout(default_config, sqlite_store, api):
+    """A bounded pool: 10% hang, 10% fail, and the cycle still ends soon after one timeout."""
+    day = dt.datetime.now(dt.timezone(dt.timedelta(hours=7))).strftime("%d/%m/%Y")
+    api.route("/ok", page({"date": day, "received": 1}))
+    api.route("/fail", Answer(503, b"busy"))
+    api.route("/hang", Answer(delay=10, body=b"{}"))
+    sources = [SourceConfig(id=f"api-{i:03d}", kind="http_json", interval_seconds=60, timeout_seconds=2,
+                            options=HttpJsonOptions(url=api.base + ("/hang" if i % 10 == 0 else "/fail" if i % 10 == 1 else "/ok"),
+                                                    unit="KCB", records="items", time_path="date", time_format="%d/%m/%Y",
+                                                    retries=0, request_timeout=20,
+                                                    values=[{"metric": "tthc_received", "path": "received"}]))
+               for i in range(150)]
+    collector = Collector(with_sources(default_config, *sources), sqlite_store)
+    started = time.monotonic()
+    results = collector.collect_all()
+    elapsed = time.monotonic() - started
+    statuses = [o.status for o in results.values()]
+    assert (statuses.count("timeout"), statuses.count("failed"), statuses.count("ok")) == (15, 15, 120)
+    assert elapsed < 2 + 4, f"cycle took {elapsed:.1f} s"
