@@ -39,6 +39,7 @@ class Reader:
         self._snapshot = memoize(_named(lambda version, step: build_snapshot(self.store, self.config), "snapshot"))
         self._quarantine = memoize(_named(lambda version: health.recent_quarantine(self.store, 50), "quarantine"))
         self._runs = memoize(_named(lambda version: health.recent_runs(self.store, 40), "runs"))
+        self._flags = memoize(_named(lambda version: health.open_flags(self.store, 50), "flags"))
 
     def version(self) -> int:
         return self.store.data_version()
@@ -51,6 +52,9 @@ class Reader:
 
     def runs(self) -> list[dict]:
         return self._runs(self.version())
+
+    def flags(self) -> list[dict]:
+        return self._flags(self.version())
 
     def scheduler_status(self) -> dict:
         return health.scheduler_status(self.store, self._scheduler_state(), self._heartbeat_seconds)

@@ -78,6 +78,14 @@ TEXT: dict[str, dict[str, str]] = {
     "scheduler_stopped": {"vi": "đã dừng", "en": "stopped"},
     "scheduler_lost-lock": {"vi": "mất khóa lập lịch, đã dừng", "en": "lost its lock, stopped"},
     "last_heartbeat": {"vi": "tín hiệu gần nhất", "en": "last heartbeat"},
+    "flagged_values": {"vi": "Giá trị bất thường cần kiểm tra (đã lưu, chưa loại bỏ)", "en": "Suspicious values to follow up (stored, not dropped)"},
+    "flag_note": {"vi": "So với chính chuỗi số liệu: điểm z hiệu chỉnh 0,6745 × (giá trị − trung vị) / MAD, gắn cờ khi vượt 3,5; số liệu theo ngày so với cùng thứ của các tuần trước.",
+                  "en": "Against the series' own history: modified z = 0.6745 × (value − median) / MAD, flagged above 3.5; daily counts against the same weekday of earlier weeks."},
+    "metric": {"vi": "Chỉ số", "en": "Metric"},
+    "value": {"vi": "Giá trị", "en": "Value"},
+    "median": {"vi": "Trung vị lịch sử", "en": "Historical median"},
+    "z_score": {"vi": "Điểm z", "en": "z-score"},
+    "period": {"vi": "Kỳ", "en": "Period"},
     "none": {"vi": "Không có", "en": "None"},
 }
 

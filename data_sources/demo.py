@@ -37,6 +37,9 @@ class DemoOptions(Options):
     hang_every: int = Field(default=0, ge=0)
     hang_seconds: float = Field(default=45, ge=0, le=3600)
     bad_record_every: int = Field(default=0, ge=0)
+    spike_metric: str = ""             # a data-entry slip: this count is spike_factor times too large ...
+    spike_days_ago: int = Field(default=1, ge=0)   # ... on the local day this many days ago
+    spike_factor: float = Field(default=4.0, gt=0)
 
 
 class MetricModel(BaseModel):
@@ -96,6 +99,8 @@ class DemoSource(Source):
     def check_options(cls, options: DemoOptions, catalogue, config_dir: Path) -> None:
         if options.unit not in catalogue.units:
             raise OptionError("unit", f"unknown unit '{options.unit}'")
+        if options.spike_metric and options.spike_metric not in catalogue.metrics:
+            raise OptionError("spike_metric", f"unknown metric '{options.spike_metric}'")
         path = config_dir / options.profile
         if not path.is_file():
             raise OptionError("profile", f"profile file not found: {path}")
@@ -156,6 +161,9 @@ class DemoSource(Source):
             if metric.kind == "count":
                 fraction = min(1.0, (end - day_start) / DAY)
                 value = self._value(metric_code, unit, database, day, fraction)
+                if metric_code == self.options.spike_metric and day == (now.astimezone(LOCAL).date()
+                                                                       - dt.timedelta(days=self.options.spike_days_ago)):
+                    value = float(round(value * self.options.spike_factor))
                 out.append(Record(metric_code, day_start.astimezone(dt.UTC), value, unit, database))
             else:
                 snapshot = day_start + dt.timedelta(hours=SNAPSHOT_HOUR_LOCAL)

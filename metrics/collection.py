@@ -98,6 +98,8 @@ class Collector:
             return self._fail(run_id, source_id, "failed", "nguồn không trả về danh sách bản ghi")
         oldest = window.start - dt.timedelta(seconds=DAY)  # records are bucketed to their local day
         good, bad = validate(records, self.config.catalogue, oldest)
+        if kind == "backfill":  # history is loaded as it was; outliers are judged on live data
+            good = [sample._replace(check="") for sample in good]
         data_until = max((r.ts.timestamp() for r in records if isinstance(r, Record) and hasattr(r.ts, "timestamp")), default=None)
         try:
             outcome = self.store.finish_run(run_id, source_id, "ok", good, bad, data_until=data_until)

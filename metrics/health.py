@@ -11,7 +11,7 @@ from typing import Iterable
 
 from sqlalchemy import and_, case, func, select
 
-from metrics.schema import backfills, collection_runs, quarantine
+from metrics.schema import backfills, collection_runs, flags, quarantine, series
 from metrics.settings import Config
 from metrics.store import Store
 
@@ -150,6 +150,16 @@ def recent_quarantine(store: Store, limit: int = 50, source_id: str | None = Non
     query = select(quarantine).order_by(quarantine.c.id.desc()).limit(limit)
     if source_id:
         query = query.where(quarantine.c.source_id == source_id)
+    with store.engine.connect() as connection:
+        return [dict(r._mapping) for r in connection.execute(query)]
+
+
+def open_flags(store: Store, limit: int = 50) -> list[dict]:
+    """Flagged outliers awaiting follow-up, newest first, with their series and source."""
+    query = (select(flags.c.ts, flags.c.value, flags.c.median, flags.c.score, flags.c.flagged_at, series.c.metric,
+                    series.c.unit, series.c.database, series.c.source_id)
+             .join(series, series.c.id == flags.c.series_id).where(flags.c.status == "open")
+             .order_by(flags.c.flagged_at.desc(), flags.c.id.desc()).limit(limit))
     with store.engine.connect() as connection:
         return [dict(r._mapping) for r in connection.execute(query)]
 

@@ -64,6 +64,20 @@ quarantine = Table(
     Index("ix_quarantine_source_received", "source_id", "received_at"),
 )
 
+flags = Table(
+    "flags", metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("series_id", Integer, ForeignKey("series.id"), nullable=False),
+    Column("ts", BigInteger, nullable=False),
+    Column("value", Float, nullable=False),
+    Column("median", Float, nullable=False),
+    Column("score", Float, nullable=False),              # robust z-score against the series' history
+    Column("run_id", Integer, nullable=False),
+    Column("flagged_at", Float, nullable=False),
+    Column("status", String(16), nullable=False, server_default="open"),   # open | confirmed | corrected
+    UniqueConstraint("series_id", "ts"),
+)
+
 data_version = Table(
     "data_version", metadata,
     Column("id", Integer, primary_key=True, autoincrement=False),

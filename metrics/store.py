@@ -20,7 +20,9 @@ from sqlalchemy import Engine, create_engine, event, func, insert, select, text,
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import make_url
 
-from metrics.schema import backfills, collection_runs, data_version, quarantine, samples, scheduler_heartbeat, series
+from metrics import outliers
+from metrics.schema import (backfills, collection_runs, data_version, flags, quarantine, samples, scheduler_heartbeat,
+                            series)
 
 MIGRATIONS = Path(__file__).resolve().parent / "migrations"
 SQLITE_UPSERT = ("INSERT INTO samples (series_id, ts, value, run_id) VALUES (?, ?, ?, ?) "
@@ -35,10 +37,14 @@ class SeriesKey(NamedTuple):
 
 
 class Sample(NamedTuple):
-    """A validated figure ready for the store: ts is bucketed epoch seconds (UTC)."""
+    """A validated figure ready for the store: ts is bucketed epoch seconds (UTC).
+
+    check is how it is judged for outliers: "weekday" (a complete daily count, against the
+    same weekday), "recent" (a gauge, against its last 30 days) or "" (not judged)."""
     key: SeriesKey
     ts: int
     value: float
+    check: str = ""
 
 
 class Rejected(NamedTuple):
@@ -134,6 +140,8 @@ class Store:
             new_ids = self._resolve_series(connection, {s.key for s in rows}, source_id)
             if rows:
                 self._upsert_samples(connection, [(new_ids[s.key], s.ts, s.value, run_id) for s in rows])
+                self._flag_outliers(connection, [outliers.Candidate(new_ids[s.key], s.ts, s.value, s.check == "weekday")
+                                                 for s in rows if s.check], run_id, now)
             if rejected:
                 connection.execute(insert(quarantine), [
                     {"source_id": source_id, "run_id": run_id, "received_at": now,
@@ -183,6 +191,25 @@ class Store:
         with self.engine.connect() as connection:
             return connection.execute(select(func.max(collection_runs.c.data_until)).where(
                 collection_runs.c.source_id == source_id, collection_runs.c.status == "ok")).scalar_one()
+
+    def _flag_outliers(self, connection: Any, candidates: list, run_id: int, now: float) -> None:
+        """Flag suspicious values of this batch in the same transaction (metrics/outliers.py)."""
+        if not candidates:
+            return
+        oldest = min(c.ts for c in candidates) - outliers.WEEKLY_HISTORY * outliers.WEEK_SECONDS
+        history: dict[int, dict[int, float]] = {}
+        for row in connection.execute(select(samples.c.series_id, samples.c.ts, samples.c.value).where(
+                samples.c.series_id.in_({c.series_id for c in candidates}), samples.c.ts >= oldest)):
+            history.setdefault(row.series_id, {})[row.ts] = row.value
+        found = outliers.find(candidates, history)
+        if not found:
+            return
+        stmt = (postgresql.insert if self.dialect == "postgresql" else sqlite.insert)(flags)
+        stmt = stmt.on_conflict_do_update(index_elements=[flags.c.series_id, flags.c.ts], set_={
+            "value": stmt.excluded.value, "median": stmt.excluded.median, "score": stmt.excluded.score,
+            "run_id": stmt.excluded.run_id})
+        connection.execute(stmt, [{"series_id": o.series_id, "ts": o.ts, "value": o.value, "median": o.median,
+                                   "score": o.score, "run_id": run_id, "flagged_at": now} for o in found])
 
     def mark_interrupted_runs(self) -> int:
         """Runs left 'running' by a process that died are logged as interrupted."""

@@ -14,7 +14,7 @@ from typing import Any, Iterable
 from data_sources.base import Record
 from metrics.catalogue import Catalogue
 from metrics.store import Rejected, Sample, SeriesKey
-from metrics.timebuckets import bucket_start
+from metrics.timebuckets import DAY, bucket_start
 
 FUTURE_TOLERANCE = dt.timedelta(minutes=10)
 MAX_CODE_LENGTH = 40
@@ -68,8 +68,13 @@ def check(record: Any, catalogue: Catalogue, oldest: dt.datetime, now: dt.dateti
         return f"time {ts.isoformat()} is in the future"
     if ts < oldest:
         return f"time {ts.isoformat()} is older than the source's look-back"
+    bucket = bucket_start(ts, metric.bucket)
+    if metric.kind == "gauge":
+        judged = "recent"
+    else:  # a day still under way is not judged: its count is incomplete
+        judged = "weekday" if metric.bucket == "day" and bucket + DAY <= now.timestamp() else ""
     return Sample(SeriesKey(metric_code, unit, database if metric.scope == "database" else ""),
-                  bucket_start(ts, metric.bucket), float(value))
+                  bucket, float(value), judged)
 
 
 def validate(records: Iterable[Any], catalogue: Catalogue, oldest: dt.datetime,

@@ -44,6 +44,15 @@ def render(reader, lang: str = "vi") -> list:
                           html.Tbody(q_rows or [html.Tr(html.Td(t("none", lang), colSpan=4))])],
                          className="grid", id="sources-quarantine")
 
+    flagged = reader.flags()
+    f_rows = [html.Tr([html.Td(fmt.when(f["ts"])), html.Td(catalogue.metrics[f["metric"]].name(lang) if f["metric"] in catalogue.metrics else f["metric"]),
+                       html.Td(" · ".join(x for x in (f["unit"], f["database"]) if x)), html.Td(f["source_id"]),
+                       html.Td(fmt.number(f["value"], 1 if f["value"] % 1 else 0, lang), className="num"),
+                       html.Td(fmt.number(f["median"], 1 if f["median"] % 1 else 0, lang), className="num"),
+                       html.Td(fmt.number(f["score"], 1, lang), className="num")]) for f in flagged]
+    f_table = html.Table([html.Thead(html.Tr([html.Th(t(k, lang)) for k in ("period", "metric", "unit", "source", "value", "median", "z_score")])),
+                          html.Tbody(f_rows or [html.Tr(html.Td(t("none", lang), colSpan=7))])],
+                         className="grid", id="sources-flags")
     runs = reader.runs()
     r_rows = [html.Tr([html.Td(fmt.when(r["started_at"])), html.Td(r["source_id"]),
                        html.Td(r["status"], className=f"run-{r['status']}"),
@@ -59,6 +68,7 @@ def render(reader, lang: str = "vi") -> list:
                    f"{t('last_heartbeat', lang)} {fmt.age(scheduler.get('last_heartbeat'), lang)}", className="note", id="sources-scheduler")
     return [section(t("nav_sources", lang), sched, health_table),
             section(t("quarantined_records", lang), q_table),
+            section(t("flagged_values", lang), f_table, note=t("flag_note", lang)),
             section(t("recent_runs", lang), r_table)]
 
 
