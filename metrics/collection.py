@@ -13,6 +13,8 @@ import threading
 from concurrent.futures import Future, ThreadPoolExecutor
 from typing import Any
 
+from sqlalchemy.exc import DBAPIError
+
 from data_sources.base import Record, Source, SourceError, Window
 from data_sources.registry import source_class
 from metrics.settings import Config, SourceConfig
@@ -66,7 +68,19 @@ class Collector:
         return Window(now - dt.timedelta(days=source_config.look_back_days), now)
 
     def collect(self, source_id: str, window: Window | None = None, kind: str = "collect") -> RunOutcome:
-        """Collect one source now (the live window unless one is given) and log the run."""
+        """Collect one source now (the live window unless one is given) and log the run.
+
+        When the store itself is unreachable the run cannot be logged there: it is logged to
+        the process log and reported as failed; the next run collects the period again."""
+        try:
+            return self._collect(source_id, window, kind)
+        except DBAPIError as error:
+            message = f"kho số liệu không truy cập được, sẽ thu lại ở lần sau ({type(error.orig).__name__})"
+            log.error("collection of %s: %s: %s", source_id, message, str(error.orig)[:200])
+            self.sources[source_id].after_failure()
+            return RunOutcome(-1, "failed", error=message)
+
+    def _collect(self, source_id: str, window: Window | None, kind: str) -> RunOutcome:
         source_config = self.config.source(source_id)
         source = self.sources[source_id]
         if window is None:
@@ -101,11 +115,7 @@ class Collector:
         if kind == "backfill":  # history is loaded as it was; outliers are judged on live data
             good = [sample._replace(check="") for sample in good]
         data_until = max((r.ts.timestamp() for r in records if isinstance(r, Record) and hasattr(r.ts, "timestamp")), default=None)
-        try:
-            outcome = self.store.finish_run(run_id, source_id, "ok", good, bad, data_until=data_until)
-        except Exception:
-            source.after_failure()
-            raise
+        outcome = self.store.finish_run(run_id, source_id, "ok", good, bad, data_until=data_until)
         source.after_commit([(r.record, r.reason) for r in bad])
         log.info("collected %s: %d rows, %d quarantined", source_id, outcome.rows_written, outcome.rows_rejected)
         return outcome

@@ -125,9 +125,15 @@ class Store:
 
     def start_run(self, source_id: str, kind: str, window_start: float | None, window_end: float | None) -> int:
         with self._writing(), self.engine.begin() as connection:
-            return int(connection.execute(insert(collection_runs).values(
+            run_id = int(connection.execute(insert(collection_runs).values(
                 source_id=source_id, kind=kind, started_at=time.time(), status="running",
                 window_start=window_start, window_end=window_end).returning(collection_runs.c.id)).scalar_one())
+            # A source's runs never overlap (max_instances=1): an older one still 'running'
+            # lost its store connection (or its process) and stored nothing.
+            connection.execute(self._interrupt(update(collection_runs).where(
+                collection_runs.c.status == "running", collection_runs.c.source_id == source_id,
+                collection_runs.c.id < run_id)))
+            return run_id
 
     def finish_run(self, run_id: int, source_id: str, status: str, written: Iterable[Sample] = (),
                    rejected: Iterable[Rejected] = (), error: str | None = None,
@@ -212,11 +218,16 @@ class Store:
                                    "score": o.score, "run_id": run_id, "flagged_at": now} for o in found])
 
     def mark_interrupted_runs(self) -> int:
-        """Runs left 'running' by a process that died are logged as interrupted."""
+        """Runs left 'running' by a process that died are logged as interrupted (at start-up)."""
         with self._writing(), self.engine.begin() as connection:
-            return connection.execute(update(collection_runs).where(collection_runs.c.status == "running").values(
-                status="interrupted", finished_at=time.time(),
-                error="tiến trình thu thập dừng trước khi lần thu kết thúc; không dữ liệu nào của lần này được ghi")).rowcount
+            return connection.execute(self._interrupt(
+                update(collection_runs).where(collection_runs.c.status == "running"))).rowcount
+
+    @staticmethod
+    def _interrupt(query):
+        return query.values(status="interrupted", finished_at=time.time(),
+                            error="lần thu bị ngắt trước khi kết thúc (tiến trình hoặc kết nối tới kho dừng); "
+                                  "không dữ liệu nào của lần này được ghi")
 
     # -- backfill progress and scheduler heartbeat ------------------------------------------------
 
