@@ -210,8 +210,8 @@ def test_a_file_stays_in_the_folder_when_the_store_cannot_take_it(drop, sqlite_s
     def store_down(*args, **kwargs):
         raise OperationalError("INSERT", {}, Exception("database is locked"))
     monkeypatch.setattr(sqlite_store, "finish_run", store_down)
-    with pytest.raises(OperationalError):
-        collector.collect("kcb-files")
+    outcome = collector.collect("kcb-files")
+    assert outcome.status == "failed" and "kho số liệu không truy cập được" in outcome.error
     assert (folder / "late.csv").exists() and not (folder / "processed").exists()
     monkeypatch.undo()
     assert collector.collect("kcb-files").rows_written == 1
