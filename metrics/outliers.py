@@ -6,7 +6,7 @@ analysis does: the modified z-score of Iglewicz and Hoaglin against the series' 
 A daily count is compared with the same weekday of earlier weeks (offices close at
 weekends); a gauge with its last 30 days. With too little history nothing is flagged, nor
 is a change smaller than MIN_RELATIVE_CHANGE of the median: a steady trend makes the MAD
-small, and a statistically unusual 4% move is not worth anyone's follow-up.
+small, and a statistically unusual 20% move along a trend is not worth anyone's follow-up.
 """
 from __future__ import annotations
 
@@ -14,9 +14,9 @@ import statistics
 from typing import NamedTuple
 
 THRESHOLD = 3.5
-MIN_RELATIVE_CHANGE = 0.2
+MIN_RELATIVE_CHANGE = 0.3
 MIN_HISTORY = 6
-WEEKLY_HISTORY = 10          # same weekday, up to ten weeks back
+WEEKLY_HISTORY = 8           # same weekday, up to eight weeks back (a trend moves older ones away)
 GAUGE_HISTORY_SECONDS = 30 * 86400
 WEEK_SECONDS = 7 * 86400
 

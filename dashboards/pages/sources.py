@@ -45,7 +45,10 @@ def render(reader, lang: str = "vi") -> list:
                          className="grid", id="sources-quarantine")
 
     flagged = reader.flags()
-    f_rows = [html.Tr([html.Td(fmt.when(f["ts"])), html.Td(catalogue.metrics[f["metric"]].name(lang) if f["metric"] in catalogue.metrics else f["metric"]),
+    def period(flag: dict) -> str:
+        metric = catalogue.metrics.get(flag["metric"])
+        return fmt.date(fmt.local_date(flag["ts"])) if metric and metric.bucket == "day" else fmt.when(flag["ts"])
+    f_rows = [html.Tr([html.Td(period(f)), html.Td(catalogue.metrics[f["metric"]].name(lang) if f["metric"] in catalogue.metrics else f["metric"]),
                        html.Td(" · ".join(x for x in (f["unit"], f["database"]) if x)), html.Td(f["source_id"]),
                        html.Td(fmt.number(f["value"], 1 if f["value"] % 1 else 0, lang), className="num"),
                        html.Td(fmt.number(f["median"], 1 if f["median"] % 1 else 0, lang), className="num"),

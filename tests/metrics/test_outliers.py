@@ -29,7 +29,7 @@ def test_daily_counts_are_judged_against_the_same_weekday():
     monday = 1_795_000_000
     past = {monday - k * WEEK: 100.0 + k for k in range(1, 11)} | {monday - k * WEEK + 5 * DAY: 8.0 for k in range(1, 11)}
     candidate = outliers.Candidate(1, monday, 104.0, same_weekday=True)
-    assert outliers.history_of(candidate, past) == [101.0 + k for k in range(10)]
+    assert outliers.history_of(candidate, past) == [101.0 + k for k in range(outliers.WEEKLY_HISTORY)]
     assert outliers.find([candidate], {1: past}) == []
     assert [o.value for o in outliers.find([candidate._replace(value=300.0)], {1: past})] == [300.0]
 
