@@ -131,3 +131,18 @@ def test_the_pages_say_while_history_is_being_loaded_with_its_progress(browser, 
     page.wait_for_selector("#history-progress", state="detached", timeout=15000)
     assert errors == []
     page.close()
+
+
+def test_quarantined_raw_values_are_shown_as_text_never_as_html(browser, served):
+    base, config, store, _ = served
+    from metrics.store import Rejected
+    run_id = store.start_run("demo-kcb", "collect", None, None)
+    store.finish_run(run_id, "demo-kcb", "ok", [], [Rejected({"metric": "<img src=x onerror=window.__pwned=1>", "value": "<b>9</b>"},
+                                                             "unknown metric '<img src=x onerror=window.__pwned=1>'")])
+    page, errors = open_page(browser, base + "/nguon-du-lieu")
+    page.wait_for_selector("#sources-quarantine", timeout=20000)
+    table = page.locator("#sources-quarantine")
+    assert "<img src=x onerror=window.__pwned=1>" in table.inner_text()
+    assert table.locator("img").count() == 0 and table.locator("b").count() == 0
+    assert page.evaluate("window.__pwned === undefined")
+    page.close()
