@@ -52,6 +52,18 @@ class OptionError(ValueError):
         super().__init__(f"{key}: {problem}")
 
 
+def check_codes(catalogue: "Catalogue", *, unit: str = "", database: str = "",
+                metrics: dict[str, str] | None = None) -> None:
+    """OptionError for a unit, database or metric code (keyed by its option) the catalogue lacks."""
+    if unit and unit not in catalogue.units:
+        raise OptionError("unit", f"unknown unit '{unit}'")
+    if database and database not in catalogue.databases:
+        raise OptionError("database", f"unknown database '{database}'")
+    for key, code in (metrics or {}).items():
+        if code not in catalogue.metrics:
+            raise OptionError(key, f"unknown metric '{code}'")
+
+
 class Options(BaseModel):
     """Base of every kind's declared configuration schema: unknown keys are errors."""
     model_config = ConfigDict(extra="forbid", frozen=True)

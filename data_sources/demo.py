@@ -19,7 +19,7 @@ from typing import Any, Literal
 
 from pydantic import Field
 
-from data_sources.base import Options, OptionError, Record, Source, SourceError, Window
+from data_sources.base import Options, OptionError, Record, Source, SourceError, Window, check_codes
 from metrics.config_errors import ConfigError, parse, read_toml
 from pydantic import BaseModel, ConfigDict
 
@@ -97,10 +97,8 @@ class DemoSource(Source):
 
     @classmethod
     def check_options(cls, options: DemoOptions, catalogue, config_dir: Path) -> None:
-        if options.unit not in catalogue.units:
-            raise OptionError("unit", f"unknown unit '{options.unit}'")
-        if options.spike_metric and options.spike_metric not in catalogue.metrics:
-            raise OptionError("spike_metric", f"unknown metric '{options.spike_metric}'")
+        check_codes(catalogue, unit=options.unit,
+                    metrics={"spike_metric": options.spike_metric} if options.spike_metric else None)
         path = config_dir / options.profile
         if not path.is_file():
             raise OptionError("profile", f"profile file not found: {path}")

@@ -16,7 +16,7 @@ import httpx
 import jmespath
 from pydantic import Field, field_validator
 
-from data_sources.base import Options, OptionError, Record, Source, SourceError, Window
+from data_sources.base import Options, OptionError, Record, Source, SourceError, Window, check_codes
 from data_sources.guards import parse_json
 from data_sources.http_fetch import client as http_client
 from data_sources.http_fetch import fetch_body
@@ -118,13 +118,8 @@ class HttpJsonSource(Source):
 
     @classmethod
     def check_options(cls, options: HttpJsonOptions, catalogue, config_dir) -> None:
-        for index, mapping in enumerate(options.values):
-            if mapping.metric not in catalogue.metrics:
-                raise OptionError(f"values[{index}].metric", f"unknown metric '{mapping.metric}'")
-        if options.unit and options.unit not in catalogue.units:
-            raise OptionError("unit", f"unknown unit '{options.unit}'")
-        if options.database and options.database not in catalogue.databases:
-            raise OptionError("database", f"unknown database '{options.database}'")
+        check_codes(catalogue, unit=options.unit, database=options.database,
+                    metrics={f"values[{i}].metric": m.metric for i, m in enumerate(options.values)})
         if not (options.unit or options.unit_path or options.database or options.database_path):
             raise OptionError("unit", "give unit or unit_path (or a database) so records can be attributed")
 

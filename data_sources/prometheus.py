@@ -14,7 +14,7 @@ from typing import Literal
 from prometheus_client.parser import text_string_to_metric_families
 from pydantic import Field, field_validator
 
-from data_sources.base import Options, OptionError, Record, Source, SourceError, Window
+from data_sources.base import Options, Record, Source, SourceError, Window, check_codes
 from data_sources.guards import decode_utf8
 from data_sources.http_fetch import client as http_client
 from data_sources.http_fetch import fetch_body
@@ -77,13 +77,8 @@ class PrometheusSource(Source):
 
     @classmethod
     def check_options(cls, options: PrometheusOptions, catalogue, config_dir) -> None:
-        if options.unit not in catalogue.units:
-            raise OptionError("unit", f"unknown unit '{options.unit}'")
-        if options.database and options.database not in catalogue.databases:
-            raise OptionError("database", f"unknown database '{options.database}'")
-        for index, mapping in enumerate(options.samples):
-            if mapping.metric not in catalogue.metrics:
-                raise OptionError(f"samples[{index}].metric", f"unknown metric '{mapping.metric}'")
+        check_codes(catalogue, unit=options.unit, database=options.database,
+                    metrics={f"samples[{i}].metric": m.metric for i, m in enumerate(options.samples)})
 
     def fetch(self, window: Window) -> list[Record]:
         headers = {"Accept": "text/plain;version=0.0.4"}

@@ -25,7 +25,7 @@ from typing import Any
 
 from pydantic import Field
 
-from data_sources.base import Options, OptionError, Record, Source, SourceError, Window
+from data_sources.base import Options, Record, Source, SourceError, Window, check_codes
 from data_sources.parsing import parse_number, parse_time
 
 HEADERS = {"ngày": "date", "mã đơn vị": "unit", "mã csdl": "database", "mã chỉ số": "metric", "giá trị": "value"}
@@ -116,8 +116,7 @@ class SpreadsheetSource(Source):
 
     @classmethod
     def check_options(cls, options: SpreadsheetOptions, catalogue, config_dir) -> None:
-        if options.unit not in catalogue.units:
-            raise OptionError("unit", f"unknown unit '{options.unit}'")
+        check_codes(catalogue, unit=options.unit)
 
     @property
     def folder(self) -> Path:

@@ -21,7 +21,7 @@ from sqlalchemy import create_engine, event, text
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import SQLAlchemyError
 
-from data_sources.base import Options, OptionError, Record, Source, SourceError, Window
+from data_sources.base import Options, OptionError, Record, Source, SourceError, Window, check_codes
 from data_sources.parsing import parse_number, parse_time
 
 _FIRST_WORD = re.compile(r"^\s*(?:--[^\n]*\n\s*|/\*.*?\*/\s*)*(\w+)", re.S)
@@ -67,13 +67,8 @@ class SqlSource(Source):
 
     @classmethod
     def check_options(cls, options: SqlOptions, catalogue, config_dir) -> None:
-        for index, mapping in enumerate(options.values):
-            if mapping.metric not in catalogue.metrics:
-                raise OptionError(f"values[{index}].metric", f"unknown metric '{mapping.metric}'")
-        if options.unit and options.unit not in catalogue.units:
-            raise OptionError("unit", f"unknown unit '{options.unit}'")
-        if options.database and options.database not in catalogue.databases:
-            raise OptionError("database", f"unknown database '{options.database}'")
+        check_codes(catalogue, unit=options.unit, database=options.database,
+                    metrics={f"values[{i}].metric": m.metric for i, m in enumerate(options.values)})
         if options.url:
             try:
                 make_url(options.url)

@@ -112,6 +112,15 @@ def fake_kind(monkeypatch):
     FakeSource.release.set()  # let abandoned fetches finish
 
 
+@pytest.fixture
+def api():
+    """A real HTTP server on loopback whose answers the test scripts (tests/data_sources/loopback.py)."""
+    from tests.data_sources.loopback import LoopbackServer
+    server = LoopbackServer()
+    yield server
+    server.close()
+
+
 def with_sources(config: Config, *sources: SourceConfig, data_dir: Path | None = None) -> Config:
     """The configuration with other sources (and data folder)."""
     return dataclasses.replace(config, sources=tuple(sources), data_dir=data_dir or config.data_dir)

@@ -13,7 +13,7 @@ from data_sources.registry import KINDS
 from metrics.collection import Collector
 from metrics.settings import load_config
 from tests.conftest import REPO
-from tests.data_sources.loopback import Answer, LoopbackServer
+from tests.data_sources.loopback import Answer
 
 README = (REPO / "README.md").read_text(encoding="utf-8")
 BLOCKS = re.findall(r"```(\w+)\n(.*?)```", README, re.S)
@@ -40,13 +40,6 @@ def test_every_kind_of_source_has_an_example():
 def test_each_example_loads_as_written(kind, config_copy, tmp_path):
     config = load_with(config_copy, EXAMPLES[kind], tmp_path)
     assert [s.kind for s in config.sources] == [kind]
-
-
-@pytest.fixture
-def api():
-    server = LoopbackServer()
-    yield server
-    server.close()
 
 
 def test_the_http_json_example_reads_the_answer_shown(config_copy, tmp_path, sqlite_store, api, monkeypatch):

@@ -13,17 +13,10 @@ from data_sources.http_json import HttpJsonOptions, HttpJsonSource
 from metrics.collection import Collector
 from metrics.settings import SourceConfig
 from tests.conftest import with_sources
-from tests.data_sources.loopback import Answer, LoopbackServer
+from tests.data_sources.loopback import Answer
 
 NOW = dt.datetime.now(dt.UTC)
 WINDOW = Window(NOW - dt.timedelta(days=2), NOW)
-
-
-@pytest.fixture
-def api():
-    server = LoopbackServer()
-    yield server
-    server.close()
 
 
 def source(config, **options) -> HttpJsonSource:

@@ -8,17 +8,10 @@ from prometheus_client import CollectorRegistry, Counter, Gauge, generate_latest
 
 from data_sources.base import SourceError, Window
 from data_sources.prometheus import PrometheusOptions, PrometheusSource
-from tests.data_sources.loopback import Answer, LoopbackServer
+from tests.data_sources.loopback import Answer
 
 NOW = dt.datetime.now(dt.UTC)
 WINDOW = Window(NOW - dt.timedelta(minutes=5), NOW)
-
-
-@pytest.fixture
-def api():
-    server = LoopbackServer()
-    yield server
-    server.close()
 
 
 def exposition() -> bytes:
