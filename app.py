@@ -26,10 +26,12 @@ def main(argv: list[str] | None = None) -> int:
         logging.getLogger(noisy).setLevel(logging.WARNING)
     log = logging.getLogger("ioc")
 
+    from dashboards.wall.screens import load_screens
     from metrics.config_errors import ConfigError
     from metrics.settings import load_config
     try:
         config = load_config(args.config)
+        screens = load_screens(config)
     except ConfigError as error:
         print(f"IOC cannot start, configuration error: {error}", file=sys.stderr)
         return 2
@@ -53,7 +55,7 @@ def main(argv: list[str] | None = None) -> int:
     from waitress import serve
 
     from dashboards.webapp import create_app
-    app = create_app(config, store, (lambda: scheduler.state) if scheduler else (lambda: None), HEARTBEAT_SECONDS)
+    app = create_app(config, store, (lambda: scheduler.state) if scheduler else (lambda: None), HEARTBEAT_SECONDS, screens)
     host = args.host or config.settings.app.host
     port = args.port or config.settings.app.port
 

@@ -44,8 +44,13 @@ class Reader:
     def version(self) -> int:
         return self.store.data_version()
 
+    @staticmethod
+    def time_step() -> int:
+        """The clock in STALE_STEP steps: part of every key whose content ages with time."""
+        return int(time.time() // STALE_STEP)
+
     def snapshot(self) -> Snapshot:
-        return self._snapshot(self.version(), int(time.time() // STALE_STEP))
+        return self._snapshot(self.version(), self.time_step())
 
     def quarantine(self) -> list[dict]:
         return self._quarantine(self.version())

@@ -14,6 +14,8 @@ from dash import Input, Output, State, dcc, html, no_update
 from dashboards import downloads, healthz
 from dashboards.pages import PAGES
 from dashboards.reader import Reader
+from dashboards.wall import routes as wall_routes
+from dashboards.wall.screens import ScreensFile, load_screens
 from dashboards.text import t
 from metrics.health import backfill_progress
 from metrics.settings import Config
@@ -23,14 +25,15 @@ ASSETS = Path(__file__).resolve().parent.parent / "assets"
 
 
 def create_app(config: Config, store: Store, scheduler_state: Callable[[], str | None] = lambda: None,
-               heartbeat_seconds: float = 15) -> dash.Dash:
+               heartbeat_seconds: float = 15, screens: ScreensFile | None = None) -> dash.Dash:
     lang = config.settings.app.language
-    app = dash.Dash(__name__, use_pages=True, pages_folder="", assets_folder=str(ASSETS),
+    app = dash.Dash(__name__, use_pages=True, pages_folder="", assets_folder=str(ASSETS), assets_ignore=r"wall",
                     title=t("app_title", lang), suppress_callback_exceptions=True, update_title=None)
     reader = Reader(app.server, config, store, scheduler_state, heartbeat_seconds)
     app.server.config["IOC_READER"] = reader
     healthz.register(app.server, reader)
     downloads.register(app.server, config)
+    wall_routes.register(app.server, reader, screens or load_screens(config))
 
     for page in PAGES:
         body_id = f"{page.__name__.rsplit('.', 1)[-1]}-body"

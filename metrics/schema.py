@@ -95,6 +95,16 @@ backfills = Table(
     Column("status", String(16), nullable=False),        # running | done | failed
 )
 
+screen_heartbeats = Table(
+    "screen_heartbeats", metadata,
+    Column("client_id", String(64), primary_key=True),  # one browser showing a wall screen
+    Column("screen", String(64), nullable=False),
+    Column("last_seen", Float, nullable=False),
+    Column("first_seen", Float, nullable=False),
+    Column("data_version", BigInteger, nullable=False),
+    Column("address", String(64), nullable=False, server_default=""),
+)
+
 scheduler_heartbeat = Table(
     "scheduler_heartbeat", metadata,
     Column("id", Integer, primary_key=True, autoincrement=False),

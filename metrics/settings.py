@@ -56,6 +56,10 @@ class SourcesSection(Section):
     file: str = "sources.toml"
 
 
+class ScreensSection(Section):
+    file: str = "screens.toml"
+
+
 class SettingsFile(Section):
     app: AppSection = AppSection()
     store: StoreSection = StoreSection()
@@ -63,6 +67,7 @@ class SettingsFile(Section):
     collection: CollectionSection = CollectionSection()
     catalogue: CatalogueSection = CatalogueSection()
     sources: SourcesSection = SourcesSection()
+    screens: ScreensSection = ScreensSection()
 
 
 SourceId = Annotated[str, Field(pattern=r"^[a-z0-9][a-z0-9_.-]{0,63}$")]

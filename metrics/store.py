@@ -22,7 +22,7 @@ from sqlalchemy.engine import make_url
 
 from metrics import outliers
 from metrics.schema import (backfills, collection_runs, data_version, flags, quarantine, samples, scheduler_heartbeat,
-                            series)
+                            screen_heartbeats, series)
 
 MIGRATIONS = Path(__file__).resolve().parent / "migrations"
 UPSERT = ("INSERT INTO samples (series_id, ts, value, run_id) VALUES ({p}, {p}, {p}, {p}) "
@@ -243,6 +243,20 @@ class Store:
             values = {"owner": owner, "started_at": started_at, "beat_at": time.time(), "jobs": jobs}
             if not connection.execute(update(scheduler_heartbeat).where(scheduler_heartbeat.c.id == 1).values(**values)).rowcount:
                 connection.execute(insert(scheduler_heartbeat).values(id=1, **values))
+
+    def screen_beat(self, client_id: str, screen: str, data_version: int, address: str) -> None:
+        """A wall screen reported in (the web app's own small table; no data version bump)."""
+        now = time.time()
+        with self._writing(), self.engine.begin() as connection:
+            values = {"screen": screen, "last_seen": now, "data_version": data_version, "address": address[:64]}
+            if not connection.execute(update(screen_heartbeats).where(
+                    screen_heartbeats.c.client_id == client_id).values(**values)).rowcount:
+                connection.execute(insert(screen_heartbeats).values(client_id=client_id, first_seen=now, **values))
+
+    def screens_seen(self) -> list[dict[str, Any]]:
+        with self.engine.connect() as connection:
+            return [dict(r._mapping) for r in connection.execute(
+                select(screen_heartbeats).order_by(screen_heartbeats.c.screen, screen_heartbeats.c.last_seen.desc()))]
 
     def heartbeat(self) -> dict[str, Any] | None:
         with self.engine.connect() as connection:

@@ -27,6 +27,18 @@ def main() -> None:
         page = browser.new_page(viewport={"width": width, "height": height})
         errors: list[str] = []
         page.on("console", lambda m: errors.append(f"{m.type}: {m.text}") if m.type == "error" else None)
+        for size in ((1920, 1080), (3840, 2160)):
+            wall = browser.new_page(viewport={"width": size[0], "height": size[1]})
+            wall.on("console", lambda m: errors.append(f"{m.type}: {m.text}") if m.type == "error" else None)
+            wall.goto(base + "/wall?screen=phong-dieu-hanh")
+            wall.wait_for_function("window.__wall && window.__wall.doc !== null", timeout=30000)
+            for index in range(wall.evaluate("window.__wall.doc.slides.length")):
+                wall.evaluate(f"window.__wall.show({index})")
+                wall.wait_for_timeout(300)
+                target = out / f"wall-{size[0]}x{size[1]}-{index + 1}.png"
+                wall.screenshot(path=str(target))
+                print(target)
+            wall.close()
         for name, path in PAGES.items():
             page.goto(base + path)
             page.wait_for_selector(".page-body .panel, .page-body .tiles", timeout=30000)

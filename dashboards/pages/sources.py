@@ -56,6 +56,13 @@ def render(reader, lang: str = "vi") -> list:
     f_table = html.Table([html.Thead(html.Tr([html.Th(t(k, lang)) for k in ("period", "metric", "unit", "source", "value", "median", "z_score")])),
                           html.Tbody(f_rows or [html.Tr(html.Td(t("none", lang), colSpan=7))])],
                          className="grid", id="sources-flags")
+    seen = reader.store.screens_seen()
+    s_rows = [html.Tr([html.Td(s["screen"]), html.Td(s["client_id"], className="small"), html.Td(s["address"]),
+                       html.Td([html.Div(fmt.when(s["last_seen"])), html.Div(fmt.age(s["last_seen"], lang), className="small")]),
+                       html.Td(fmt.when(s["first_seen"]))]) for s in seen]
+    s_table = html.Table([html.Thead(html.Tr([html.Th(t(k, lang)) for k in ("screen", "client", "address", "last_report", "started")])),
+                          html.Tbody(s_rows or [html.Tr(html.Td(t("none", lang), colSpan=5))])],
+                         className="grid", id="sources-screens")
     runs = reader.runs()
     r_rows = [html.Tr([html.Td(fmt.when(r["started_at"])), html.Td(r["source_id"]),
                        html.Td(r["status"], className=f"run-{r['status']}"),
@@ -72,6 +79,7 @@ def render(reader, lang: str = "vi") -> list:
     return [section(t("nav_sources", lang), sched, health_table),
             section(t("quarantined_records", lang), q_table),
             section(t("flagged_values", lang), f_table, note=t("flag_note", lang)),
+            section(t("screens", lang), s_table),
             section(t("recent_runs", lang), r_table)]
 
 

@@ -41,7 +41,7 @@ def test_samples_are_picked_by_name_and_labels_then_aggregated_and_scaled(defaul
     assert records["system_availability"].value == 50.0          # one of the two dvc instances is up
     assert records["system_requests_total"].value == 1520.0      # 200s and 500s of job dvc, not job other
     assert records["system_availability"].unit == "VPB"
-    assert abs((records["system_availability"].ts - NOW).total_seconds()) < 60
+    assert abs((records["system_availability"].ts - dt.datetime.now(dt.UTC)).total_seconds()) < 60
 
 
 def test_a_mapping_that_matches_nothing_gives_no_record(default_config, api):

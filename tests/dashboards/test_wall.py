@@ -1,0 +1,165 @@
+"""The wall in a real headless Chromium: rotation, legibility, staleness, offline and back."""
+from __future__ import annotations
+
+import dataclasses
+import os
+import subprocess
+import sys
+import time
+import urllib.request
+
+import pytest
+from sqlalchemy import update
+
+from dashboards.wall.screens import load_screens
+from metrics.collection import Collector, backfill
+from metrics.config_errors import ConfigError
+from metrics.schema import collection_runs
+from tests.conftest import CHROMIUM, REPO, free_port, require
+from tests.dashboards.test_pages_browser import ARGS
+
+
+@pytest.fixture(scope="module")
+def browser():
+    require(os.path.exists(CHROMIUM), f"Chromium at {CHROMIUM}")
+    from playwright.sync_api import sync_playwright
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=ARGS)
+        yield browser
+        browser.close()
+
+
+class Server:
+    """`python app.py --no-scheduler` over the test's store, on a port it keeps: the test can
+    stop the server (the wall must cope) and start it again (the wall must recover)."""
+
+    def __init__(self, store, data_dir, port: int) -> None:
+        self.env = {**os.environ, "IOC_STORE_URL": store.url, "IOC_DATA_DIR": str(data_dir)}
+        self.port = port
+        self.process = None
+        self.start()
+
+    def start(self) -> None:
+        self.process = subprocess.Popen([sys.executable, "app.py", "--no-scheduler", "--port", str(self.port)],
+                                        cwd=REPO, env=self.env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        deadline = time.monotonic() + 30
+        while time.monotonic() < deadline:
+            try:
+                urllib.request.urlopen(f"http://127.0.0.1:{self.port}/healthz", timeout=2)
+                return
+            except OSError:
+                time.sleep(0.2)
+        raise AssertionError("the app did not start")
+
+    def stop(self) -> None:
+        self.process.terminate()
+        self.process.wait(15)
+
+
+@pytest.fixture
+def wall(default_config, sqlite_store, tmp_path):
+    """The default demo configuration with three weeks of history, served by app.py."""
+    config = dataclasses.replace(default_config, data_dir=tmp_path)
+    collector = Collector(config, sqlite_store)
+    backfill(collector, 3)
+    collector.collect_all()
+    server = Server(sqlite_store, tmp_path, free_port())
+    yield f"http://127.0.0.1:{server.port}", server, config, sqlite_store
+    server.stop()
+
+
+def open_wall(browser, base: str, size=(1920, 1080), query: str = ""):
+    page = browser.new_page(viewport={"width": size[0], "height": size[1]})
+    errors: list[str] = []
+    page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
+    page.on("pageerror", lambda e: errors.append(str(e)))
+    page.goto(f"{base}/wall?screen=phong-dieu-hanh{query}")
+    page.wait_for_function("window.__wall && window.__wall.doc !== null", timeout=20000)
+    return page, errors
+
+
+@pytest.mark.parametrize("size", [(1920, 1080), (3840, 2160)])
+def test_the_wall_fits_the_screen_with_large_values_and_nothing_to_click(browser, wall, size):
+    base = wall[0]
+    page, errors = open_wall(browser, base, size)
+    slides = page.evaluate("window.__wall.doc.slides.length")
+    assert slides == 7  # tong-quan, hieu-qua 4+3, de-an-06 4+3, csdl, canh-bao
+    for index in range(slides):
+        page.evaluate(f"window.__wall.show({index})")
+        assert page.evaluate("document.documentElement.scrollHeight <= window.innerHeight"), index
+        assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth"), index
+        tiles = page.locator(".tile")
+        assert tiles.count() <= 6
+        if tiles.count():
+            size_px = page.evaluate("parseFloat(getComputedStyle(document.querySelector('.tile-value')).fontSize)")
+            assert size_px >= 28 * size[1] / 1080
+    assert page.locator("a, button, input, select, nav").count() == 0
+    assert errors == []
+    page.close()
+
+
+def test_the_wall_rotates_through_its_playlist(browser, wall):
+    page, errors = open_wall(browser, wall[0], query="&speed=30")
+    panels = set()
+    deadline = time.monotonic() + 15
+    while time.monotonic() < deadline and len(panels) < 5:
+        panels.add(page.get_attribute("#slide", "data-panel"))
+        page.wait_for_timeout(100)
+    assert panels == {"tong-quan", "hieu-qua", "de-an-06", "csdl", "canh-bao"}
+    assert page.evaluate("window.__wall.rotations") >= 4
+    assert errors == []
+    page.close()
+
+
+def test_tiles_show_figures_with_their_as_of_time_and_a_stale_one_is_greyed(browser, wall):
+    base, _, config, store = wall
+    with store.engine.begin() as connection:  # every source stops delivering: figures go stale
+        connection.execute(update(collection_runs).values(finished_at=time.time() - 7200))
+    page, errors = open_wall(browser, base)
+    page.evaluate("window.__wall.show(1)")  # indicators
+    first = page.locator(".tile").first
+    assert "tile-stale" in first.get_attribute("class")
+    assert "dữ liệu cũ ·" in first.inner_text() and "trước" in first.inner_text()
+    assert "Số liệu đến" in first.inner_text()
+    assert first.locator(".tile-value").inner_text().endswith("%")
+    page.evaluate("window.__wall.show(6)")  # alerts: stale sources are alerts once past the limit
+    assert "Nguồn ngừng cập nhật" in page.inner_text("#slide")
+    assert errors == []
+    page.close()
+
+
+def test_the_wall_keeps_its_figures_when_the_server_goes_away_and_recovers(browser, wall):
+    base, server, _, store = wall
+    page, errors = open_wall(browser, base, query="&refresh=1")
+    value = page.inner_text(".tile-value >> nth=0")
+    assert errors == []
+    server.stop()
+    page.wait_for_selector("#offline:not([hidden])", timeout=10000)
+    assert "Mất kết nối máy chủ" in page.inner_text("#offline")
+    assert page.inner_text(".tile-value >> nth=0") == value  # the last figures stay
+    server.start()
+    page.wait_for_selector("#offline", state="hidden", timeout=15000)
+    assert page.evaluate("window.__wall.offline") is False
+    seen = store.screens_seen()
+    assert [s["screen"] for s in seen] == ["phong-dieu-hanh"]  # its heartbeat
+    assert time.time() - seen[0]["last_seen"] < 10
+    page.close()
+
+
+def test_an_unknown_screen_is_a_plain_404(wall):
+    with pytest.raises(urllib.error.HTTPError) as caught:
+        urllib.request.urlopen(f"{wall[0]}/wall?screen=khong-co")
+    assert caught.value.code == 404
+
+
+def test_screens_configuration_is_validated(config_copy):
+    from metrics.settings import load_config
+    path = config_copy.parent / "screens.toml"
+    path.write_text(path.read_text(encoding="utf-8").replace('panel = "csdl"', 'panel = "bieu-do"'), encoding="utf-8")
+    with pytest.raises(ConfigError) as caught:
+        load_screens(load_config(config_copy))
+    assert caught.value.key == "screens[0].slides[3].panel" and caught.value.file.endswith("screens.toml")
+    path.write_text(path.read_text(encoding="utf-8").replace('panel = "bieu-do"', 'panel = "csdl"')
+                    .replace('name = "lanh-dao"', 'name = "phong-dieu-hanh"'), encoding="utf-8")
+    with pytest.raises(ConfigError, match="duplicate screen 'phong-dieu-hanh'"):
+        load_screens(load_config(config_copy))
