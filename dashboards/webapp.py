@@ -11,7 +11,7 @@ from typing import Callable
 import dash
 from dash import Input, Output, State, dcc, html, no_update
 
-from dashboards import downloads, healthz
+from dashboards import downloads, healthz, languages
 from dashboards.pages import PAGES
 from dashboards.reader import Reader
 from dashboards.wall import routes as wall_routes
@@ -35,29 +35,38 @@ def create_app(config: Config, store: Store, scheduler_state: Callable[[], str |
     downloads.register(app.server, config)
     wall_routes.register(app.server, reader, screens or load_screens(config))
 
+    languages.register(app.server)
     for page in PAGES:
         body_id = f"{page.__name__.rsplit('.', 1)[-1]}-body"
         dash.register_page(page.__name__, path=page.PATH, name=t(page.NAME, lang), title=f"{t(page.NAME, lang)} · IOC",
                            layout=_layout(body_id))
-        _register_body(app, page, body_id, reader, lang)
+        _register_body(app, page, body_id, reader)
 
-    app.layout = html.Div([
-        dcc.Location(id="url"),
-        html.Header([
-            html.Div([html.Div("IOC", className="brand-mark"), html.Div(t("app_title", lang), className="brand-name")], className="brand"),
-            html.Nav([dcc.Link(t(page.NAME, lang), href=page.PATH, className="nav-link", id=f"nav-{page.__name__.rsplit('.', 1)[-1]}")
-                      for page in PAGES]),
-        ], className="top"),
-        html.Div(id="history-banner"),
-        dcc.Interval(id="tick", interval=config.settings.app.refresh_seconds * 1000),
-        dcc.Store(id="data-version"),
-        html.Main(dash.page_container, className="main"),
-    ], className=f"app lang-{lang}")
+    def frame():
+        # A function, so each visit is drawn in the reader's language (a cookie set by the switch).
+        lang = languages.current(config)
+        other = "en" if lang == "vi" else "vi"
+        return html.Div([
+            dcc.Location(id="url"),
+            html.Header([
+                html.Div([html.Div("IOC", className="brand-mark"), html.Div(t("app_title", lang), className="brand-name")], className="brand"),
+                html.Nav([dcc.Link(t(page.NAME, lang), href=page.PATH, className="nav-link", id=f"nav-{page.__name__.rsplit('.', 1)[-1]}")
+                          for page in PAGES]),
+                html.A(t("switch_language", lang), href=f"/ngon-ngu/{other}", className="lang-switch", id="lang-switch",
+                       lang=other),
+            ], className="top"),
+            html.Div(id="history-banner"),
+            dcc.Interval(id="tick", interval=config.settings.app.refresh_seconds * 1000),
+            dcc.Store(id="data-version"),
+            html.Main(dash.page_container, className="main"),
+        ], className=f"app lang-{lang}")
+    app.layout = frame
 
     @app.callback(Output("data-version", "data"), Output("history-banner", "children"),
                   Input("tick", "n_intervals"), State("data-version", "data"),
                   running=[(Output("tick", "disabled"), True, False)])
     def refresh(_tick, known):
+        lang = languages.current(config)
         version = reader.version()
         progress = backfill_progress(store, config)
         banner = html.Div([
@@ -77,7 +86,7 @@ def _layout(body_id: str):
     return layout
 
 
-def _register_body(app: dash.Dash, page, body_id: str, reader: Reader, lang: str) -> None:
+def _register_body(app: dash.Dash, page, body_id: str, reader: Reader) -> None:
     @app.callback(Output(body_id, "children"), Input("data-version", "data"))
     def body(_version):
-        return page.render(reader, lang)
+        return page.render(reader, languages.current(reader.config))

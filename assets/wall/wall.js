@@ -126,7 +126,7 @@
   }
 
   function poll() {
-    var url = settings.api + "?screen=" + encodeURIComponent(settings.screen) + "&client=" + clientId;
+    var url = settings.api + "&screen=" + encodeURIComponent(settings.screen) + "&client=" + clientId;
     var controller = new AbortController();
     var timer = setTimeout(function () { controller.abort(); }, 15000);
     fetch(url, { cache: "no-store", signal: controller.signal })

@@ -8,6 +8,7 @@ from pathlib import Path
 
 from flask import Flask, Response, jsonify, request, send_from_directory
 
+from dashboards import languages
 from dashboards.reader import Reader
 from dashboards.wall import panels
 from dashboards.wall.screens import ScreensFile
@@ -19,9 +20,8 @@ PAGE = (Path(__file__).resolve().parent / "wall.html").read_text(encoding="utf-8
 
 def register(server: Flask, reader: Reader, screens: ScreensFile) -> None:
     config = reader.config
-    lang = config.settings.app.language
 
-    def build(name: str, version: int, step: int) -> dict:
+    def build(name: str, version: int, step: int, lang: str) -> dict:
         return panels.build(reader.snapshot(), config, screens, screens.screen(name), lang)
     build.__qualname__ = build.__name__ = "wall_document"
     build.__module__ = __name__
@@ -34,7 +34,8 @@ def register(server: Flask, reader: Reader, screens: ScreensFile) -> None:
         if screen is None:
             known = ", ".join(s.name for s in screens.screens)
             return Response(f"Không có màn hình '{name}'. Các màn hình: {known}", status=404, mimetype="text/plain")
-        settings = {"screen": screen.name, "api": "/api/wall", "health": "/healthz"}
+        lang = languages.current(config)
+        settings = {"screen": screen.name, "api": f"/api/wall?lang={lang}", "health": "/healthz"}
         # The settings go into a <script> as JSON; "</" is escaped so no value can close it.
         page = PAGE.replace("{{SETTINGS}}", json.dumps(settings).replace("</", "<\\/")).replace("{{TITLE}}", "IOC")
         return Response(page, mimetype="text/html")
@@ -48,7 +49,7 @@ def register(server: Flask, reader: Reader, screens: ScreensFile) -> None:
         client = request.args.get("client", "")
         if CLIENT_ID.match(client):
             reader.store.screen_beat(client, name, version, request.remote_addr or "")
-        response = jsonify(cached(name, version, int(reader.time_step())))
+        response = jsonify(cached(name, version, int(reader.time_step()), languages.current(config)))
         response.headers["Cache-Control"] = "no-store"
         return response
 

@@ -146,3 +146,24 @@ def test_quarantined_raw_values_are_shown_as_text_never_as_html(browser, served)
     assert table.locator("img").count() == 0 and table.locator("b").count() == 0
     assert page.evaluate("window.__pwned === undefined")
     page.close()
+
+
+def test_the_language_switch_turns_every_page_english_and_back(browser, served):
+    base, config, store, _ = served
+    page, errors = open_page(browser, base + "/hieu-qua")
+    page.wait_for_selector("#effectiveness-units", timeout=20000)
+    assert page.inner_text("#lang-switch") == "English"
+    page.click("#lang-switch")
+    page.wait_for_function("(document.querySelector('.page-body') || {innerText: ''}).innerText.includes('As of')", timeout=20000)
+    body = page.inner_text(".page-body")
+    assert "Medical Examination and Treatment Administration" in body and "On-time rate" in body
+    assert "Số liệu đến" not in body
+    assert page.evaluate("window.location.pathname") == "/hieu-qua"
+    snapshot = build_snapshot(store, config)
+    on_time = next(i for i in snapshot.indicators if i.code == "on_time_rate")
+    assert fmt.percent(on_time.ministry.value, 1, "en") in page.inner_text("#tile-on_time_rate")
+    assert page.inner_text("#nav-overview") == "Overview"
+    page.click("#lang-switch")
+    page.wait_for_function("(document.querySelector('.page-body') || {innerText: ''}).innerText.includes('Số liệu đến')", timeout=20000)
+    assert errors == []
+    page.close()
