@@ -87,6 +87,14 @@ def _layout(body_id: str):
 
 
 def _register_body(app: dash.Dash, page, body_id: str, reader: Reader) -> None:
+    # The rendered body is cached like the data under it (data version, clock step, language):
+    # building figures is the costly part (a 7-chart page took ~230 ms), and every open
+    # page asks again after each collection.
+    def render(version: int, step: int, lang: str):
+        return page.render(reader, lang)
+    render.__name__ = render.__qualname__ = f"render_{body_id}"
+    cached = reader.cache.memoize()(render)
+
     @app.callback(Output(body_id, "children"), Input("data-version", "data"))
     def body(_version):
-        return page.render(reader, languages.current(reader.config))
+        return cached(reader.version(), reader.time_step(), languages.current(reader.config))
