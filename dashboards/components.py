@@ -49,6 +49,13 @@ def table(header: list[str], rows: list[list[Any]], class_name: str = "grid") ->
                       className=class_name)
 
 
+def downloads(name: str, lang: str = "vi") -> html.Div:
+    """Links to the table as CSV and XLSX (dashboards/exports.py)."""
+    label = "Tải về" if lang == "vi" else "Download"
+    return html.Div([html.Span(f"{label}: "), html.A("CSV", href=f"/tai-ve/{name}.csv", id=f"csv-{name}"), " · ",
+                     html.A("XLSX", href=f"/tai-ve/{name}.xlsx", id=f"xlsx-{name}")], className="downloads")
+
+
 def section(title: str, *children: Any, note: str | None = None) -> html.Section:
     parts: list[Any] = [html.H2(title)]
     if note:

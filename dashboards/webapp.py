@@ -11,7 +11,7 @@ from typing import Callable
 import dash
 from dash import Input, Output, State, dcc, html, no_update
 
-from dashboards import downloads, healthz, languages
+from dashboards import downloads, exports, healthz, languages
 from dashboards.pages import PAGES
 from dashboards.reader import Reader
 from dashboards.wall import routes as wall_routes
@@ -33,6 +33,7 @@ def create_app(config: Config, store: Store, scheduler_state: Callable[[], str |
     app.server.config["IOC_READER"] = reader
     healthz.register(app.server, reader)
     downloads.register(app.server, config)
+    exports.register(app.server, reader)
     wall_routes.register(app.server, reader, screens or load_screens(config))
 
     languages.register(app.server)

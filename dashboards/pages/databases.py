@@ -4,7 +4,7 @@ from __future__ import annotations
 from dash import html
 
 from dashboards import format as fmt
-from dashboards.components import freshness_line, heat_cell, section
+from dashboards.components import downloads, freshness_line, heat_cell, section
 from dashboards.text import t
 
 PATH = "/co-so-du-lieu"
@@ -42,5 +42,5 @@ def render(reader, lang: str = "vi") -> list:
         className="note")
     criteria_list = html.Ul([html.Li([html.B(c.name(lang)), f" (×{fmt.number(c.weight, 1, lang)}): ",
                                       c.indicator_vi if lang == "vi" else c.indicator_en]) for c in criteria], className="formulas")
-    return [section(t("nav_databases", lang), table, legend, note=t("db_assumption", lang)),
+    return [section(t("nav_databases", lang), table, legend, downloads("co-so-du-lieu", lang), note=t("db_assumption", lang)),
             section(t("formula", lang), criteria_list)]

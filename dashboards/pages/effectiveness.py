@@ -5,7 +5,7 @@ import plotly.graph_objects as go
 from dash import html
 
 from dashboards import format as fmt
-from dashboards.components import chart, freshness_line, heat_cell, section, stale_badge, tile
+from dashboards.components import chart, downloads, freshness_line, heat_cell, section, stale_badge, tile
 from dashboards.text import t
 from dashboards.theme import TEMPLATE
 from metrics.timebuckets import iso_week_label
@@ -52,6 +52,6 @@ def render(reader, lang: str = "vi") -> list:
                        className="formulas")
     return [html.Div(f"{t('week', lang)} {snap.week_label} ({t('to_date', lang)})", className="week-label"),
             tiles,
-            section(t("by_unit_week", lang), table, freshness_line(snap.effectiveness.freshness, lang)),
+            section(t("by_unit_week", lang), table, freshness_line(snap.effectiveness.freshness, lang), downloads("hieu-qua", lang)),
             section(t("trend_26w", lang), chart(figure, "effectiveness-trend", 360)),
             section(t("formula", lang), formulas)]

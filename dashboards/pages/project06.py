@@ -5,7 +5,7 @@ from plotly.subplots import make_subplots
 from dash import html
 
 from dashboards import format as fmt
-from dashboards.components import chart, freshness_line, section
+from dashboards.components import chart, downloads, freshness_line, section
 from dashboards.text import t
 from dashboards.theme import LIGHT, TEMPLATE, status_colour
 from metrics.timebuckets import iso_week_label
@@ -52,7 +52,7 @@ def render(reader, lang: str = "vi") -> list:
     figure.update_layout(template=TEMPLATE, margin={"t": 40})
     figure.update_annotations(font_size=13)
     return [html.Div(f"{t('week', lang)} {snap.week_label} ({t('to_date', lang)})", className="week-label"),
-            section(t("nav_project06", lang), table, freshness_line(snap.project06.freshness, lang)),
+            section(t("nav_project06", lang), table, freshness_line(snap.project06.freshness, lang), downloads("de-an-06", lang)),
             section(t("trend_26w", lang), chart(figure, "project06-trend", 300 * rows_n))]
 
 

@@ -6,7 +6,7 @@ import json
 from dash import html
 
 from dashboards import format as fmt
-from dashboards.components import section
+from dashboards.components import downloads, section
 from dashboards.text import t
 
 PATH = "/nguon-du-lieu"
@@ -76,8 +76,8 @@ def render(reader, lang: str = "vi") -> list:
     scheduler = reader.scheduler_status()
     sched = html.P(f"{t('scheduler', lang)}: {t('scheduler_' + scheduler['state'], lang)} · {scheduler.get('owner') or ''} · "
                    f"{t('last_heartbeat', lang)} {fmt.age(scheduler.get('last_heartbeat'), lang)}", className="note", id="sources-scheduler")
-    return [section(t("nav_sources", lang), sched, health_table),
-            section(t("quarantined_records", lang), q_table),
+    return [section(t("nav_sources", lang), sched, health_table, downloads("nguon-du-lieu", lang)),
+            section(t("quarantined_records", lang), q_table, downloads("cach-ly", lang)),
             section(t("flagged_values", lang), f_table, note=t("flag_note", lang)),
             section(t("screens", lang), s_table),
             section(t("recent_runs", lang), r_table)]

@@ -1,0 +1,114 @@
+"""Every table on the pages, downloadable as CSV (UTF-8 with BOM, for Excel) or XLSX.
+
+Tables are built from the same cached snapshot as the pages; numbers stay numbers (XLSX) or
+plain decimals (CSV), with Vietnamese headers by default.
+"""
+from __future__ import annotations
+
+import csv
+import io
+from typing import Callable
+
+from flask import Flask, Response, abort
+from openpyxl import Workbook
+
+from dashboards import languages
+from dashboards.reader import Reader
+from dashboards.text import t
+from dashboards.format import when
+
+Table = tuple[list[str], list[list]]
+
+
+def _round(value: float | None, digits: int = 2) -> float | None:
+    return None if value is None else round(value, digits)
+
+
+def effectiveness(reader: Reader, lang: str) -> Table:
+    snap, catalogue = reader.snapshot(), reader.config.catalogue
+    header = [t("unit", lang)] + [row.name_vi if lang == "vi" else row.name_en for row in snap.indicators] + [t("score_766", lang)]
+    rows = [[unit.name(lang)] + [_round(row.by_unit[unit.code]) for row in snap.indicators]
+            + [_round(snap.unit_effectiveness[unit.code].value)] for unit in catalogue.units.values()]
+    rows.append([t("ministry", lang)] + [_round(row.ministry.value) for row in snap.indicators] + [_round(snap.effectiveness.value)])
+    return header, rows
+
+
+def project06(reader: Reader, lang: str) -> Table:
+    snap, catalogue = reader.snapshot(), reader.config.catalogue
+    header = [t("task", lang), t("owner", lang), t("target", lang), t("actual", lang), t("vs_last_week", lang),
+              "Tử số" if lang == "vi" else "Numerator", "Mẫu số" if lang == "vi" else "Denominator",
+              t("deadline", lang), t("status", lang), t("as_of", lang)]
+    rows = [[task.name_vi if lang == "vi" else task.name_en, catalogue.units[task.owner].name(lang), task.actual.target,
+             _round(task.actual.value), _round(task.actual.change), task.numerator, task.denominator,
+             task.deadline.strftime("%d/%m/%Y"), t(f"status_{task.status}", lang), when(task.actual.freshness.as_of)]
+            for task in snap.tasks]
+    return header, rows
+
+
+def databases(reader: Reader, lang: str) -> Table:
+    snap, catalogue = reader.snapshot(), reader.config.catalogue
+    criteria = list(catalogue.criteria.values())
+    header = [t("database", lang), t("owner", lang), t("stage", lang)] + [c.name(lang) for c in criteria] + \
+             [t("score", lang), t("rows", lang), t("target", lang), t("complete", lang), t("as_of", lang)]
+    rows = [[db.code, db.owner, db.stage] + [db.scores[c.code] for c in criteria] +
+            [_round(db.score), db.records, db.records_target, db.complete, when(db.freshness.as_of)] for db in snap.databases]
+    return header, rows
+
+
+def sources(reader: Reader, lang: str) -> Table:
+    snap = reader.snapshot()
+    header = [t("source", lang), t("state", lang), t("last_success", lang), t("lag", lang), t("duration", lang),
+              t("rows", lang), t("errors_24h", lang), t("quarantine", lang), t("last_error", lang)]
+    rows = [[h.source_id, t(f"state_{h.state}", lang), when(h.last_live_success), _round(h.lag_seconds, 1),
+             _round(h.duration_seconds, 3), h.rows_written, h.failures_24h, h.quarantined_total, h.last_error or ""]
+            for h in snap.health.values()]
+    return header, rows
+
+
+def quarantine(reader: Reader, lang: str) -> Table:
+    header = [t("received", lang), t("source", lang), t("reason", lang), t("raw_value", lang)]
+    return header, [[when(q["received_at"]), q["source_id"], q["reason"], q["raw"]] for q in reader.quarantine()]
+
+
+TABLES: dict[str, Callable[[Reader, str], Table]] = {
+    "hieu-qua": effectiveness, "de-an-06": project06, "co-so-du-lieu": databases, "nguon-du-lieu": sources,
+    "cach-ly": quarantine,
+}
+
+
+def to_csv(table: Table) -> bytes:
+    buffer = io.StringIO()
+    writer = csv.writer(buffer)
+    writer.writerow(table[0])
+    writer.writerows([["" if v is None else v for v in row] for row in table[1]])
+    return ("\ufeff" + buffer.getvalue()).encode("utf-8")   # the BOM makes Excel read UTF-8
+
+
+def _cell(value):
+    # A value from a unit system that starts like a formula must stay text in a spreadsheet.
+    return "'" + value if isinstance(value, str) and value[:1] in ("=", "+", "-", "@") else value
+
+
+def to_xlsx(table: Table, title: str) -> bytes:
+    book = Workbook()
+    sheet = book.active
+    sheet.title = title[:31]
+    sheet.append(table[0])
+    for row in table[1]:
+        sheet.append([_cell(v) for v in row])
+    buffer = io.BytesIO()
+    book.save(buffer)
+    return buffer.getvalue()
+
+
+def register(server: Flask, reader: Reader) -> None:
+    @server.route("/tai-ve/<name>.<fmt>")
+    def download(name: str, fmt: str):
+        if name not in TABLES or fmt not in ("csv", "xlsx"):
+            abort(404)
+        table = TABLES[name](reader, languages.current(reader.config))
+        if fmt == "csv":
+            return Response(to_csv(table), mimetype="text/csv",
+                            headers={"Content-Disposition": f'attachment; filename="{name}.csv"'})
+        return Response(to_xlsx(table, name), mimetype="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+                        headers={"Content-Disposition": f'attachment; filename="{name}.xlsx"'})

@@ -1,0 +1,55 @@
+"""Every table downloads as CSV and XLSX with the figures the page shows."""
+from __future__ import annotations
+
+import csv
+import io
+
+import openpyxl
+import pytest
+
+from dashboards.webapp import create_app
+from metrics.collection import Collector, backfill
+from metrics.read_models import build_snapshot
+from tests.conftest import demo_source, with_sources
+
+
+@pytest.fixture
+def client(default_config, sqlite_store, tmp_path):
+    config = with_sources(default_config, demo_source(default_config, "KCB"), demo_source(default_config, "QLD", bad_record_every=1),
+                          data_dir=tmp_path)
+    collector = Collector(config, sqlite_store)
+    backfill(collector, 2)
+    collector.collect_all()
+    return create_app(config, sqlite_store).server.test_client(), config, sqlite_store
+
+
+@pytest.mark.parametrize("name", ["hieu-qua", "de-an-06", "co-so-du-lieu", "nguon-du-lieu", "cach-ly"])
+def test_each_table_downloads_as_csv_and_xlsx_with_the_same_rows(client, name):
+    http = client[0]
+    as_csv = http.get(f"/tai-ve/{name}.csv")
+    assert as_csv.status_code == 200 and as_csv.data.startswith(b"\xef\xbb\xbf")
+    rows = list(csv.reader(io.StringIO(as_csv.data.decode("utf-8-sig"))))
+    as_xlsx = http.get(f"/tai-ve/{name}.xlsx")
+    sheet = openpyxl.load_workbook(io.BytesIO(as_xlsx.data)).active
+    cells = [[("" if c is None else c) for c in row] for row in sheet.iter_rows(values_only=True)]
+    assert rows[0] == cells[0] and len(rows) == len(cells) > 1
+
+
+def test_the_figures_are_the_read_models_and_numbers_stay_numbers(client):
+    http, config, store = client
+    snapshot = build_snapshot(store, config)
+    sheet = openpyxl.load_workbook(io.BytesIO(http.get("/tai-ve/hieu-qua.xlsx").data)).active
+    rows = list(sheet.iter_rows(values_only=True))
+    assert rows[0][0] == "Đơn vị" and rows[0][1] == "Tỷ lệ hồ sơ giải quyết đúng hạn"
+    kcb = next(r for r in rows if r[0] == "Cục Quản lý Khám, chữa bệnh")
+    on_time = next(i for i in snapshot.indicators if i.code == "on_time_rate")
+    assert isinstance(kcb[1], float) and kcb[1] == pytest.approx(on_time.by_unit["KCB"], abs=0.01)
+    ministry = rows[-1]
+    assert ministry[0] == "Toàn Bộ" and ministry[1] == pytest.approx(on_time.ministry.value, abs=0.01)
+
+
+def test_raw_values_that_look_like_formulas_stay_text(client):
+    http = client[0]
+    sheet = openpyxl.load_workbook(io.BytesIO(http.get("/tai-ve/cach-ly.xlsx").data)).active
+    assert all(not str(c).startswith("=") for row in sheet.iter_rows(values_only=True) for c in row if c is not None)
+    assert http.get("/tai-ve/khong-co.csv").status_code == 404 and http.get("/tai-ve/hieu-qua.pdf").status_code == 404
