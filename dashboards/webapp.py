@@ -5,7 +5,9 @@ row); only when it changed do the page callbacks re-render from the cached snaps
 """
 from __future__ import annotations
 
+import inspect
 from pathlib import Path
+from urllib.parse import parse_qs
 from typing import Callable
 
 import dash
@@ -91,11 +93,16 @@ def _register_body(app: dash.Dash, page, body_id: str, reader: Reader) -> None:
     # The rendered body is cached like the data under it (data version, clock step, language):
     # building figures is the costly part (a 7-chart page took ~230 ms), and every open
     # page asks again after each collection.
-    def render(version: int, step: int, lang: str):
+    takes_query = "query" in inspect.signature(page.render).parameters
+
+    def render(version: int, step: int, lang: str, search: str):
+        if takes_query:
+            return page.render(reader, lang, {k: v[0] for k, v in parse_qs(search.lstrip("?")).items()})
         return page.render(reader, lang)
     render.__name__ = render.__qualname__ = f"render_{body_id}"
     cached = reader.cache.memoize()(render)
 
-    @app.callback(Output(body_id, "children"), Input("data-version", "data"))
-    def body(_version):
-        return cached(reader.version(), reader.time_step(), languages.current(reader.config))
+    @app.callback(Output(body_id, "children"), Input("data-version", "data"), Input("url", "search"))
+    def body(_version, search):
+        return cached(reader.version(), reader.time_step(), languages.current(reader.config),
+                      (search or "")[:200] if takes_query else "")

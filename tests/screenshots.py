@@ -14,7 +14,7 @@ from playwright.sync_api import sync_playwright
 CHROMIUM = "/usr/bin/chromium"
 ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync"]
 PAGES = {"overview": "/", "effectiveness": "/hieu-qua", "project06": "/de-an-06", "databases": "/co-so-du-lieu",
-         "sources": "/nguon-du-lieu"}
+         "unit": "/don-vi?unit=QLD", "sources": "/nguon-du-lieu"}
 
 
 def main() -> None:

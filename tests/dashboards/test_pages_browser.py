@@ -17,7 +17,7 @@ from metrics.schema import collection_runs
 from tests.conftest import CHROMIUM, demo_source, free_port, require, with_sources
 
 ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync"]
-PAGES = ["/", "/hieu-qua", "/de-an-06", "/co-so-du-lieu", "/nguon-du-lieu"]
+PAGES = ["/", "/hieu-qua", "/de-an-06", "/co-so-du-lieu", "/don-vi?unit=KCB", "/nguon-du-lieu"]
 
 
 @pytest.fixture(scope="module")
@@ -165,5 +165,22 @@ def test_the_language_switch_turns_every_page_english_and_back(browser, served):
     assert page.inner_text("#nav-overview") == "Overview"
     page.click("#lang-switch")
     page.wait_for_function("(document.querySelector('.page-body') || {innerText: ''}).innerText.includes('Số liệu đến')", timeout=20000)
+    assert errors == []
+    page.close()
+
+
+def test_the_unit_page_keeps_its_unit_in_the_url_and_shows_that_units_figures(browser, served):
+    base, config, store, _ = served
+    page, errors = open_page(browser, base + "/don-vi?unit=QLD")
+    page.wait_for_selector("#unit-name", timeout=20000)
+    assert page.inner_text("#unit-name") == "Cục Quản lý Dược"
+    snapshot = build_snapshot(store, config)
+    on_time = next(i for i in snapshot.indicators if i.code == "on_time_rate")
+    assert fmt.percent(on_time.by_unit["QLD"], 1) in page.inner_text("#unit-on_time_rate")
+    assert "DUOC" in page.inner_text("#unit-databases") and "demo-qld" in page.inner_text("#unit-sources")
+    page.click("#unit-link-BMTE")
+    page.wait_for_function("(document.querySelector('#unit-name') || {}).innerText === 'Cục Bà mẹ và Trẻ em'", timeout=20000)
+    assert page.evaluate("window.location.search") == "?unit=BMTE"
+    assert "Liên thông giấy chứng sinh điện tử" in page.inner_text("#unit-tasks")
     assert errors == []
     page.close()
