@@ -38,36 +38,39 @@ def _plain(number: float) -> str:
 
 
 def check(record: Any, catalogue: Catalogue, oldest: dt.datetime, now: dt.datetime) -> Sample | str:
-    """The stored sample for record, or the reason it is refused."""
+    """The stored sample for record, or the reason it is refused (in Vietnamese: the focal
+    point reads it on the sources page)."""
     if not isinstance(record, Record):
-        return "not a record"
+        return "không phải một bản ghi"
     metric_code, unit, database = _code(record.metric), _code(record.unit), _code(record.database)
     metric = catalogue.metrics.get(metric_code)
     if metric is None:
-        return f"unknown metric '{metric_code}'"
+        return f"chỉ số không có trong danh mục: '{metric_code}'"
     if metric.scope == "database":
         db = catalogue.databases.get(database)
         if db is None:
-            return f"unknown database '{database}'"
+            return f"CSDL không có trong danh mục: '{database}'"
         unit = unit or db.owner
     elif database:
-        return f"metric '{metric_code}' is per unit but the record names database '{database}'"
+        return f"chỉ số '{metric_code}' tính theo đơn vị nhưng bản ghi ghi CSDL '{database}'"
     if unit not in catalogue.units:
-        return f"unknown unit '{unit}'"
+        return f"đơn vị không có trong danh mục: '{unit}'"
     value = record.value
     if isinstance(value, bool) or not isinstance(value, (int, float)):
-        return f"value is not a number: {str(value)[:80]!r}"
+        return f"giá trị không phải là số: {str(value)[:80]!r}"
     if not math.isfinite(value):
-        return f"value is not finite: {value}"
+        return f"giá trị không hữu hạn: {value}"
     if not metric.min <= value <= metric.max:
-        return f"value {_plain(value)} outside the valid range {_plain(metric.min)}–{_plain(metric.max)} {metric.unit_of_measure}"
+        return f"giá trị {_plain(value)} ngoài khoảng hợp lệ {_plain(metric.min)}–{_plain(metric.max)} {metric.unit_of_measure}"
     ts = record.ts
-    if not isinstance(ts, dt.datetime) or ts.tzinfo is None:
-        return "time without a time zone"
+    if not isinstance(ts, dt.datetime):
+        return f"thời điểm không đọc được: {str(ts)[:40]!r}"
+    if ts.tzinfo is None:
+        return "thời điểm không có múi giờ"
     if ts > now + FUTURE_TOLERANCE:
-        return f"time {ts.isoformat()} is in the future"
+        return f"thời điểm {ts.isoformat()} ở tương lai"
     if ts < oldest:
-        return f"time {ts.isoformat()} is older than the source's look-back"
+        return f"thời điểm {ts.isoformat()} cũ hơn khoảng nguồn được gửi lại (look-back)"
     bucket = bucket_start(ts, metric.bucket)
     if metric.kind == "gauge":
         judged = "recent"

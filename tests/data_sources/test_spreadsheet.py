@@ -182,10 +182,10 @@ def test_bad_rows_are_quarantined_with_their_row_and_reason_and_good_rows_kept(d
     assert (outcome.rows_written, outcome.rows_rejected) == (1, 4)
     report = (folder / "processed" / "mixed.csv.report.txt").read_text(encoding="utf-8")
     assert "Bị cách ly: 4" in report
-    assert "dòng 3: db_score_dung = 104.5: unknown database ''" in report or "dòng 3: db_score_dung" in report
-    assert "dòng 4: khong_co = 1.0: unknown metric 'khong_co'" in report
-    assert "dòng 5: tthc_resolved" in report and "time without a time zone" in report
-    assert "dòng 6: tthc_resolved = 'abc': value is not a number" in report
+    assert "dòng 3: db_score_dung = 104.5: CSDL không có trong danh mục: ''" in report
+    assert "dòng 4: khong_co = 1.0: chỉ số không có trong danh mục: 'khong_co'" in report
+    assert "dòng 5: tthc_resolved = 3.0: thời điểm không đọc được: '32/13/2026'" in report
+    assert "dòng 6: tthc_resolved = 'abc': giá trị không phải là số" in report
     assert stored(sqlite_store) == {("tthc_received", ""): 50.0}
 
 
