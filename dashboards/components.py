@@ -39,8 +39,10 @@ def tile(title: str, value: str, freshness: Freshness, lang: str = "vi", colour:
     return html.Div(body, className=classes, **({"id": tile_id} if tile_id else {}))
 
 
-def heat_cell(value: float | None, colour: str, lang: str = "vi", decimals: int = 1) -> html.Td:
-    return html.Td(fmt.number(value, decimals, lang), className=f"heat heat-{colour}")
+def heat_cell(value: float | None, colour: str, lang: str = "vi", decimals: int = 1, link: str | None = None) -> html.Td:
+    text = fmt.number(value, decimals, lang)
+    return html.Td(dcc.Link(text, href=link, className="figure-link") if link and value is not None else text,
+                   className=f"heat heat-{colour}")
 
 
 def table(header: list[str], rows: list[list[Any]], class_name: str = "grid") -> html.Table:

@@ -42,6 +42,10 @@ def when(seconds: float | None) -> str:
     return dt.datetime.fromtimestamp(seconds, LOCAL_TZ).strftime("%H:%M %d/%m/%Y")
 
 
+def local(seconds: float) -> dt.datetime:
+    return dt.datetime.fromtimestamp(seconds, LOCAL_TZ)
+
+
 def local_date(seconds: float) -> dt.date:
     return dt.datetime.fromtimestamp(seconds, LOCAL_TZ).date()
 

@@ -14,7 +14,7 @@ import dash
 from dash import Input, Output, State, dcc, html, no_update
 
 from dashboards import downloads, exports, healthz, languages
-from dashboards.pages import PAGES
+from dashboards.pages import HIDDEN, PAGES
 from dashboards.reader import Reader
 from dashboards.wall import routes as wall_routes
 from dashboards.wall.screens import ScreensFile, load_screens
@@ -39,7 +39,7 @@ def create_app(config: Config, store: Store, scheduler_state: Callable[[], str |
     wall_routes.register(app.server, reader, screens or load_screens(config))
 
     languages.register(app.server)
-    for page in PAGES:
+    for page in PAGES + HIDDEN:
         body_id = f"{page.__name__.rsplit('.', 1)[-1]}-body"
         dash.register_page(page.__name__, path=page.PATH, name=t(page.NAME, lang), title=f"{t(page.NAME, lang)} · IOC",
                            layout=_layout(body_id))

@@ -196,3 +196,9 @@ def scheduler_status(store: Store, local_state: str | None, heartbeat_seconds: f
     return {"state": state, "running": state in ("running", "running-elsewhere"),
             "owner": beat["owner"] if beat else None, "last_heartbeat": beat["beat_at"] if beat else None,
             "jobs": beat["jobs"] if beat else 0}
+
+
+def collection_run(store: Store, run_id: int) -> dict | None:
+    with store.engine.connect() as connection:
+        row = connection.execute(select(collection_runs).where(collection_runs.c.id == run_id)).first()
+    return dict(row._mapping) if row else None

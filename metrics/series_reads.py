@@ -62,3 +62,14 @@ def latest_frame(store: Store, metrics: list[str]) -> pd.DataFrame:
     with store.engine.connect() as connection:
         rows = connection.execute(query).all()
     return pd.DataFrame([tuple(r) for r in rows], columns=["metric", "unit", "database", "source_id", "ts", "value"])
+
+
+def series_history(store: Store, metric: str, unit: str, database: str, since: float) -> pd.DataFrame:
+    """Every sample of one series since a time, with the run that wrote it (for lineage)."""
+    query = (select(samples.c.ts, samples.c.value, samples.c.run_id, series.c.source_id)
+             .join(series, series.c.id == samples.c.series_id)
+             .where(series.c.metric == metric, series.c.unit == unit, series.c.database == database, samples.c.ts >= since)
+             .order_by(samples.c.ts))
+    with store.engine.connect() as connection:
+        rows = connection.execute(query).all()
+    return pd.DataFrame([tuple(r) for r in rows], columns=["ts", "value", "run_id", "source_id"])

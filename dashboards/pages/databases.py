@@ -5,6 +5,7 @@ from dash import html
 
 from dashboards import format as fmt
 from dashboards.components import downloads, freshness_line, heat_cell, section
+from dashboards.pages import lineage
 from dashboards.text import t
 
 PATH = "/co-so-du-lieu"
@@ -23,7 +24,8 @@ def render(reader, lang: str = "vi") -> list:
         cells = [html.Td([html.Div(db.code, className="code"), html.Div(db.name_vi if lang == "vi" else db.name_en, className="small")]),
                  html.Td(catalogue.units[db.owner].code, title=catalogue.units[db.owner].name(lang)),
                  html.Td(f"{db.stage}. {stage.name(lang)}" if stage else "—", className="stage")]
-        cells += [heat_cell(db.scores[c.code], catalogue.colour(db.scores[c.code]), lang) for c in criteria]
+        cells += [heat_cell(db.scores[c.code], catalogue.colour(db.scores[c.code]), lang,
+                            link=lineage.href(c.metric, db.owner, db.code)) for c in criteria]
         cells.append(heat_cell(db.score, db.colour, lang))
         share = None if db.records is None else 100 * db.records / db.records_target
         cells.append(html.Td([html.Div(f"{fmt.number(db.records, 0, lang)} / {fmt.number(db.records_target, 0, lang)}"),

@@ -184,3 +184,21 @@ def test_the_unit_page_keeps_its_unit_in_the_url_and_shows_that_units_figures(br
     assert "Liên thông giấy chứng sinh điện tử" in page.inner_text("#unit-tasks")
     assert errors == []
     page.close()
+
+
+def test_a_figure_opens_to_its_history_source_and_collection_run(browser, served):
+    base, config, store, _ = served
+    page, errors = open_page(browser, base + "/co-so-du-lieu")
+    page.wait_for_selector("#databases-grid", timeout=20000)
+    kcb = next(d for d in build_snapshot(store, config).databases if d.code == "KCB")
+    page.locator("#databases-grid tr", has_text="KCB").locator("a.figure-link").first.click()
+    page.wait_for_selector("#lineage-run", timeout=20000)
+    assert page.evaluate("window.location.pathname") == "/nguon-goc"
+    assert page.inner_text("#lineage-title").startswith("Điểm tiêu chí Đúng · Cục Quản lý Khám, chữa bệnh")
+    assert page.inner_text("#lineage-value").startswith(fmt.number(kcb.scores["dung"], 1) + " điểm")
+    assert "demo-kcb" in page.inner_text("#lineage-source")
+    run_text = page.inner_text("#lineage-run")
+    assert "ok" in run_text and "#" in run_text
+    assert page.locator("#lineage-samples tbody tr").count() > 5
+    assert errors == []
+    page.close()
