@@ -94,6 +94,7 @@ TEXT: dict[str, dict[str, str]] = {
     "wall_red_databases": {"vi": "CSDL dưới ngưỡng đỏ", "en": "Databases in red"},
     "wall_overdue_tasks": {"vi": "Nhiệm vụ Đề án 06 quá hạn", "en": "Project 06 tasks overdue"},
     "wall_offline": {"vi": "Mất kết nối máy chủ — đang hiển thị số liệu nhận lúc", "en": "Server unreachable — showing figures received at"},
+    "nav_database": {"vi": "Cơ sở dữ liệu", "en": "Database"},
     "nav_lineage": {"vi": "Nguồn gốc số liệu", "en": "Lineage"},
     "lineage_pick": {"vi": "Chọn một số liệu (ô trong bảng) để xem nguồn gốc của nó.", "en": "Open a figure (a table cell) to see where it came from."},
     "nav_unit": {"vi": "Đơn vị", "en": "Unit"},

@@ -1,11 +1,11 @@
 """The 12 key databases against the six criteria, with their stage and records."""
 from __future__ import annotations
 
-from dash import html
+from dash import dcc, html
 
 from dashboards import format as fmt
 from dashboards.components import downloads, freshness_line, heat_cell, section
-from dashboards.pages import lineage
+from dashboards.pages import database, lineage
 from dashboards.text import t
 
 PATH = "/co-so-du-lieu"
@@ -21,7 +21,8 @@ def render(reader, lang: str = "vi") -> list:
     rows = []
     for db in snap.databases:
         stage = catalogue.stages.get(db.stage) if db.stage else None
-        cells = [html.Td([html.Div(db.code, className="code"), html.Div(db.name_vi if lang == "vi" else db.name_en, className="small")]),
+        cells = [html.Td([dcc.Link(db.code, href=f"{database.PATH}?db={db.code}", className="code", id=f"db-{db.code}"),
+                          html.Div(db.name_vi if lang == "vi" else db.name_en, className="small")]),
                  html.Td(catalogue.units[db.owner].code, title=catalogue.units[db.owner].name(lang)),
                  html.Td(f"{db.stage}. {stage.name(lang)}" if stage else "—", className="stage")]
         cells += [heat_cell(db.scores[c.code], catalogue.colour(db.scores[c.code]), lang,

@@ -202,3 +202,20 @@ def test_a_figure_opens_to_its_history_source_and_collection_run(browser, served
     assert page.locator("#lineage-samples tbody tr").count() > 5
     assert errors == []
     page.close()
+
+
+def test_a_database_page_shows_its_score_with_the_formula_and_numbers_in_it(browser, served):
+    base, config, store, _ = served
+    page, errors = open_page(browser, base + "/co-so-du-lieu")
+    page.wait_for_selector("#databases-grid", timeout=20000)
+    page.click("#db-TIEMCHUNG")
+    page.wait_for_selector("#database-formula", timeout=20000)
+    assert page.evaluate("window.location.search") == "?db=TIEMCHUNG"
+    assert page.inner_text("#database-name").startswith("TIEMCHUNG — CSDL tiêm chủng")
+    row = next(d for d in build_snapshot(store, config).databases if d.code == "TIEMCHUNG")
+    formula = page.inner_text("#database-formula")
+    assert formula.startswith("Điểm = Σ (trọng số × điểm tiêu chí) / Σ trọng số = (1,0 × ")
+    assert formula.endswith(f"= {fmt.number(row.score, 1)}") and fmt.number(row.scores["sach"], 1) in formula
+    assert "demo-pb" in page.inner_text("#database-sources")
+    assert errors == []
+    page.close()
