@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import argparse
 import logging
+import os
 import signal
 import sys
 import threading
@@ -65,8 +66,11 @@ def main(argv: list[str] | None = None) -> int:
     for signum in (signal.SIGINT, signal.SIGTERM):
         signal.signal(signum, lambda *_: stop.set())
     stop.wait()
-    scheduler.shutdown()
-    return 0
+    scheduler.shutdown(grace_seconds=10)
+    # Threads still waiting on a hung unit system must not hold the process: what was to be
+    # committed is committed, the rest is logged as interrupted at the next start.
+    logging.shutdown()
+    os._exit(0)
 
 
 if __name__ == "__main__":

@@ -58,6 +58,8 @@ class Collector:
         self.sources: dict[str, Source] = {}
         self._hung: dict[str, tuple[Future, dt.datetime]] = {}
         self._lock = threading.Lock()
+        self._idle = threading.Condition()
+        self._active = 0
         for source_config in config.sources:
             kind = source_class(source_config.kind)
             self.sources[source_config.id] = kind(source_config.id, source_config.options,
@@ -72,6 +74,8 @@ class Collector:
 
         When the store itself is unreachable the run cannot be logged there: it is logged to
         the process log and reported as failed; the next run collects the period again."""
+        with self._idle:
+            self._active += 1
         try:
             return self._collect(source_id, window, kind)
         except DBAPIError as error:
@@ -79,6 +83,15 @@ class Collector:
             log.error("collection of %s: %s: %s", source_id, message, str(error.orig)[:200])
             self.sources[source_id].after_failure()
             return RunOutcome(-1, "failed", error=message)
+        finally:
+            with self._idle:
+                self._active -= 1
+                self._idle.notify_all()
+
+    def wait_idle(self, timeout: float) -> bool:
+        """Wait until no run is in progress (for a clean stop); False if runs remain after timeout."""
+        with self._idle:
+            return self._idle.wait_for(lambda: self._active == 0, timeout)
 
     def _collect(self, source_id: str, window: Window | None, kind: str) -> RunOutcome:
         source_config = self.config.source(source_id)

@@ -84,10 +84,14 @@ class CollectionScheduler:
         return {"state": self.state, "owner": self.owner, "jobs": len([j for j in jobs if j.id != "heartbeat"]),
                 "started_at": self.started_at}
 
-    def shutdown(self, wait: bool = True) -> None:
+    def shutdown(self, wait: bool = True, grace_seconds: float = 10) -> None:
+        """Stop scheduling; with wait, give runs in progress up to grace_seconds to commit (a run
+        still waiting on a hung unit system is left: the next start logs it as interrupted)."""
         self._stop.set()
         if self._scheduler is not None and self._scheduler.running:
-            self._scheduler.shutdown(wait=wait)
+            self._scheduler.shutdown(wait=False)
+            if wait and not self.collector.wait_idle(grace_seconds):
+                log.warning("runs still in progress after %g s; stopping without them", grace_seconds)
         if self.state == "running":
             self.state = "stopped"
         self.lock.release()

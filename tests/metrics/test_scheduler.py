@@ -81,3 +81,16 @@ def test_the_heartbeat_tells_other_processes_the_scheduler_is_alive(default_conf
         scheduler.shutdown()
     later = scheduler_status(sqlite_store, None, HEARTBEAT_SECONDS, now=time.time() + 4 * HEARTBEAT_SECONDS)
     assert later["state"] == "stopped" and not later["running"]
+
+
+def test_stopping_gives_runs_in_progress_a_bounded_grace(default_config, sqlite_store):
+    sources = [SourceConfig(id="hangs", kind="fake", interval_seconds=60, timeout_seconds=50, options=FakeOptions(sleep_seconds=60))]
+    scheduler = CollectionScheduler(Collector(with_sources(default_config, *sources), sqlite_store))
+    scheduler.start(with_backfill=False)
+    deadline = time.monotonic() + 10
+    while FakeSource.calls.get("hangs", 0) == 0 and time.monotonic() < deadline:
+        time.sleep(0.1)
+    started = time.monotonic()
+    scheduler.shutdown(grace_seconds=1)
+    assert time.monotonic() - started < 3
+    assert not scheduler.collector.wait_idle(0)  # the hung run was left, not waited for
