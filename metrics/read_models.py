@@ -61,6 +61,11 @@ class TaskRow:
     actual: Figure
     status: str                     # met | on_track | at_risk | overdue | no_data
     trend: list[tuple[int, float | None]]
+    plan: list[tuple[int, float]] = field(default_factory=list)   # the straight path to target by the deadline
+
+    @property
+    def gap(self) -> float | None:
+        return None if self.actual.value is None or self.actual.target is None else self.actual.value - self.actual.target
 
 
 @dataclass(frozen=True)
@@ -142,6 +147,19 @@ def _effectiveness_score(values: dict[str, float | None], catalogue: Catalogue) 
     return 100.0 * score / total_points if total_points else None
 
 
+def plan_path(trend: list[tuple[int, float | None]], target: float, deadline: dt.date) -> list[tuple[int, float]]:
+    """The plan a task is held to: a straight line from its first measured week to the target
+    at the deadline, then the target (no official intermediate milestones were published)."""
+    known = [(w, v) for w, v in trend if v is not None]
+    if not known:
+        return []
+    start_week, start_value = known[0]
+    end = dt.datetime.combine(deadline, dt.time(), dt.timezone(dt.timedelta(hours=7))).timestamp()
+    span = end - start_week
+    return [(w, target if span <= 0 or w >= end else start_value + (target - start_value) * (w - start_week) / span)
+            for w, _ in trend]
+
+
 def _task_status(task, actual: float | None, today: dt.date) -> str:
     if actual is None:
         return "no_data"
@@ -190,10 +208,10 @@ def build_snapshot(store: Store, config: Config, now: float | None = None) -> Sn
         num, den, actual = sums.ratio(task, week, task.owner)
         before = sums.ratio(task, previous, task.owner)[2]
         fresh = freshness(_sources(frame, [task.numerator, task.denominator], task.owner), health)
+        trend = [(w, sums.ratio(task, w, task.owner)[2]) for w in weeks]
         tasks.append(TaskRow(task.code, task.name_vi, task.name_en, task.owner, task.rule_vi, task.deadline,
                              task.sla_hours, num, den, Figure(actual, fresh, before, task.target),
-                             _task_status(task, actual, today),
-                             [(w, sums.ratio(task, w, task.owner)[2]) for w in weeks]))
+                             _task_status(task, actual, today), trend, plan_path(trend, task.target, task.deadline)))
     attainment = [min(1.0, t.actual.value / t.actual.target) * 100 for t in tasks
                   if t.actual.value is not None and t.actual.target]
     attainment_before = [min(1.0, t.actual.previous / t.actual.target) * 100 for t in tasks

@@ -219,3 +219,23 @@ def test_a_database_page_shows_its_score_with_the_formula_and_numbers_in_it(brow
     assert "demo-pb" in page.inner_text("#database-sources")
     assert errors == []
     page.close()
+
+
+def test_project06_by_unit_with_sla_plan_and_the_tasks_that_need_attention(browser, served):
+    base, config, store, _ = served
+    page, errors = open_page(browser, base + "/de-an-06?unit=KCB")
+    page.wait_for_selector("#project06-tasks", timeout=20000)
+    rows = page.locator("#project06-tasks tbody tr")
+    assert rows.count() == len(config.catalogue.tasks_of("KCB")) == 3
+    assert "trong 4 giờ:" in page.inner_text("#task-P06_DEATH")
+    tasks = {t.code: t for t in build_snapshot(store, config).tasks}
+    attention = page.inner_text("#project06-attention")
+    for code in ("P06_DEATH", "P06_DRIVER", "P06_CHIPCARD"):
+        if tasks[code].status in ("overdue", "at_risk"):
+            assert config.catalogue.tasks[code].name_vi in attention
+    legend = page.evaluate("Array.from(document.querySelectorAll('#project06-trend .legendtext')).map(e => e.textContent)")
+    assert legend == ["Thực hiện", "Kế hoạch"]
+    page.click("#p06-unit-all")
+    page.wait_for_function("document.querySelectorAll('#project06-tasks tbody tr').length === 7", timeout=20000)
+    assert errors == []
+    page.close()

@@ -102,3 +102,16 @@ def test_a_ministry_figure_with_one_stale_source_stays_current_and_says_part_is_
     assert not freshness.stale and freshness.partial
     assert (freshness.stale_sources, freshness.sources) == (("demo-qld",), 4)
     assert freshness.as_of > old + 3000  # as of the sources still delivering
+
+
+def test_the_plan_runs_straight_from_the_first_week_to_the_target_at_the_deadline():
+    from metrics.read_models import plan_path
+    local = dt.timezone(dt.timedelta(hours=7))
+    week = 7 * 86400
+    start = int(dt.datetime(2026, 1, 5, tzinfo=local).timestamp())
+    trend = [(start, 60.0), (start + week, None), (start + 2 * week, 70.0)]
+    deadline = dt.date(2026, 1, 5) + dt.timedelta(weeks=4)
+    plan = plan_path(trend, 100.0, deadline)
+    assert [round(v, 6) for _, v in plan] == [60.0, 70.0, 80.0]
+    assert plan_path(trend, 100.0, dt.date(2025, 12, 1)) == [(w, 100.0) for w, _ in trend]  # past deadline: the target
+    assert plan_path([(start, None)], 100.0, deadline) == []
