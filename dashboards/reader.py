@@ -27,6 +27,7 @@ class Reader:
     def __init__(self, server: Flask, config: Config, store: Store, scheduler_state: Callable[[], str | None],
                  heartbeat_seconds: float) -> None:
         self.config, self.store = config, store
+        self.screens = None  # the wall screens' configuration, set by the app
         self._scheduler_state = scheduler_state
         self._heartbeat_seconds = heartbeat_seconds
         settings: dict[str, Any] = {"CACHE_DEFAULT_TIMEOUT": config.settings.cache.timeout_seconds}

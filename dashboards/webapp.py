@@ -6,6 +6,7 @@ row); only when it changed do the page callbacks re-render from the cached snaps
 from __future__ import annotations
 
 import inspect
+import logging
 from pathlib import Path
 from urllib.parse import parse_qs
 from typing import Callable
@@ -36,13 +37,14 @@ def create_app(config: Config, store: Store, scheduler_state: Callable[[], str |
     healthz.register(app.server, reader)
     downloads.register(app.server, config)
     exports.register(app.server, reader)
-    wall_routes.register(app.server, reader, screens or load_screens(config))
+    reader.screens = screens or load_screens(config)
+    wall_routes.register(app.server, reader, reader.screens)
 
     languages.register(app.server)
     for page in PAGES + HIDDEN:
         body_id = f"{page.__name__.rsplit('.', 1)[-1]}-body"
         dash.register_page(page.__name__, path=page.PATH, name=t(page.NAME, lang), title=f"{t(page.NAME, lang)} · IOC",
-                           layout=_layout(body_id))
+                           layout=_layout(body_id, page.PATH, reader))
         _register_body(app, page, body_id, reader)
 
     def frame():
@@ -83,8 +85,12 @@ def create_app(config: Config, store: Store, scheduler_state: Callable[[], str |
     return app
 
 
-def _layout(body_id: str):
+def _layout(body_id: str, path: str, reader: Reader):
     def layout(**_query):
+        try:  # a visit: the IOC's own use is one of its effectiveness figures
+            reader.store.count_view(path)
+        except Exception:  # noqa: BLE001 - counting must never keep a page from showing
+            logging.getLogger("ioc.web").warning("could not count a view of %s", path)
         return html.Div(html.Div("…", className="loading"), id=body_id, className="page-body")
     return layout
 

@@ -105,6 +105,13 @@ screen_heartbeats = Table(
     Column("address", String(64), nullable=False, server_default=""),
 )
 
+page_views = Table(
+    "page_views", metadata,
+    Column("day", BigInteger, primary_key=True),         # local day start, epoch seconds
+    Column("page", String(64), primary_key=True),
+    Column("views", Integer, nullable=False),
+)
+
 scheduler_heartbeat = Table(
     "scheduler_heartbeat", metadata,
     Column("id", Integer, primary_key=True, autoincrement=False),

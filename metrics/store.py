@@ -22,7 +22,8 @@ from sqlalchemy.engine import make_url
 
 from metrics import outliers
 from metrics.schema import (backfills, collection_runs, data_version, flags, quarantine, samples, scheduler_heartbeat,
-                            screen_heartbeats, series)
+                            page_views, screen_heartbeats, series)
+from metrics.timebuckets import bucket_start
 
 MIGRATIONS = Path(__file__).resolve().parent / "migrations"
 UPSERT = ("INSERT INTO samples (series_id, ts, value, run_id) VALUES ({p}, {p}, {p}, {p}) "
@@ -252,6 +253,20 @@ class Store:
             if not connection.execute(update(screen_heartbeats).where(
                     screen_heartbeats.c.client_id == client_id).values(**values)).rowcount:
                 connection.execute(insert(screen_heartbeats).values(client_id=client_id, first_seen=now, **values))
+
+    def count_view(self, page: str) -> None:
+        """One visit of a page (the web app's own small table; no data version bump)."""
+        day = bucket_start(time.time(), "day")
+        stmt = (postgresql.insert if self.dialect == "postgresql" else sqlite.insert)(page_views).values(day=day, page=page[:64], views=1)
+        with self._writing(), self.engine.begin() as connection:
+            connection.execute(stmt.on_conflict_do_update(index_elements=[page_views.c.day, page_views.c.page],
+                                                          set_={"views": page_views.c.views + 1}))
+
+    def views_by_page(self, since: float) -> dict[str, int]:
+        with self.engine.connect() as connection:
+            return {row.page: int(row.views) for row in connection.execute(
+                select(page_views.c.page, func.sum(page_views.c.views).label("views"))
+                .where(page_views.c.day >= since).group_by(page_views.c.page))}
 
     def screens_seen(self) -> list[dict[str, Any]]:
         with self.engine.connect() as connection:

@@ -8,6 +8,7 @@ from dashboards import format as fmt
 from dashboards.components import chart, downloads, freshness_line, heat_cell, section, stale_badge, tile
 from dashboards.text import t
 from dashboards.theme import TEMPLATE
+from metrics.health import Freshness, combine
 from metrics.timebuckets import iso_week_label
 
 PATH = "/hieu-qua"
@@ -50,8 +51,39 @@ def render(reader, lang: str = "vi") -> list:
     formulas = html.Ul([html.Li([html.B(row.name_vi if lang == "vi" else row.name_en), " = ",
                                  catalogue.indicators[row.code].formula(lang)]) for row in snap.indicators],
                        className="formulas")
+    use = _ioc_use(reader, snap, lang)
     return [html.Div(f"{t('week', lang)} {snap.week_label} ({t('to_date', lang)})", className="week-label"),
             tiles,
             section(t("by_unit_week", lang), table, freshness_line(snap.effectiveness.freshness, lang), downloads("hieu-qua", lang)),
             section(t("trend_26w", lang), chart(figure, "effectiveness-trend", 360)),
-            section(t("formula", lang), formulas)]
+            section(t("formula", lang), formulas),
+            section(t("ioc_use", lang), *use)]
+
+
+def _ioc_use(reader, snap, lang: str) -> list:
+    """The IOC's own effectiveness: who looks at it, which screens are alive, how fresh it is."""
+    import statistics
+    import time
+    from dashboards.pages import PAGES
+    now = time.time()
+    views = reader.store.views_by_page(now - 7 * 86400)
+    seen = reader.store.screens_seen()
+    alive = {s["screen"] for s in seen if now - s["last_seen"] < 5 * 60}
+    fresh = [h for h in snap.health.values() if not h.stale and h.as_of]
+    ages = [now - h.as_of for h in fresh]
+    everything = combine([Freshness(h.as_of, h.stale, (h.source_id,) if h.stale else (), 1) for h in snap.health.values()])
+    tiles = html.Div([
+        tile(t("views_7d", lang), fmt.number(sum(views.values()), 0, lang), everything, lang, "none", tile_id="use-views"),
+        tile(t("screens_alive", lang), f"{len(alive)}/{len(reader.screens.screens)}", everything, lang,
+             "green" if len(alive) == len(reader.screens.screens) else "amber", tile_id="use-screens"),
+        tile(t("sources_fresh", lang), f"{len(fresh)}/{len(snap.health)}", everything, lang,
+             "green" if len(fresh) == len(snap.health) else "amber", tile_id="use-fresh"),
+        tile(t("median_data_age", lang), fmt.age(now - statistics.median(ages), lang) if ages else "—", everything, lang, "none",
+             tile_id="use-age"),
+    ], className="tiles tiles-small")
+    names = {page.PATH: t(page.NAME, lang) for page in PAGES}
+    ordered = sorted(views.items(), key=lambda item: -item[1])
+    figure = go.Figure(layout={"template": TEMPLATE})
+    figure.add_bar(x=[names.get(path, path) for path, _ in ordered], y=[count for _, count in ordered],
+                   hovertemplate="%{x}: %{y}<extra></extra>")
+    return [tiles, chart(figure, "use-views-by-page", 240)]

@@ -239,3 +239,20 @@ def test_project06_by_unit_with_sla_plan_and_the_tasks_that_need_attention(brows
     page.wait_for_function("document.querySelectorAll('#project06-tasks tbody tr').length === 7", timeout=20000)
     assert errors == []
     page.close()
+
+
+def test_the_iocs_own_use_counts_page_views_and_screens(browser, served):
+    base, config, store, _ = served
+    for path in ("/", "/co-so-du-lieu", "/co-so-du-lieu"):
+        page, _ = open_page(browser, base + path)
+        page.wait_for_selector(".page-body .panel", timeout=20000)
+        page.close()
+    views = store.views_by_page(0)
+    assert views["/co-so-du-lieu"] == 2 and views["/"] == 1
+    page, errors = open_page(browser, base + "/hieu-qua")
+    page.wait_for_selector("#use-views", timeout=20000)
+    assert int(page.inner_text("#use-views .tile-value").replace(".", "")) >= 4
+    assert page.inner_text("#use-screens .tile-value") == "0/2"   # no wall screen has reported
+    assert page.inner_text("#use-fresh .tile-value") == "11/12"   # BTXH stopped delivering
+    assert errors == []
+    page.close()
