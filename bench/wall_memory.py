@@ -9,22 +9,14 @@ forced garbage collection. Target: the final heap within 20% of the heap after 1
 from __future__ import annotations
 
 import argparse
-import dataclasses
-import os
-import socket
-import subprocess
 import sys
 import tempfile
 import time
-import urllib.request
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from metrics.collection import Collector, backfill  # noqa: E402
-from metrics.settings import load_config  # noqa: E402
-from metrics.store import Store  # noqa: E402
+from serving import filled_store, served  # noqa: E402
 
 ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync"]
 
@@ -42,31 +34,15 @@ def main() -> None:
     parser.add_argument("--speed", type=float, default=400)
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as folder:
-        store = Store(f"sqlite:///{folder}/ioc.sqlite3")
-        store.upgrade()
-        config = dataclasses.replace(load_config(), data_dir=Path(folder))
-        collector = Collector(config, store)
-        backfill(collector, 2)
-        with socket.socket() as sock:
-            sock.bind(("127.0.0.1", 0))
-            port = sock.getsockname()[1]
-        env = {**os.environ, "IOC_STORE_URL": store.url, "IOC_DATA_DIR": folder}
-        server = subprocess.Popen([sys.executable, "app.py", "--no-scheduler", "--port", str(port)], cwd=ROOT, env=env,
-                                  stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-        try:
-            for _ in range(150):
-                try:
-                    urllib.request.urlopen(f"http://127.0.0.1:{port}/healthz", timeout=2)
-                    break
-                except OSError:
-                    time.sleep(0.2)
+        store = filled_store(folder, 2)
+        with served(store, folder) as base:
             from playwright.sync_api import sync_playwright
             with sync_playwright() as playwright:
                 browser = playwright.chromium.launch(executable_path="/usr/bin/chromium", args=ARGS)
                 page = browser.new_page(viewport={"width": 1920, "height": 1080})
                 cdp = page.context.new_cdp_session(page)
                 cdp.send("Performance.enable")
-                page.goto(f"http://127.0.0.1:{port}/wall?screen=phong-dieu-hanh&speed={args.speed:g}&refresh=2")
+                page.goto(f"{base}/wall?screen=phong-dieu-hanh&speed={args.speed:g}&refresh=2")
                 page.wait_for_function("window.__wall && window.__wall.rotations >= 100", timeout=600_000)
                 early = heap(page, cdp)
                 started = time.monotonic()
@@ -74,9 +50,6 @@ def main() -> None:
                 late = heap(page, cdp)
                 polls = page.evaluate("window.__wall.polls")
                 browser.close()
-        finally:
-            server.terminate()
-            server.wait(15)
     print(f"JS heap after 100 rotations: {early:.2f} MB; after {args.rotations}: {late:.2f} MB "
           f"({polls} refreshes, {time.monotonic() - started:.0f} s); ratio = {late / early:.3f} (target <= 1.20)")
 

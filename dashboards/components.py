@@ -58,6 +58,12 @@ def downloads(name: str, lang: str = "vi") -> html.Div:
                      html.A("XLSX", href=f"/tai-ve/{name}.xlsx", id=f"xlsx-{name}")], className="downloads")
 
 
+def picker(options: list[tuple[str, str, str]], current: str, id_prefix: str) -> html.Div:
+    """A row of links (label, href, code) that sets a filter in the URL; current is highlighted."""
+    return html.Div([dcc.Link(label, href=href, className="unit-link" + (" on" if code == current else ""),
+                              id=f"{id_prefix}-{code or 'all'}") for label, href, code in options], className="unit-picker")
+
+
 def section(title: str, *children: Any, note: str | None = None) -> html.Section:
     parts: list[Any] = [html.H2(title)]
     if note:

@@ -5,6 +5,7 @@ or another worker takes over without anybody cleaning up.
 """
 from __future__ import annotations
 
+import threading
 import zlib
 from pathlib import Path
 
@@ -20,6 +21,7 @@ class SchedulerLock:
         self.store = store
         self._file_lock: FileLock | None = None
         self._connection = None
+        self._guard = threading.Lock()  # the heartbeat thread checks while another may release
         url = make_url(store.url)
         # The advisory lock key is derived from the store, so two stores on one server don't collide.
         self._key = zlib.crc32(f"ioc-scheduler:{url.database}".encode()) & 0x7FFFFFFF
@@ -46,18 +48,23 @@ class SchedulerLock:
 
     def still_held(self) -> bool:
         """The advisory lock lives as long as its connection: check that it is alive."""
-        if self._file_lock is not None:
-            return self._file_lock.is_locked
-        if self._connection is None:
-            return False
-        try:
-            self._connection.execute(text("SELECT 1")).scalar()
-            self._connection.commit()
-            return True
-        except Exception:
-            return False
+        with self._guard:
+            if self._file_lock is not None:
+                return self._file_lock.is_locked
+            if self._connection is None:
+                return False
+            try:
+                self._connection.execute(text("SELECT 1")).scalar()
+                self._connection.commit()
+                return True
+            except Exception:
+                return False
 
     def release(self) -> None:
+        with self._guard:
+            self._release()
+
+    def _release(self) -> None:
         if self._file_lock is not None:
             self._file_lock.release()
             self._file_lock = None

@@ -121,6 +121,21 @@ def api():
     server.close()
 
 
+BROWSER_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
+                "--disable-sync"]
+
+
+@pytest.fixture(scope="module")
+def browser():
+    """Debian's Chromium driven by Playwright (no browser download); required in CI."""
+    require(os.path.exists(CHROMIUM), f"Chromium at {CHROMIUM}")
+    from playwright.sync_api import sync_playwright
+    with sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=BROWSER_ARGS)
+        yield chromium
+        chromium.close()
+
+
 def with_sources(config: Config, *sources: SourceConfig, data_dir: Path | None = None) -> Config:
     """The configuration with other sources (and data folder)."""
     return dataclasses.replace(config, sources=tuple(sources), data_dir=data_dir or config.data_dir)

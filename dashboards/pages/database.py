@@ -5,10 +5,10 @@ from __future__ import annotations
 import time
 
 import plotly.graph_objects as go
-from dash import dcc, html
+from dash import html
 
 from dashboards import format as fmt
-from dashboards.components import chart, freshness_line, heat_cell, section
+from dashboards.components import chart, freshness_line, heat_cell, picker, section
 from dashboards.pages import lineage
 from dashboards.text import t
 from dashboards.theme import TEMPLATE
@@ -27,8 +27,7 @@ def render(reader, lang: str = "vi", query: dict | None = None) -> list:
         return [html.P(f"{t('database', lang)} '{code}' ?", className="note")]
     db = catalogue.databases[code]
     row = next(r for r in snap.databases if r.code == code)
-    picker = html.Div([dcc.Link(d, href=f"{PATH}?db={d}", className="unit-link" + (" on" if d == code else ""), id=f"db-link-{d}")
-                       for d in catalogue.databases], className="unit-picker")
+    databases = picker([(d, f"{PATH}?db={d}", d) for d in catalogue.databases], code, "db-link")
     criteria = list(catalogue.criteria.values())
     known = [(c, row.scores[c.code]) for c in criteria if row.scores[c.code] is not None]
     weights = sum(c.weight for c, _ in known)
@@ -58,7 +57,7 @@ def render(reader, lang: str = "vi", query: dict | None = None) -> list:
     health = [h for h in snap.health.values() if h.source_id in feeding]
     source_list = html.Ul([html.Li(f"{h.source_id} · {t(f'state_{h.state}', lang)} · {t('last_success', lang)} "
                                    f"{fmt.when(h.last_live_success)}") for h in health], id="database-sources")
-    return [picker,
+    return [databases,
             html.H1(f"{db.code} — {db.name(lang)}", className="unit-name", id="database-name"),
             html.P(f"{t('owner', lang)}: {catalogue.units[db.owner].name(lang)} · {t('stage', lang)}: "
                    f"{row.stage}. {stage.name(lang) if stage else '—'} · {t('records', lang)}: "

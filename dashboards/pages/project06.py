@@ -5,7 +5,7 @@ from plotly.subplots import make_subplots
 from dash import dcc, html
 
 from dashboards import format as fmt
-from dashboards.components import chart, downloads, freshness_line, section
+from dashboards.components import chart, downloads, freshness_line, picker, section
 from dashboards.text import t
 from dashboards.theme import LIGHT, TEMPLATE, status_colour
 from metrics.timebuckets import iso_week_label
@@ -20,10 +20,8 @@ def render(reader, lang: str = "vi", query: dict | None = None) -> list:
     chosen = (query or {}).get("unit", "")
     owners = list(dict.fromkeys(task.owner for task in snap.tasks))
     tasks = [task for task in snap.tasks if not chosen or task.owner == chosen]
-    picker = html.Div([dcc.Link(t("all_units", lang), href=PATH, className="unit-link" + ("" if chosen else " on"), id="p06-unit-all")]
-                      + [dcc.Link(code, href=f"{PATH}?unit={code}", className="unit-link" + (" on" if code == chosen else ""),
-                                  id=f"p06-unit-{code}", title=catalogue.units[code].name(lang)) for code in owners],
-                      className="unit-picker")
+    units = picker([(t("all_units", lang), PATH, "")] + [(code, f"{PATH}?unit={code}", code) for code in owners],
+                   chosen, "p06-unit")
     rows = []
     for task in tasks:
         status = html.Span(t(f"status_{task.status}", lang), className=f"badge badge-{status_colour(task.status)}")
@@ -70,7 +68,7 @@ def render(reader, lang: str = "vi", query: dict | None = None) -> list:
         figure.update_xaxes(showticklabels=False, row=r, col=c)
     figure.update_layout(template=TEMPLATE, margin={"t": 40})
     figure.update_annotations(font_size=13)
-    return [picker,
+    return [units,
             html.Div(f"{t('week', lang)} {snap.week_label} ({t('to_date', lang)})", className="week-label"),
             section(t("nav_project06", lang), table, freshness_line(snap.project06.freshness, lang), downloads("de-an-06", lang)),
             section(f"{t('needs_attention', lang)} ({len(attention)})",

@@ -4,10 +4,10 @@ be shared."""
 from __future__ import annotations
 
 import plotly.graph_objects as go
-from dash import dcc, html
+from dash import html
 
 from dashboards import format as fmt
-from dashboards.components import chart, freshness_line, heat_cell, section, stale_badge, tile
+from dashboards.components import chart, freshness_line, heat_cell, picker, section, tile
 from dashboards.text import t
 from dashboards.theme import ACCENT, GRID, TEMPLATE, status_colour
 
@@ -22,8 +22,7 @@ def render(reader, lang: str = "vi", query: dict | None = None) -> list:
     if code not in catalogue.units:
         return [html.P(f"{t('unit', lang)} '{code}' ?", className="note")]
     unit = catalogue.units[code]
-    picker = html.Div([dcc.Link(u.code, href=f"{PATH}?unit={u.code}", className="unit-link" + (" on" if u.code == code else ""),
-                                id=f"unit-link-{u.code}") for u in catalogue.units.values()], className="unit-picker")
+    units = picker([(u.code, f"{PATH}?unit={u.code}", u.code) for u in catalogue.units.values()], code, "unit-link")
 
     ranked = sorted(catalogue.units, key=lambda u: -(snap.unit_effectiveness[u].value or -1))
     mine = snap.unit_effectiveness[code]
@@ -66,7 +65,7 @@ def render(reader, lang: str = "vi", query: dict | None = None) -> list:
         return html.Table([html.Thead(html.Tr([html.Th(h) for h in header])),
                            html.Tbody(rows or [html.Tr(html.Td(t("none", lang), colSpan=len(header)))])], className="grid", id=table_id)
 
-    return [picker,
+    return [units,
             html.H1(unit.name(lang), className="unit-name", id="unit-name"),
             html.Div(tiles, className="tiles tiles-small"),
             section(t("compare_units", lang), chart(compare, "unit-compare", 260)),

@@ -14,20 +14,9 @@ from dashboards.webapp import create_app
 from metrics.collection import Collector, backfill
 from metrics.read_models import build_snapshot
 from metrics.schema import collection_runs
-from tests.conftest import CHROMIUM, demo_source, free_port, require, with_sources
+from tests.conftest import demo_source, free_port, with_sources
 
-ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync"]
 PAGES = ["/", "/hieu-qua", "/de-an-06", "/co-so-du-lieu", "/don-vi?unit=KCB", "/nguon-du-lieu"]
-
-
-@pytest.fixture(scope="module")
-def browser():
-    require(os.path.exists(CHROMIUM), f"Chromium at {CHROMIUM}")
-    from playwright.sync_api import sync_playwright
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=ARGS)
-        yield browser
-        browser.close()
 
 
 @pytest.fixture

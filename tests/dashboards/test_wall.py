@@ -15,18 +15,7 @@ from dashboards.wall.screens import load_screens
 from metrics.collection import Collector, backfill
 from metrics.config_errors import ConfigError
 from metrics.schema import collection_runs
-from tests.conftest import CHROMIUM, REPO, free_port, require
-from tests.dashboards.test_pages_browser import ARGS
-
-
-@pytest.fixture(scope="module")
-def browser():
-    require(os.path.exists(CHROMIUM), f"Chromium at {CHROMIUM}")
-    from playwright.sync_api import sync_playwright
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=ARGS)
-        yield browser
-        browser.close()
+from tests.conftest import REPO, free_port
 
 
 class Server:
