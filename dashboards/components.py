@@ -64,6 +64,33 @@ def picker(options: list[tuple[str, str, str]], current: str, id_prefix: str) ->
                               id=f"{id_prefix}-{code or 'all'}") for label, href, code in options], className="unit-picker")
 
 
+def week_of(query: dict | None) -> int | None:
+    """The week a URL asks for (?week=2026-W47) as its local Monday in epoch seconds, or None."""
+    import datetime as dt
+    text = (query or {}).get("week", "")
+    try:
+        year, week = text.split("-W")
+        monday = dt.date.fromisocalendar(int(year), int(week), 1)
+    except ValueError:
+        return None
+    return int(dt.datetime.combine(monday, dt.time(), dt.timezone(dt.timedelta(hours=7))).timestamp())
+
+
+def week_picker(snap, path: str, query: dict | None, lang: str = "vi", count: int = 8) -> html.Div:
+    """Links to the last weeks with data, keeping the URL's other filters."""
+    from urllib.parse import urlencode
+    from metrics.timebuckets import iso_week_label
+    others = {k: v for k, v in (query or {}).items() if k != "week"}
+    latest = snap.weeks[-1] if snap.weeks else snap.week
+    options = []
+    for week in reversed(snap.weeks[-count:]):
+        label = iso_week_label(week)
+        params = others if week == latest else {**others, "week": label}
+        options.append((label, f"{path}?{urlencode(params)}" if params else path, label))
+    return html.Div([html.Span(t("period", lang) + ":", className="picker-label"),
+                     picker(options, snap.week_label, "week")], className="week-picker")
+
+
 def section(title: str, *children: Any, note: str | None = None) -> html.Section:
     parts: list[Any] = [html.H2(title)]
     if note:

@@ -37,7 +37,8 @@ class Reader:
             settings.update(CACHE_TYPE="FileSystemCache", CACHE_DIR=str(config.data_dir / "cache"), CACHE_THRESHOLD=200)
         self.cache = Cache(server, config=settings)
         memoize = self.cache.memoize()
-        self._snapshot = memoize(_named(lambda version, step: build_snapshot(self.store, self.config), "snapshot"))
+        self._snapshot = memoize(_named(lambda version, step, week: build_snapshot(self.store, self.config, week=week),
+                                        "snapshot"))
         self._quarantine = memoize(_named(lambda version: health.recent_quarantine(self.store, 50), "quarantine"))
         self._runs = memoize(_named(lambda version: health.recent_runs(self.store, 40), "runs"))
         self._flags = memoize(_named(lambda version: health.open_flags(self.store, 50), "flags"))
@@ -50,8 +51,9 @@ class Reader:
         """The clock in STALE_STEP steps: part of every key whose content ages with time."""
         return int(time.time() // STALE_STEP)
 
-    def snapshot(self) -> Snapshot:
-        return self._snapshot(self.version(), self.time_step())
+    def snapshot(self, week: int | None = None) -> Snapshot:
+        """The figures of the current week, or of week (its Monday as epoch seconds)."""
+        return self._snapshot(self.version(), self.time_step(), week)
 
     def quarantine(self) -> list[dict]:
         return self._quarantine(self.version())

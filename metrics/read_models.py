@@ -99,6 +99,7 @@ class Snapshot:
     built_at: float
     week: int
     week_label: str
+    weeks: list[int]                # the weeks with data, oldest first (what a period filter offers)
     health: dict[str, SourceHealth]
     backfill: BackfillProgress
     indicators: list[IndicatorRow]
@@ -170,12 +171,14 @@ def _task_status(task, actual: float | None, today: dt.date) -> str:
     return "at_risk" if (task.deadline - today).days <= AT_RISK_DAYS else "on_track"
 
 
-def build_snapshot(store: Store, config: Config, now: float | None = None) -> Snapshot:
+def build_snapshot(store: Store, config: Config, now: float | None = None, week: int | None = None) -> Snapshot:
+    """Every page's figures; week (its Monday, epoch seconds) chooses the week shown, the
+    current one by default; freshness and alerts are always as of now."""
     now = now or time.time()
     catalogue = config.catalogue
     health = source_health(store, config, now)
     frame = weekly_frame(store, catalogue, TREND_WEEKS, now)
-    week = week_start(now)
+    week = week_start(week if week is not None else now)
     previous = week - WEEK
     weeks = sorted(frame["week"].unique().tolist()) if len(frame) else [week]
     sums = WeeklySums(frame)
@@ -222,7 +225,7 @@ def build_snapshot(store: Store, config: Config, now: float | None = None) -> Sn
 
     databases = _database_rows(store, config, health)
     alerts = _alerts(config, health, databases, tasks)
-    return Snapshot(built_at=now, week=week, week_label=iso_week_label(week), health=health,
+    return Snapshot(built_at=now, week=week, week_label=iso_week_label(week), weeks=weeks, health=health,
                     backfill=backfill_progress(store, config), indicators=indicators,
                     effectiveness=effectiveness, unit_effectiveness=unit_effectiveness, tasks=tasks,
                     project06=project06, databases=databases, alerts=alerts)

@@ -5,7 +5,8 @@ import plotly.graph_objects as go
 from dash import html
 
 from dashboards import format as fmt
-from dashboards.components import chart, downloads, freshness_line, heat_cell, section, stale_badge, tile
+from dashboards.components import (chart, downloads, freshness_line, heat_cell, section, stale_badge, tile, week_of,
+                                   week_picker)
 from dashboards.text import t
 from dashboards.theme import TEMPLATE
 from metrics.health import Freshness, combine
@@ -15,8 +16,8 @@ PATH = "/hieu-qua"
 NAME = "nav_effectiveness"
 
 
-def render(reader, lang: str = "vi") -> list:
-    snap = reader.snapshot()
+def render(reader, lang: str = "vi", query: dict | None = None) -> list:
+    snap = reader.snapshot(week_of(query))
     catalogue = reader.config.catalogue
     tiles = html.Div([
         tile(row.name_vi if lang == "vi" else row.name_en, fmt.percent(row.ministry.value, 1, lang), row.ministry.freshness,
@@ -52,7 +53,9 @@ def render(reader, lang: str = "vi") -> list:
                                  catalogue.indicators[row.code].formula(lang)]) for row in snap.indicators],
                        className="formulas")
     use = _ioc_use(reader, snap, lang)
-    return [html.Div(f"{t('week', lang)} {snap.week_label} ({t('to_date', lang)})", className="week-label"),
+    return [week_picker(snap, PATH, query, lang),
+            html.Div(f"{t('week', lang)} {snap.week_label}" + (f" ({t('to_date', lang)})" if snap.week == snap.weeks[-1] else ""),
+                     className="week-label", id="week-label"),
             tiles,
             section(t("by_unit_week", lang), table, freshness_line(snap.effectiveness.freshness, lang), downloads("hieu-qua", lang)),
             section(t("trend_26w", lang), chart(figure, "effectiveness-trend", 360)),

@@ -5,7 +5,7 @@ from plotly.subplots import make_subplots
 from dash import dcc, html
 
 from dashboards import format as fmt
-from dashboards.components import chart, downloads, freshness_line, picker, section
+from dashboards.components import chart, downloads, freshness_line, picker, section, week_of, week_picker
 from dashboards.text import t
 from dashboards.theme import LIGHT, TEMPLATE, status_colour
 from metrics.timebuckets import iso_week_label
@@ -15,7 +15,7 @@ NAME = "nav_project06"
 
 
 def render(reader, lang: str = "vi", query: dict | None = None) -> list:
-    snap = reader.snapshot()
+    snap = reader.snapshot(week_of(query))
     catalogue = reader.config.catalogue
     chosen = (query or {}).get("unit", "")
     owners = list(dict.fromkeys(task.owner for task in snap.tasks))
@@ -69,7 +69,9 @@ def render(reader, lang: str = "vi", query: dict | None = None) -> list:
     figure.update_layout(template=TEMPLATE, margin={"t": 40})
     figure.update_annotations(font_size=13)
     return [units,
-            html.Div(f"{t('week', lang)} {snap.week_label} ({t('to_date', lang)})", className="week-label"),
+            week_picker(snap, PATH, query, lang),
+            html.Div(f"{t('week', lang)} {snap.week_label}" + (f" ({t('to_date', lang)})" if snap.week == snap.weeks[-1] else ""),
+                     className="week-label", id="week-label"),
             section(t("nav_project06", lang), table, freshness_line(snap.project06.freshness, lang), downloads("de-an-06", lang)),
             section(f"{t('needs_attention', lang)} ({len(attention)})",
                     html.Ul(attention_items or [html.Li(t("no_alerts", lang))], className="alerts", id="project06-attention")),

@@ -245,3 +245,24 @@ def test_the_iocs_own_use_counts_page_views_and_screens(browser, served):
     assert page.inner_text("#use-fresh .tile-value") == "11/12"   # BTXH stopped delivering
     assert errors == []
     page.close()
+
+
+def test_the_period_is_a_filter_in_the_url(browser, served):
+    base, config, store, _ = served
+    current = build_snapshot(store, config)
+    earlier = current.weeks[-2]
+    label = build_snapshot(store, config, week=earlier).week_label
+    page, errors = open_page(browser, base + "/hieu-qua")
+    page.wait_for_selector("#effectiveness-units", timeout=20000)
+    page.click(f"#week-{label}")
+    page.wait_for_function(f"(document.querySelector('#week-label') || {{}}).innerText === 'Tuần {label}'", timeout=20000)
+    assert page.evaluate("window.location.search") == f"?week={label}"
+    chosen = build_snapshot(store, config, week=earlier)
+    on_time = next(i for i in chosen.indicators if i.code == "on_time_rate")
+    assert page.inner_text("#tile-on_time_rate .tile-value") == fmt.percent(on_time.ministry.value, 1)
+    page.goto(base + f"/de-an-06?unit=KCB&week={label}")
+    page.wait_for_selector("#project06-tasks", timeout=20000)
+    assert page.inner_text("#week-label") == f"Tuần {label}"
+    assert page.locator("#project06-tasks tbody tr").count() == 3   # both filters hold
+    assert errors == []
+    page.close()
