@@ -22,7 +22,7 @@ def stale_badge(freshness: Freshness, lang: str = "vi") -> html.Span:
     """'dữ liệu cũ · 2 ngày trước' when the figure is stale; '1/12 nguồn dữ liệu cũ' when part of it is."""
     title = ", ".join(freshness.stale_sources)
     if freshness.partial:
-        text = f"{len(freshness.stale_sources)}/{freshness.sources} {t('sources_word', lang)} {t('stale', lang)}"
+        text = t("partial_stale", lang).format(n=len(freshness.stale_sources), total=freshness.sources)
         return html.Span(text, className="badge badge-partial", title=title)
     return html.Span(f"{t('stale', lang)} · {fmt.age(freshness.as_of, lang)}", className="badge badge-stale", title=title)
 

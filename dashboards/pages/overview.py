@@ -29,7 +29,7 @@ def render(reader, lang: str = "vi") -> list:
              change=f"{fmt.signed(eff.change, 1, lang)} {t('vs_last_week', lang)}" if eff.change is not None else None,
              tile_id="tile-effectiveness"),
         tile(t("project06_completion", lang), fmt.percent(p06.value, 1, lang), p06.freshness, lang,
-             catalogue.colour(p06.value), detail=f"{len(snap.tasks)} {t('task', lang).lower()}",
+             catalogue.colour(p06.value), detail=t("tasks_count", lang).format(n=len(snap.tasks)),
              change=f"{fmt.signed(p06.change, 1, lang, ' điểm %' if lang == 'vi' else ' pp')} {t('vs_last_week', lang)}" if p06.change is not None else None,
              tile_id="tile-project06"),
         tile(t("databases_complete", lang), f"{complete}/{len(snap.databases)}", db_fresh, lang,
@@ -38,7 +38,7 @@ def render(reader, lang: str = "vi") -> list:
              tile_id="tile-databases"),
         tile(t("sources_healthy", lang), f"{healthy}/{len(snap.health)}", all_sources, lang,
              "green" if not stale else "red",
-             detail=f"{stale} {t('sources_word', lang)} {t('stale', lang)}" if stale else None, tile_id="tile-sources"),
+             detail=t("stale_count", lang).format(n=stale) if stale else None, tile_id="tile-sources"),
     ], className="tiles")
 
     criteria = list(catalogue.criteria.values())

@@ -21,7 +21,7 @@ MAX_TILES = 6
 def freshness(f: Freshness, lang: str = "vi") -> dict[str, Any]:
     return {"as_of": f"{t('as_of', lang)} {fmt.when(f.as_of)}", "stale": f.stale,
             "stale_text": f"{t('stale', lang)} · {fmt.age(f.as_of, lang)}" if f.stale else "",
-            "partial_text": f"{len(f.stale_sources)}/{f.sources} {t('sources_word', lang)} {t('stale', lang)}" if f.partial else ""}
+            "partial_text": t("partial_stale", lang).format(n=len(f.stale_sources), total=f.sources) if f.partial else ""}
 
 
 def tile(title: str, value: str, f: Freshness, colour: str, change: str = "", target: str = "", lang: str = "vi") -> dict:
@@ -153,7 +153,7 @@ def build(snap: Snapshot, config: Config, screens, screen, lang: str = "vi") -> 
             slides.append({"panel": slide.panel, "title": title, "seconds": slide.seconds, "kind": "alerts",
                            "alerts": wall_alerts(snap, config, screens.stale_alert_minutes, lang, now)})
     alerts = wall_alerts(snap, config, screens.stale_alert_minutes, lang, now)
-    return {"screen": screen.name, "title": screen.title, "week": f"{t('week', lang)} {snap.week_label}",
+    return {"screen": screen.name, "title": screen.heading(lang), "week": f"{t('week', lang)} {snap.week_label}",
             "generated": fmt.when(now), "slides": slides, "alert_count": len(alerts),
             "loading": snap.backfill.loading, "refresh_seconds": screens.refresh_seconds,
             "reload_every_hours": screens.reload_every_hours, "reload_at_local_hour": screens.reload_at_local_hour,

@@ -24,6 +24,10 @@ class Slide(Strict):
 class Screen(Strict):
     name: str = Field(pattern=r"^[a-z0-9][a-z0-9-]{0,40}$")
     title: str = Field(min_length=1, max_length=120)
+    title_en: str = Field(default="", max_length=120)
+
+    def heading(self, lang: str) -> str:
+        return self.title_en if lang == "en" and self.title_en else self.title
     slides: list[Slide] = Field(min_length=1)
 
 
