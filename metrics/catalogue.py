@@ -87,10 +87,12 @@ class IndicatorGroup(Named):
 
 
 class Ratio(Named):
-    """A figure defined as numerator / denominator x 100 over a period."""
+    """A figure defined as numerator / denominator x 100 over a period. Its colour comes from
+    its attainment (value / target x 100) against its own thresholds, or the default ones."""
     numerator: Code
     denominator: Code
     target: float = Field(ge=0, le=100)
+    thresholds: Thresholds | None = None
 
 
 class Indicator(Ratio):
@@ -174,13 +176,21 @@ class Catalogue:
             pairs += [(m, db.code) for m in self.metrics.values() if m.scope == "database"]
         return pairs
 
-    def colour(self, score: float | None) -> str:
+    def colour(self, score: float | None, thresholds: Thresholds | None = None) -> str:
         """Traffic light of a 0-100 score: green, amber, red (or none without a score)."""
         if score is None:
             return "none"
-        if score >= self.thresholds.green:
+        limits = thresholds or self.thresholds
+        if score >= limits.green:
             return "green"
-        return "amber" if score >= self.thresholds.amber else "red"
+        return "amber" if score >= limits.amber else "red"
+
+    def attainment_colour(self, ratio: Ratio, value: float | None) -> str:
+        """The colour of an indicator's or task's value: its attainment of the target, against
+        the ratio's own thresholds where the catalogue gives them."""
+        if value is None or not ratio.target:
+            return self.colour(value, ratio.thresholds)
+        return self.colour(100.0 * value / ratio.target, ratio.thresholds)
 
 
 def _by_code(items: list, file: Path, list_key: str, field: str = "code") -> dict:

@@ -21,7 +21,7 @@ def render(reader, lang: str = "vi", query: dict | None = None) -> list:
     catalogue = reader.config.catalogue
     tiles = html.Div([
         tile(row.name_vi if lang == "vi" else row.name_en, fmt.percent(row.ministry.value, 1, lang), row.ministry.freshness,
-             lang, catalogue.colour(None if row.ministry.value is None else 100 * row.ministry.value / row.target),
+             lang, catalogue.attainment_colour(catalogue.indicators[row.code], row.ministry.value),
              detail=f"{t('target', lang)} {fmt.percent(row.target, 0, lang)}",
              change=f"{fmt.signed(row.ministry.change, 1, lang)} {t('vs_last_week', lang)}" if row.ministry.change is not None else None,
              tile_id=f"tile-{row.code}")
@@ -43,7 +43,7 @@ def render(reader, lang: str = "vi", query: dict | None = None) -> list:
         cells = [html.Td(unit.name(lang), className="name")]
         for row in snap.indicators:
             value = row.by_unit[unit.code]
-            cells.append(heat_cell(value, catalogue.colour(None if value is None else 100 * value / row.target), lang))
+            cells.append(heat_cell(value, catalogue.attainment_colour(catalogue.indicators[row.code], value), lang))
         cells.append(heat_cell(figure_u.value, catalogue.colour(figure_u.value), lang))
         cells.append(html.Td(stale_badge(figure_u.freshness, lang) if figure_u.freshness.stale else ""))
         body.append(html.Tr(cells))

@@ -32,7 +32,7 @@ def render(reader, lang: str = "vi", query: dict | None = None) -> list:
     for row in snap.indicators:
         value = row.by_unit[code]
         tiles.append(tile(row.name_vi if lang == "vi" else row.name_en, fmt.percent(value, 1, lang), mine.freshness, lang,
-                          catalogue.colour(None if value is None else 100 * value / row.target),
+                          catalogue.attainment_colour(catalogue.indicators[row.code], value),
                           detail=f"{t('ministry', lang)} {fmt.percent(row.ministry.value, 1, lang)} · {t('target', lang)} {fmt.percent(row.target, 0, lang)}",
                           tile_id=f"unit-{row.code}"))
 

@@ -29,12 +29,6 @@ def tile(title: str, value: str, f: Freshness, colour: str, change: str = "", ta
             "target": target, **freshness(f, lang)}
 
 
-def _attainment(figure: Figure) -> float | None:
-    if figure.value is None or not figure.target:
-        return figure.value
-    return 100.0 * figure.value / figure.target
-
-
 def _change(figure: Figure, lang: str, points: bool = True) -> str:
     if figure.change is None:
         return ""
@@ -87,7 +81,8 @@ def overview_tiles(snap: Snapshot, config: Config, lang: str) -> list[dict]:
 
 def indicator_tiles(snap: Snapshot, config: Config, lang: str) -> list[dict]:
     return [tile(row.name_vi if lang == "vi" else row.name_en, fmt.percent(row.ministry.value, 1, lang), row.ministry.freshness,
-                 config.catalogue.colour(_attainment(row.ministry)), _change(row.ministry, lang),
+                 config.catalogue.attainment_colour(config.catalogue.indicators[row.code], row.ministry.value),
+                 _change(row.ministry, lang),
                  f"{t('target', lang)} {fmt.percent(row.target, 0, lang)}", lang) for row in snap.indicators]
 
 
@@ -95,7 +90,8 @@ def task_tiles(snap: Snapshot, config: Config, lang: str) -> list[dict]:
     tiles = []
     for task in snap.tasks:
         item = tile(task.name_vi if lang == "vi" else task.name_en, fmt.percent(task.actual.value, 1, lang), task.actual.freshness,
-                    config.catalogue.colour(_attainment(task.actual)), _change(task.actual, lang),
+                    config.catalogue.attainment_colour(config.catalogue.tasks[task.code], task.actual.value),
+                    _change(task.actual, lang),
                     f"{t('target', lang)} {fmt.percent(task.actual.target, 0, lang)} · {t('deadline', lang)} {fmt.date(task.deadline)}", lang)
         item["status"] = t(f"status_{task.status}", lang)
         item["alert"] = task.status == "overdue"

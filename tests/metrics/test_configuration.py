@@ -133,3 +133,18 @@ def test_start_up_stops_with_the_message_on_a_bad_configuration(config_copy, tmp
     assert result.returncode == 2
     assert "units.toml: units[1].code: duplicate code 'KHCN'" in result.stderr
     assert not (tmp_path / "data").exists()
+
+
+def test_an_indicator_can_have_its_own_thresholds_and_they_are_checked(default_config, config_copy):
+    catalogue = default_config.catalogue
+    on_time, online = catalogue.indicators["on_time_rate"], catalogue.indicators["online_rate"]
+    assert (on_time.thresholds.green, on_time.thresholds.amber) == (98, 92)
+    # 90% against a 95% target is 94.7% attainment: amber by its own thresholds ...
+    assert catalogue.attainment_colour(on_time, 90.0) == "amber"
+    # ... where the default thresholds (90/75) would call it green, as they do for online_rate
+    assert catalogue.attainment_colour(online, 0.947 * online.target) == "green"
+    assert catalogue.attainment_colour(on_time, None) == "none"
+    edit(config_copy.parent / "catalogue" / "indicators.toml", "thresholds = { green = 98, amber = 92 }",
+         "thresholds = { green = 80, amber = 92 }")
+    error = load_error(config_copy)
+    assert error.key == "indicators[0].thresholds" and "amber must not be above green" in error.problem
