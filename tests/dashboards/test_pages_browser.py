@@ -222,6 +222,7 @@ def test_project06_by_unit_with_sla_plan_and_the_tasks_that_need_attention(brows
     for code in ("P06_DEATH", "P06_DRIVER", "P06_CHIPCARD"):
         if tasks[code].status in ("overdue", "at_risk"):
             assert config.catalogue.tasks[code].name_vi in attention
+    page.wait_for_selector("#project06-trend .legendtext", timeout=20000)  # plotly draws after the table
     legend = page.evaluate("Array.from(document.querySelectorAll('#project06-trend .legendtext')).map(e => e.textContent)")
     assert legend == ["Thực hiện", "Kế hoạch"]
     page.click("#p06-unit-all")
