@@ -6,6 +6,7 @@ the URL without its query string, which may carry parameters nobody should read 
 """
 from __future__ import annotations
 
+import os
 import ssl
 from typing import Any
 from urllib.parse import urlsplit
@@ -24,6 +25,18 @@ SSL_CONTEXT = ssl.create_default_context(cafile=certifi.where())
 
 def client(timeout: float, headers: dict[str, str]) -> httpx.Client:
     return httpx.Client(timeout=timeout, headers=headers, follow_redirects=False, verify=SSL_CONTEXT)
+
+
+def secret_headers(names: dict[str, str]) -> dict[str, str]:
+    """Header values read from the environment variables the configuration names (never the
+    configuration itself); a variable that is not set is a plain SourceError."""
+    headers = {}
+    for header, variable in names.items():
+        value = os.environ.get(variable)
+        if not value:
+            raise SourceError(f"biến môi trường {variable} (cho header {header}) chưa được đặt")
+        headers[header] = value
+    return headers
 
 
 class _Retryable(Exception):

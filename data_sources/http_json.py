@@ -8,7 +8,6 @@ depth, then mapped to records with JMESPath. Pages follow a next link or a page 
 from __future__ import annotations
 
 import datetime as dt
-import os
 from typing import Any, Literal
 from urllib.parse import urljoin, urlsplit
 
@@ -19,7 +18,7 @@ from pydantic import Field, field_validator
 from data_sources.base import Options, OptionError, Record, Source, SourceError, Window, check_codes
 from data_sources.guards import parse_json
 from data_sources.http_fetch import client as http_client
-from data_sources.http_fetch import fetch_body
+from data_sources.http_fetch import fetch_body, secret_headers
 from data_sources.parsing import parse_number, parse_time
 
 
@@ -124,13 +123,7 @@ class HttpJsonSource(Source):
             raise OptionError("unit", "give unit or unit_path (or a database) so records can be attributed")
 
     def _headers(self) -> dict[str, str]:
-        headers = {"Accept": "application/json", **self.options.headers}
-        for header, variable in self.options.secret_headers.items():
-            value = os.environ.get(variable)
-            if not value:
-                raise SourceError(f"biến môi trường {variable} (cho header {header}) chưa được đặt")
-            headers[header] = value
-        return headers
+        return {"Accept": "application/json", **self.options.headers, **secret_headers(self.options.secret_headers)}
 
     def fetch(self, window: Window) -> list[Record]:
         options = self.options

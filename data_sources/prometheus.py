@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import datetime as dt
 import math
-import os
 from typing import Literal
 
 from prometheus_client.parser import text_string_to_metric_families
@@ -17,7 +16,7 @@ from pydantic import Field, field_validator
 from data_sources.base import Options, Record, Source, SourceError, Window, check_codes
 from data_sources.guards import decode_utf8
 from data_sources.http_fetch import client as http_client
-from data_sources.http_fetch import fetch_body
+from data_sources.http_fetch import fetch_body, secret_headers
 
 
 class SampleMapping(Options):
@@ -81,11 +80,7 @@ class PrometheusSource(Source):
                     metrics={f"samples[{i}].metric": m.metric for i, m in enumerate(options.samples)})
 
     def fetch(self, window: Window) -> list[Record]:
-        headers = {"Accept": "text/plain;version=0.0.4"}
-        for header, variable in self.options.secret_headers.items():
-            if not os.environ.get(variable):
-                raise SourceError(f"biến môi trường {variable} (cho header {header}) chưa được đặt")
-            headers[header] = os.environ[variable]
+        headers = {"Accept": "text/plain;version=0.0.4", **secret_headers(self.options.secret_headers)}
         with http_client(self.options.request_timeout, headers) as session:
             content_type, body = fetch_body(session, self.options.url, retries=self.options.retries,
                                             max_bytes=self.options.max_bytes)

@@ -4,7 +4,6 @@ from __future__ import annotations
 import dataclasses
 import os
 
-import pytest
 from flask import Flask
 
 from dashboards.reader import Reader
