@@ -51,11 +51,22 @@ def table(header: list[str], rows: list[list[Any]], class_name: str = "grid") ->
                       className=class_name)
 
 
-def downloads(name: str, lang: str = "vi") -> html.Div:
+def downloads(name: str, lang: str = "vi", query: dict | None = None) -> html.Div:
     """Links to the table as CSV and XLSX (dashboards/exports.py)."""
     label = "Tải về" if lang == "vi" else "Download"
-    return html.Div([html.Span(f"{label}: "), html.A("CSV", href=f"/tai-ve/{name}.csv", id=f"csv-{name}"), " · ",
-                     html.A("XLSX", href=f"/tai-ve/{name}.xlsx", id=f"xlsx-{name}")], className="downloads")
+    return html.Div([html.Span(f"{label}: "), html.A("CSV", href=with_filters(f"/tai-ve/{name}.csv", query), id=f"csv-{name}"),
+                     " · ", html.A("XLSX", href=with_filters(f"/tai-ve/{name}.xlsx", query), id=f"xlsx-{name}")],
+                    className="downloads")
+
+
+FILTERS = ("unit", "db", "week")   # the filters a shared URL carries from page to page and into downloads
+
+
+def with_filters(path: str, query: dict | None, **changes: str) -> str:
+    """path with the URL's filters, some of them changed (an empty value drops the filter)."""
+    from urllib.parse import urlencode
+    params = {k: v for k, v in {**{k: (query or {}).get(k, "") for k in FILTERS}, **changes}.items() if v}
+    return f"{path}?{urlencode(params)}" if params else path
 
 
 def picker(options: list[tuple[str, str, str]], current: str, id_prefix: str) -> html.Div:
@@ -78,17 +89,17 @@ def week_of(query: dict | None) -> int | None:
 
 def week_picker(snap, path: str, query: dict | None, lang: str = "vi", count: int = 8) -> html.Div:
     """Links to the last weeks with data, keeping the URL's other filters."""
-    from urllib.parse import urlencode
     from metrics.timebuckets import iso_week_label
-    others = {k: v for k, v in (query or {}).items() if k != "week"}
     latest = snap.weeks[-1] if snap.weeks else snap.week
     options = []
     for week in reversed(snap.weeks[-count:]):
         label = iso_week_label(week)
-        params = others if week == latest else {**others, "week": label}
-        options.append((label, f"{path}?{urlencode(params)}" if params else path, label))
-    return html.Div([html.Span(t("period", lang) + ":", className="picker-label"),
-                     picker(options, snap.week_label, "week")], className="week-picker")
+        options.append((label, with_filters(path, query, week="" if week == latest else label), label))
+    current = not snap.weeks or snap.week >= snap.weeks[-1]
+    return html.Div([html.Div([html.Span(t("period", lang) + ":", className="picker-label"),
+                               picker(options, snap.week_label, "week")], className="week-picker"),
+                     html.Div(f"{t('week', lang)} {snap.week_label}" + (f" ({t('to_date', lang)})" if current else ""),
+                              className="week-label", id="week-label")])
 
 
 def section(title: str, *children: Any, note: str | None = None) -> html.Section:

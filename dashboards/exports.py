@@ -1,7 +1,8 @@
 """Every table on the pages, downloadable as CSV (UTF-8 with BOM, for Excel) or XLSX.
 
-Tables are built from the same cached snapshot as the pages; numbers stay numbers (XLSX) or
-plain decimals (CSV), with Vietnamese headers by default.
+Tables are built from the same cached snapshot as the pages, with the page's filters (?week=,
+?unit=) so a download holds what the page showed; numbers stay numbers (XLSX) or plain
+decimals (CSV), with Vietnamese headers by default.
 """
 from __future__ import annotations
 
@@ -9,12 +10,13 @@ import csv
 import io
 from typing import Callable
 
-from flask import Flask, Response, abort
+from flask import Flask, Response, abort, request
 from openpyxl import Workbook
 
 from dashboards import languages
 from dashboards.reader import Reader
 from dashboards.text import t
+from dashboards.components import week_of
 from dashboards.format import when
 
 Table = tuple[list[str], list[list]]
@@ -24,53 +26,60 @@ def _round(value: float | None, digits: int = 2) -> float | None:
     return None if value is None else round(value, digits)
 
 
-def effectiveness(reader: Reader, lang: str) -> Table:
-    snap, catalogue = reader.snapshot(), reader.config.catalogue
+def _chosen(query: dict, code: str) -> bool:
+    return not query.get("unit") or query["unit"] == code
+
+
+def effectiveness(reader: Reader, lang: str, query: dict) -> Table:
+    snap, catalogue = reader.snapshot(week_of(query)), reader.config.catalogue
     header = [t("unit", lang)] + [row.name_vi if lang == "vi" else row.name_en for row in snap.indicators] + [t("score_766", lang)]
     rows = [[unit.name(lang)] + [_round(row.by_unit[unit.code]) for row in snap.indicators]
-            + [_round(snap.unit_effectiveness[unit.code].value)] for unit in catalogue.units.values()]
+            + [_round(snap.unit_effectiveness[unit.code].value)] for unit in catalogue.units.values() if _chosen(query, unit.code)]
     rows.append([t("ministry", lang)] + [_round(row.ministry.value) for row in snap.indicators] + [_round(snap.effectiveness.value)])
     return header, rows
 
 
-def project06(reader: Reader, lang: str) -> Table:
-    snap, catalogue = reader.snapshot(), reader.config.catalogue
+def project06(reader: Reader, lang: str, query: dict) -> Table:
+    snap, catalogue = reader.snapshot(week_of(query)), reader.config.catalogue
     header = [t("task", lang), t("owner", lang), t("target", lang), t("actual", lang), t("vs_last_week", lang),
               "Tử số" if lang == "vi" else "Numerator", "Mẫu số" if lang == "vi" else "Denominator",
               t("deadline", lang), t("status", lang), t("as_of", lang)]
     rows = [[task.name_vi if lang == "vi" else task.name_en, catalogue.units[task.owner].name(lang), task.actual.target,
              _round(task.actual.value), _round(task.actual.change), task.numerator, task.denominator,
              task.deadline.strftime("%d/%m/%Y"), t(f"status_{task.status}", lang), when(task.actual.freshness.as_of)]
-            for task in snap.tasks]
+            for task in snap.tasks if _chosen(query, task.owner)]
     return header, rows
 
 
-def databases(reader: Reader, lang: str) -> Table:
-    snap, catalogue = reader.snapshot(), reader.config.catalogue
+def databases(reader: Reader, lang: str, query: dict) -> Table:
+    snap, catalogue = reader.snapshot(week_of(query)), reader.config.catalogue
     criteria = list(catalogue.criteria.values())
     header = [t("database", lang), t("owner", lang), t("stage", lang)] + [c.name(lang) for c in criteria] + \
-             [t("score", lang), t("rows", lang), t("target", lang), t("complete", lang), t("as_of", lang)]
+             [t("score", lang), t("week_change", lang), t("rows", lang), t("target", lang), t("complete", lang), t("as_of", lang)]
     rows = [[db.code, db.owner, db.stage] + [db.scores[c.code] for c in criteria] +
-            [_round(db.score), db.records, db.records_target, db.complete, when(db.freshness.as_of)] for db in snap.databases]
+            [_round(db.score), _round(db.change), db.records, db.records_target, db.complete, when(db.freshness.as_of)]
+            for db in snap.databases if _chosen(query, db.owner)]
     return header, rows
 
 
-def sources(reader: Reader, lang: str) -> Table:
+def sources(reader: Reader, lang: str, query: dict) -> Table:
     snap = reader.snapshot()
     header = [t("source", lang), t("state", lang), t("last_success", lang), t("lag", lang), t("duration", lang),
               t("rows", lang), t("errors_24h", lang), t("quarantine", lang), t("last_error", lang)]
     rows = [[h.source_id, t(f"state_{h.state}", lang), when(h.last_live_success), _round(h.lag_seconds, 1),
              _round(h.duration_seconds, 3), h.rows_written, h.failures_24h, h.quarantined_total, h.last_error or ""]
-            for h in snap.health.values()]
+            for h in snap.health.values() if _chosen(query, h.unit)]
     return header, rows
 
 
-def quarantine(reader: Reader, lang: str) -> Table:
+def quarantine(reader: Reader, lang: str, query: dict) -> Table:
     header = [t("received", lang), t("source", lang), t("reason", lang), t("raw_value", lang)]
-    return header, [[when(q["received_at"]), q["source_id"], q["reason"], q["raw"]] for q in reader.quarantine()]
+    units = {h.source_id: h.unit for h in reader.snapshot().health.values()}
+    return header, [[when(q["received_at"]), q["source_id"], q["reason"], q["raw"]] for q in reader.quarantine()
+                    if _chosen(query, units.get(q["source_id"], ""))]
 
 
-TABLES: dict[str, Callable[[Reader, str], Table]] = {
+TABLES: dict[str, Callable[[Reader, str, dict], Table]] = {
     "hieu-qua": effectiveness, "de-an-06": project06, "co-so-du-lieu": databases, "nguon-du-lieu": sources,
     "cach-ly": quarantine,
 }
@@ -106,9 +115,11 @@ def register(server: Flask, reader: Reader) -> None:
     def download(name: str, fmt: str):
         if name not in TABLES or fmt not in ("csv", "xlsx"):
             abort(404)
-        table = TABLES[name](reader, languages.current(reader.config))
+        query = {k: request.args[k] for k in ("unit", "week") if request.args.get(k)}
+        table = TABLES[name](reader, languages.current(reader.config), query)
+        filename = "-".join([name] + [query[k] for k in ("unit", "week") if k in query])
         if fmt == "csv":
             return Response(to_csv(table), mimetype="text/csv",
-                            headers={"Content-Disposition": f'attachment; filename="{name}.csv"'})
+                            headers={"Content-Disposition": f'attachment; filename="{filename}.csv"'})
         return Response(to_xlsx(table, name), mimetype="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-                        headers={"Content-Disposition": f'attachment; filename="{name}.xlsx"'})
+                        headers={"Content-Disposition": f'attachment; filename="{filename}.xlsx"'})

@@ -18,6 +18,7 @@ TEXT: dict[str, dict[str, str]] = {
     "tasks_count": {"vi": "{n} nhiệm vụ", "en": "{n} tasks"},
     "week": {"vi": "Tuần", "en": "Week"},
     "to_date": {"vi": "đến nay", "en": "to date"},
+    "week_change": {"vi": "Thay đổi trong tuần", "en": "Change this week"},
     "vs_last_week": {"vi": "so với tuần trước", "en": "vs last week"},
     "target": {"vi": "Mục tiêu", "en": "Target"},
     "effectiveness_score": {"vi": "Chỉ số hiệu quả phục vụ (766)", "en": "Service effectiveness (766)"},

@@ -82,6 +82,11 @@ class DatabaseRow:
     records_target: int
     complete: bool
     freshness: Freshness
+    previous_score: float | None = None   # at the end of the week before
+
+    @property
+    def change(self) -> float | None:
+        return None if self.score is None or self.previous_score is None else self.score - self.previous_score
 
 
 @dataclass(frozen=True)
@@ -223,7 +228,9 @@ def build_snapshot(store: Store, config: Config, now: float | None = None, week:
                        freshness([s for t in tasks for s in _sources(frame, [catalogue.tasks[t.code].numerator], t.owner)], health),
                        sum(attainment_before) / len(attainment_before) if attainment_before else None, 100.0)
 
-    databases = _database_rows(store, config, health)
+    # Databases report states, not flows: the week's figure is the newest sample before its end.
+    week_end = week + WEEK
+    databases = _database_rows(store, config, health, week_end if week_end <= now else None, week)
     alerts = _alerts(config, health, databases, tasks)
     return Snapshot(built_at=now, week=week, week_label=iso_week_label(week), weeks=weeks, health=health,
                     backfill=backfill_progress(store, config), indicators=indicators,
@@ -231,11 +238,13 @@ def build_snapshot(store: Store, config: Config, now: float | None = None, week:
                     project06=project06, databases=databases, alerts=alerts)
 
 
-def _database_rows(store: Store, config: Config, health: dict[str, SourceHealth]) -> list[DatabaseRow]:
+def _database_rows(store: Store, config: Config, health: dict[str, SourceHealth], before: float | None,
+                   previous_before: float) -> list[DatabaseRow]:
     catalogue = config.catalogue
     criteria = list(catalogue.criteria.values())
     metrics = [c.metric for c in criteria] + ["db_stage", "db_records"]
-    latest = latest_frame(store, metrics)
+    latest = latest_frame(store, metrics, before)
+    earlier = latest_frame(store, [c.metric for c in criteria], previous_before)
     top_stage = max(catalogue.stages)
     rows = []
     for db in catalogue.databases.values():
@@ -243,14 +252,22 @@ def _database_rows(store: Store, config: Config, health: dict[str, SourceHealth]
         values = dict(zip(mine["metric"], mine["value"]))
         scores = {c.code: values.get(c.metric) for c in criteria}
         known = [(c.weight, scores[c.code]) for c in criteria if scores[c.code] is not None]
-        score = sum(w * s for w, s in known) / sum(w for w, _ in known) if known else None
+        score = _weighted(criteria, scores)
+        before_values = dict(zip(*(earlier.loc[earlier["database"] == db.code, k] for k in ("metric", "value"))))
+        previous_score = _weighted(criteria, {c.code: before_values.get(c.metric) for c in criteria})
         stage = int(values["db_stage"]) if "db_stage" in values else None
         complete = (stage == top_stage and len(known) == len(criteria)
                     and all(catalogue.colour(s) == "green" for _, s in known))
         rows.append(DatabaseRow(db.code, db.name_vi, db.name_en, db.owner, stage, scores, score,
                                 catalogue.colour(score), values.get("db_records"), db.records_target, complete,
-                                freshness(mine["source_id"].unique().tolist(), health)))
+                                freshness(mine["source_id"].unique().tolist(), health), previous_score))
     return rows
+
+
+def _weighted(criteria: list, scores: dict[str, float | None]) -> float | None:
+    """A database's score: the weighted mean of the criteria it has figures for."""
+    known = [(c.weight, scores[c.code]) for c in criteria if scores[c.code] is not None]
+    return sum(w * s for w, s in known) / sum(w for w, _ in known) if known else None
 
 
 def _alerts(config: Config, health: dict[str, SourceHealth], databases: list[DatabaseRow], tasks: list[TaskRow]) -> list[Alert]:

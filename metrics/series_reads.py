@@ -51,11 +51,12 @@ def weekly_frame(store: Store, catalogue: Catalogue, weeks: int, now: float | No
     return frame
 
 
-def latest_frame(store: Store, metrics: list[str]) -> pd.DataFrame:
-    """The newest sample of every series of the given metrics."""
+def latest_frame(store: Store, metrics: list[str], before: float | None = None) -> pd.DataFrame:
+    """The newest sample of every series of the given metrics (older than before, if given)."""
     newest = (select(samples.c.series_id, func.max(samples.c.ts).label("ts"))
               .join(series, series.c.id == samples.c.series_id)
-              .where(series.c.metric.in_(metrics)).group_by(samples.c.series_id).subquery())
+              .where(series.c.metric.in_(metrics), *([samples.c.ts < before] if before is not None else []))
+              .group_by(samples.c.series_id).subquery())
     query = (select(series.c.metric, series.c.unit, series.c.database, series.c.source_id, newest.c.ts, samples.c.value)
              .select_from(newest.join(samples, and_(samples.c.series_id == newest.c.series_id, samples.c.ts == newest.c.ts))
                           .join(series, series.c.id == newest.c.series_id)))

@@ -1,6 +1,6 @@
 """Screenshots of every page with headless Chromium, to look at what we build.
 
-    python tests/screenshots.py [BASE_URL] [OUT_DIR] [WIDTHxHEIGHT]
+    python tests/screenshots.py [BASE_URL] [OUT_DIR] [WIDTHxHEIGHT] [vi|en]
 
 Uses Debian's Chromium through Playwright (no browser download). Not a test.
 """
@@ -14,21 +14,27 @@ from playwright.sync_api import sync_playwright
 CHROMIUM = "/usr/bin/chromium"
 ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync"]
 PAGES = {"overview": "/", "effectiveness": "/hieu-qua", "project06": "/de-an-06", "databases": "/co-so-du-lieu",
-         "unit": "/don-vi?unit=QLD", "sources": "/nguon-du-lieu"}
+         "unit": "/don-vi?unit=QLD", "sources": "/nguon-du-lieu", "database": "/csdl?db=TIEMCHUNG",
+         "databases-filtered": "/co-so-du-lieu?unit=KCB"}
 
 
 def main() -> None:
     base = sys.argv[1] if len(sys.argv) > 1 else "http://127.0.0.1:8050"
     out = Path(sys.argv[2] if len(sys.argv) > 2 else "screenshots")
     width, height = map(int, (sys.argv[3] if len(sys.argv) > 3 else "1600x1000").split("x"))
+    lang = sys.argv[4] if len(sys.argv) > 4 else "vi"
     out.mkdir(parents=True, exist_ok=True)
     with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
-        page = browser.new_page(viewport={"width": width, "height": height})
+        launched = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
+        browser = launched.new_context()
+        browser.add_cookies([{"name": "ioc_lang", "value": lang, "url": base}])   # the language switch's cookie
+        page = browser.new_page()
+        page.set_viewport_size({"width": width, "height": height})
         errors: list[str] = []
         page.on("console", lambda m: errors.append(f"{m.type}: {m.text}") if m.type == "error" else None)
         for size in ((1920, 1080), (3840, 2160)):
-            wall = browser.new_page(viewport={"width": size[0], "height": size[1]})
+            wall = browser.new_page()
+            wall.set_viewport_size({"width": size[0], "height": size[1]})
             wall.on("console", lambda m: errors.append(f"{m.type}: {m.text}") if m.type == "error" else None)
             wall.goto(base + "/wall?screen=phong-dieu-hanh")
             wall.wait_for_function("window.__wall && window.__wall.doc !== null", timeout=30000)
@@ -45,7 +51,7 @@ def main() -> None:
             page.wait_for_timeout(800)
             page.screenshot(path=str(out / f"{name}.png"), full_page=True)
             print(out / f"{name}.png")
-        browser.close()
+        launched.close()
     for error in errors:
         print("console", error)
 

@@ -8,7 +8,7 @@ import plotly.graph_objects as go
 from dash import html
 
 from dashboards import format as fmt
-from dashboards.components import chart, freshness_line, heat_cell, picker, section
+from dashboards.components import chart, freshness_line, heat_cell, picker, section, week_of, week_picker, with_filters
 from dashboards.pages import lineage
 from dashboards.text import t
 from dashboards.theme import TEMPLATE
@@ -20,14 +20,14 @@ HISTORY_DAYS = 182
 
 
 def render(reader, lang: str = "vi", query: dict | None = None) -> list:
-    snap = reader.snapshot()
+    snap = reader.snapshot(week_of(query))
     catalogue = reader.config.catalogue
     code = (query or {}).get("db") or next(iter(catalogue.databases))
     if code not in catalogue.databases:
         return [html.P(f"{t('database', lang)} '{code}' ?", className="note")]
     db = catalogue.databases[code]
     row = next(r for r in snap.databases if r.code == code)
-    databases = picker([(d, f"{PATH}?db={d}", d) for d in catalogue.databases], code, "db-link")
+    databases = picker([(d, with_filters(PATH, query, db=d), d) for d in catalogue.databases], code, "db-link")
     criteria = list(catalogue.criteria.values())
     known = [(c, row.scores[c.code]) for c in criteria if row.scores[c.code] is not None]
     weights = sum(c.weight for c, _ in known)
@@ -57,11 +57,13 @@ def render(reader, lang: str = "vi", query: dict | None = None) -> list:
     health = [h for h in snap.health.values() if h.source_id in feeding]
     source_list = html.Ul([html.Li(f"{h.source_id} · {t(f'state_{h.state}', lang)} · {t('last_success', lang)} "
                                    f"{fmt.when(h.last_live_success)}") for h in health], id="database-sources")
-    return [databases,
+    return [databases, week_picker(snap, PATH, {**(query or {}), "db": code}, lang),
             html.H1(f"{db.code} — {db.name(lang)}", className="unit-name", id="database-name"),
             html.P(f"{t('owner', lang)}: {catalogue.units[db.owner].name(lang)} · {t('stage', lang)}: "
                    f"{row.stage}. {stage.name(lang) if stage else '—'} · {t('records', lang)}: "
-                   f"{fmt.number(row.records, 0, lang)} / {fmt.number(db.records_target, 0, lang)}", className="note"),
+                   f"{fmt.number(row.records, 0, lang)} / {fmt.number(db.records_target, 0, lang)}"
+                   + (f" · {t('score', lang)} {fmt.signed(row.change, 1, lang)} {t('vs_last_week', lang)}" if row.change is not None else ""),
+                   className="note"),
             section(t("score", lang), cells, html.P(formula, className="formula", id="database-formula"),
                     freshness_line(row.freshness, lang)),
             section(t("trend_26w", lang).split("(")[0].strip(), chart(trends, "database-trends", 320)),

@@ -1,10 +1,11 @@
-"""The 12 key databases against the six criteria, with their stage and records."""
+"""The 12 key databases against the six criteria, with their stage, the week's change and
+records; filtered by owner (?unit=) and week (?week=) in the URL."""
 from __future__ import annotations
 
 from dash import dcc, html
 
 from dashboards import format as fmt
-from dashboards.components import downloads, freshness_line, heat_cell, section
+from dashboards.components import downloads, freshness_line, heat_cell, picker, section, week_of, week_picker, with_filters
 from dashboards.pages import database, lineage
 from dashboards.text import t
 
@@ -12,22 +13,29 @@ PATH = "/co-so-du-lieu"
 NAME = "nav_databases"
 
 
-def render(reader, lang: str = "vi") -> list:
-    snap = reader.snapshot()
+def render(reader, lang: str = "vi", query: dict | None = None) -> list:
+    snap = reader.snapshot(week_of(query))
     catalogue = reader.config.catalogue
+    chosen = (query or {}).get("unit", "")
+    owners = list(dict.fromkeys(db.owner for db in snap.databases))
+    units = picker([(t("all_units", lang), with_filters(PATH, query, unit=""), "")]
+                   + [(code, with_filters(PATH, query, unit=code), code) for code in owners], chosen, "db-unit")
     criteria = list(catalogue.criteria.values())
     header = [t("database", lang), t("owner", lang), t("stage", lang)] + [c.name(lang) for c in criteria] + \
-             [t("score", lang), t("records", lang), t("complete", lang), t("as_of", lang)]
+             [t("score", lang), t("week_change", lang), t("records", lang), t("complete", lang), t("as_of", lang)]
     rows = []
     for db in snap.databases:
+        if chosen and db.owner != chosen:
+            continue
         stage = catalogue.stages.get(db.stage) if db.stage else None
-        cells = [html.Td([dcc.Link(db.code, href=f"{database.PATH}?db={db.code}", className="code", id=f"db-{db.code}"),
+        cells = [html.Td([dcc.Link(db.code, href=with_filters(database.PATH, query, db=db.code, unit=""), className="code", id=f"db-{db.code}"),
                           html.Div(db.name_vi if lang == "vi" else db.name_en, className="small")]),
                  html.Td(catalogue.units[db.owner].code, title=catalogue.units[db.owner].name(lang)),
                  html.Td(f"{db.stage}. {stage.name(lang)}" if stage else "—", className="stage")]
         cells += [heat_cell(db.scores[c.code], catalogue.colour(db.scores[c.code]), lang,
                             link=lineage.href(c.metric, db.owner, db.code)) for c in criteria]
         cells.append(heat_cell(db.score, db.colour, lang))
+        cells.append(html.Td(fmt.signed(db.change, 1, lang) if db.change is not None else "—", className="num change"))
         share = None if db.records is None else 100 * db.records / db.records_target
         cells.append(html.Td([html.Div(f"{fmt.number(db.records, 0, lang)} / {fmt.number(db.records_target, 0, lang)}"),
                               html.Div(fmt.percent(share, 1, lang), className="small")], className="num"))
@@ -45,5 +53,6 @@ def render(reader, lang: str = "vi") -> list:
         className="note")
     criteria_list = html.Ul([html.Li([html.B(c.name(lang)), f" (×{fmt.number(c.weight, 1, lang)}): ",
                                       c.indicator_vi if lang == "vi" else c.indicator_en]) for c in criteria], className="formulas")
-    return [section(t("nav_databases", lang), table, legend, downloads("co-so-du-lieu", lang), note=t("db_assumption", lang)),
+    return [html.Div([units, week_picker(snap, PATH, query, lang)], className="filters"),
+            section(t("nav_databases", lang), table, legend, downloads("co-so-du-lieu", lang, query), note=t("db_assumption", lang)),
             section(t("formula", lang), criteria_list)]

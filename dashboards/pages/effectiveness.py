@@ -54,10 +54,8 @@ def render(reader, lang: str = "vi", query: dict | None = None) -> list:
                        className="formulas")
     use = _ioc_use(reader, snap, lang)
     return [week_picker(snap, PATH, query, lang),
-            html.Div(f"{t('week', lang)} {snap.week_label}" + (f" ({t('to_date', lang)})" if snap.week == snap.weeks[-1] else ""),
-                     className="week-label", id="week-label"),
             tiles,
-            section(t("by_unit_week", lang), table, freshness_line(snap.effectiveness.freshness, lang), downloads("hieu-qua", lang)),
+            section(t("by_unit_week", lang), table, freshness_line(snap.effectiveness.freshness, lang), downloads("hieu-qua", lang, query)),
             section(t("trend_26w", lang), chart(figure, "effectiveness-trend", 360)),
             section(t("formula", lang), formulas),
             section(t("ioc_use", lang), *use)]

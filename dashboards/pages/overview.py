@@ -4,7 +4,7 @@ from __future__ import annotations
 from dash import html
 
 from dashboards import format as fmt
-from dashboards.components import freshness_line, heat_cell, section, tile
+from dashboards.components import freshness_line, heat_cell, section, tile, week_of, week_picker
 from dashboards.text import t
 from metrics.health import combine, freshness
 
@@ -12,8 +12,8 @@ PATH = "/"
 NAME = "nav_overview"
 
 
-def render(reader, lang: str = "vi") -> list:
-    snap = reader.snapshot()
+def render(reader, lang: str = "vi", query: dict | None = None) -> list:
+    snap = reader.snapshot(week_of(query))
     catalogue = reader.config.catalogue
     eff, p06 = snap.effectiveness, snap.project06
     complete = sum(db.complete for db in snap.databases)
@@ -22,7 +22,8 @@ def render(reader, lang: str = "vi") -> list:
     healthy = sum(not h.stale and h.state != "waiting" for h in snap.health.values())
     stale = sum(h.stale for h in snap.health.values())
     all_sources = freshness(list(snap.health), snap.health)
-    week = f"{t('week', lang)} {snap.week_label} ({t('to_date', lang)})"
+    current = not snap.weeks or snap.week >= snap.weeks[-1]
+    week = f"{t('week', lang)} {snap.week_label}" + (f" ({t('to_date', lang)})" if current else "")
     tiles = html.Div([
         tile(t("effectiveness_score", lang), fmt.number(eff.value, 1, lang), eff.freshness, lang,
              catalogue.colour(eff.value), detail=week,
@@ -58,7 +59,7 @@ def render(reader, lang: str = "vi") -> list:
                             html.Span(_subject(a, catalogue, snap.health, lang), className="alert-subject"),
                             html.Span(_figure(a, lang), className="alert-detail", title=a.detail)]) for a in snap.alerts]
     alerts = html.Ul(alert_items or [html.Li(t("no_alerts", lang))], className="alerts", id="overview-alerts")
-    return [tiles,
+    return [week_picker(snap, PATH, query, lang), tiles,
             html.Div([section(t("nav_databases", lang), grid, freshness_line(db_fresh, lang)),
                       section(f"{t('alerts', lang)} ({len(snap.alerts)})", alerts)], className="two-columns")]
 

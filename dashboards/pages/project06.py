@@ -5,7 +5,7 @@ from plotly.subplots import make_subplots
 from dash import dcc, html
 
 from dashboards import format as fmt
-from dashboards.components import chart, downloads, freshness_line, picker, section, week_of, week_picker
+from dashboards.components import chart, downloads, freshness_line, picker, section, week_of, week_picker, with_filters
 from dashboards.text import t
 from dashboards.theme import LIGHT, TEMPLATE, status_colour
 from metrics.timebuckets import iso_week_label
@@ -20,7 +20,8 @@ def render(reader, lang: str = "vi", query: dict | None = None) -> list:
     chosen = (query or {}).get("unit", "")
     owners = list(dict.fromkeys(task.owner for task in snap.tasks))
     tasks = [task for task in snap.tasks if not chosen or task.owner == chosen]
-    units = picker([(t("all_units", lang), PATH, "")] + [(code, f"{PATH}?unit={code}", code) for code in owners],
+    units = picker([(t("all_units", lang), with_filters(PATH, query, unit=""), "")]
+                   + [(code, with_filters(PATH, query, unit=code), code) for code in owners],
                    chosen, "p06-unit")
     rows = []
     for task in tasks:
@@ -29,7 +30,7 @@ def render(reader, lang: str = "vi", query: dict | None = None) -> list:
         rows.append(html.Tr([
             html.Td([html.Div(task.name_vi if lang == "vi" else task.name_en, className="name"),
                      html.Div(catalogue.tasks[task.code].rule(lang), className="rule")]),
-            html.Td(dcc.Link(catalogue.units[task.owner].code, href=f"{PATH}?unit={task.owner}"), title=catalogue.units[task.owner].name(lang)),
+            html.Td(dcc.Link(catalogue.units[task.owner].code, href=with_filters(PATH, query, unit=task.owner)), title=catalogue.units[task.owner].name(lang)),
             html.Td(fmt.percent(task.actual.target, 0, lang), className="num"),
             html.Td([html.Div(fmt.percent(task.actual.value, 1, lang), className="num big"),
                      html.Div(sla + f"{fmt.number(task.numerator, 0, lang)} / {fmt.number(task.denominator, 0, lang)}", className="small")]),
@@ -70,9 +71,7 @@ def render(reader, lang: str = "vi", query: dict | None = None) -> list:
     figure.update_annotations(font_size=13)
     return [units,
             week_picker(snap, PATH, query, lang),
-            html.Div(f"{t('week', lang)} {snap.week_label}" + (f" ({t('to_date', lang)})" if snap.week == snap.weeks[-1] else ""),
-                     className="week-label", id="week-label"),
-            section(t("nav_project06", lang), table, freshness_line(snap.project06.freshness, lang), downloads("de-an-06", lang)),
+            section(t("nav_project06", lang), table, freshness_line(snap.project06.freshness, lang), downloads("de-an-06", lang, query)),
             section(f"{t('needs_attention', lang)} ({len(attention)})",
                     html.Ul(attention_items or [html.Li(t("no_alerts", lang))], className="alerts", id="project06-attention")),
             section(t("plan_vs_actual", lang), chart(figure, "project06-trend", 300 * rows_n),

@@ -7,7 +7,7 @@ import plotly.graph_objects as go
 from dash import html
 
 from dashboards import format as fmt
-from dashboards.components import chart, freshness_line, heat_cell, picker, section, tile
+from dashboards.components import chart, freshness_line, heat_cell, picker, section, tile, week_of, week_picker, with_filters
 from dashboards.text import t
 from dashboards.theme import ACCENT, GRID, TEMPLATE, status_colour
 
@@ -16,13 +16,13 @@ NAME = "nav_unit"
 
 
 def render(reader, lang: str = "vi", query: dict | None = None) -> list:
-    snap = reader.snapshot()
+    snap = reader.snapshot(week_of(query))
     catalogue = reader.config.catalogue
     code = (query or {}).get("unit") or next(iter(catalogue.units))
     if code not in catalogue.units:
         return [html.P(f"{t('unit', lang)} '{code}' ?", className="note")]
     unit = catalogue.units[code]
-    units = picker([(u.code, f"{PATH}?unit={u.code}", u.code) for u in catalogue.units.values()], code, "unit-link")
+    units = picker([(u.code, with_filters(PATH, query, unit=u.code), u.code) for u in catalogue.units.values()], code, "unit-link")
 
     ranked = sorted(catalogue.units, key=lambda u: -(snap.unit_effectiveness[u].value or -1))
     mine = snap.unit_effectiveness[code]
@@ -65,7 +65,7 @@ def render(reader, lang: str = "vi", query: dict | None = None) -> list:
         return html.Table([html.Thead(html.Tr([html.Th(h) for h in header])),
                            html.Tbody(rows or [html.Tr(html.Td(t("none", lang), colSpan=len(header)))])], className="grid", id=table_id)
 
-    return [units,
+    return [units, week_picker(snap, PATH, {**(query or {}), "unit": code}, lang),
             html.H1(unit.name(lang), className="unit-name", id="unit-name"),
             html.Div(tiles, className="tiles tiles-small"),
             section(t("compare_units", lang), chart(compare, "unit-compare", 260)),

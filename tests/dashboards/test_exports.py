@@ -10,6 +10,7 @@ import pytest
 from dashboards.webapp import create_app
 from metrics.collection import Collector, backfill
 from metrics.read_models import build_snapshot
+from metrics.timebuckets import iso_week_label
 from tests.conftest import demo_source, with_sources
 
 
@@ -53,3 +54,21 @@ def test_raw_values_that_look_like_formulas_stay_text(client):
     sheet = openpyxl.load_workbook(io.BytesIO(http.get("/tai-ve/cach-ly.xlsx").data)).active
     assert all(not str(c).startswith("=") for row in sheet.iter_rows(values_only=True) for c in row if c is not None)
     assert http.get("/tai-ve/khong-co.csv").status_code == 404 and http.get("/tai-ve/hieu-qua.pdf").status_code == 404
+
+
+def test_a_download_holds_what_the_filtered_page_shows(client):
+    http, config, store = client
+    current = build_snapshot(store, config)
+    last_week = current.weeks[-2]
+    label = iso_week_label(last_week)
+    response = http.get(f"/tai-ve/co-so-du-lieu.xlsx?unit=KCB&week={label}")
+    assert f"co-so-du-lieu-KCB-{label}.xlsx" in response.headers["Content-Disposition"]
+    rows = list(openpyxl.load_workbook(io.BytesIO(response.data)).active.iter_rows(values_only=True))
+    owned = [d for d in build_snapshot(store, config, week=last_week).databases if d.owner == "KCB"]
+    assert [r[0] for r in rows[1:]] == [d.code for d in owned] and owned
+    score_column = rows[0].index("Điểm")
+    assert [r[score_column] for r in rows[1:]] == [round(d.score, 2) for d in owned]
+
+    rows = list(csv.reader(io.StringIO(http.get(f"/tai-ve/hieu-qua.csv?week={label}").data.decode("utf-8-sig"))))
+    past = build_snapshot(store, config, week=last_week)
+    assert rows[-1][-1] == str(round(past.effectiveness.value, 2)) != str(round(current.effectiveness.value, 2))

@@ -266,3 +266,26 @@ def test_the_period_is_a_filter_in_the_url(browser, served):
     assert page.locator("#project06-tasks tbody tr").count() == 3   # both filters hold
     assert errors == []
     page.close()
+
+
+def test_unit_database_and_period_filters_travel_together_and_into_downloads(browser, served):
+    base, config, store, _ = served
+    earlier = build_snapshot(store, config).weeks[-2]
+    chosen = build_snapshot(store, config, week=earlier)
+    label = chosen.week_label
+    owned = [d for d in chosen.databases if d.owner == "KCB"]
+    page, errors = open_page(browser, base + f"/co-so-du-lieu?unit=KCB&week={label}")
+    page.wait_for_selector("#databases-grid", timeout=20000)
+    assert page.locator("#databases-grid tbody tr").count() == len(owned) > 0
+    assert page.get_attribute("#csv-co-so-du-lieu", "href") == f"/tai-ve/co-so-du-lieu.csv?unit=KCB&week={label}"
+    page.click("#db-unit-all")   # dropping the unit keeps the week
+    page.wait_for_function("document.querySelectorAll('#databases-grid tbody tr').length === 12", timeout=20000)
+    assert page.evaluate("window.location.search") == f"?week={label}"
+    first = owned[0]
+    page.click(f"#db-{first.code}")
+    page.wait_for_selector("#database-formula", timeout=20000)
+    assert page.evaluate("window.location.search") == f"?db={first.code}&week={label}"
+    assert page.inner_text("#week-label") == f"Tuần {label}"
+    assert page.inner_text("#database-formula").endswith(f"= {fmt.number(first.score, 1)}")
+    assert errors == []
+    page.close()

@@ -74,6 +74,29 @@ def test_database_scores_are_the_weighted_mean_of_the_latest_criteria(filled):
     assert next(d for d in dbs if d.code == "BTXH").score is None  # no source delivered it
 
 
+def weighted_score_before(store, config, database: str, before: float) -> float:
+    """A database's score from its newest criteria samples older than a time, in raw SQL."""
+    with store.engine.connect() as connection:
+        values = dict(connection.execute(text(
+            "SELECT r.metric, s.value FROM samples s JOIN series r ON r.id = s.series_id WHERE r.database = :db "
+            "AND s.ts = (SELECT MAX(ts) FROM samples WHERE series_id = s.series_id AND ts < :before)"),
+            {"db": database, "before": before}).all())
+    criteria = config.catalogue.criteria.values()
+    return sum(c.weight * values[c.metric] for c in criteria) / sum(c.weight for c in criteria)
+
+
+def test_a_past_week_shows_each_database_as_it_stood_at_the_weeks_end_and_its_change(filled):
+    config, store = filled
+    this_monday = build_snapshot(store, config).week
+    last_monday = this_monday - 7 * 86400
+    past = next(d for d in build_snapshot(store, config, week=last_monday).databases if d.code == "KCB")
+    assert past.score == pytest.approx(weighted_score_before(store, config, "KCB", this_monday))
+    assert past.previous_score == pytest.approx(weighted_score_before(store, config, "KCB", last_monday))
+    assert past.change == pytest.approx(past.score - past.previous_score)
+    current = next(d for d in build_snapshot(store, config).databases if d.code == "KCB")
+    assert current.previous_score == pytest.approx(weighted_score_before(store, config, "KCB", this_monday))
+
+
 def test_a_source_silent_for_more_than_k_intervals_is_stale_and_marks_its_figures(filled):
     config, store = filled
     assert not any(h.stale for h in source_health(store, config).values())
