@@ -27,12 +27,14 @@ def main(argv: list[str] | None = None) -> int:
         logging.getLogger(noisy).setLevel(logging.WARNING)
     log = logging.getLogger("ioc")
 
+    from briefings.settings import load_briefing_settings
     from dashboards.wall.screens import load_screens
     from metrics.config_errors import ConfigError
     from metrics.settings import load_config
     try:
         config = load_config(args.config)
         screens = load_screens(config)
+        load_briefing_settings(config)   # checked now, used by the scheduler's weekly briefing
     except ConfigError as error:
         print(f"IOC cannot start, configuration error: {error}", file=sys.stderr)
         return 2
@@ -50,7 +52,8 @@ def main(argv: list[str] | None = None) -> int:
 
     scheduler = None
     if not args.no_scheduler:
-        scheduler = CollectionScheduler(Collector(config, store))
+        from briefings import jobs
+        scheduler = CollectionScheduler(Collector(config, store), lambda s: jobs.register(s, store, config))
         scheduler.start()
 
     from waitress import serve

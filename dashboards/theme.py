@@ -3,10 +3,7 @@ from __future__ import annotations
 
 import plotly.graph_objects as go
 
-FONT = "Noto Sans, DejaVu Sans, Arial, sans-serif"
-LIGHT = {"green": "#1b7f3b", "amber": "#c77700", "red": "#c62828", "none": "#8a8f98"}
-INK, MUTED, GRID, ACCENT = "#1d2433", "#5b6475", "#e3e7ee", "#0b5cad"
-SERIES = ["#0b5cad", "#1b7f3b", "#c77700", "#7b3fb1", "#00838f", "#c62828", "#5d4037"]
+from dashboards.palette import ACCENT, FONT, GRID, INK, LIGHT, MUTED, SERIES  # noqa: F401  (re-exported to the pages)
 
 TEMPLATE = go.layout.Template(layout=go.Layout(
     font={"family": FONT, "size": 14, "color": INK},

@@ -58,7 +58,10 @@ def main(argv: list[str] | None = None) -> int:
     if args.command == "backfill":
         backfill(collector, config.settings.collection.backfill_weeks)
         return 0
-    scheduler = CollectionScheduler(collector)
+    # The entry point composes: the weekly briefing is scheduled under the same lock as the
+    # collections (metrics' own modules know nothing of briefings).
+    from briefings import jobs
+    scheduler = CollectionScheduler(collector, lambda s: jobs.register(s, store, config))
     if not scheduler.start():
         print("another scheduler is already running for this store", file=sys.stderr)
         return 1

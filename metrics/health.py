@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import time
 from dataclasses import dataclass
-from typing import Iterable
+from typing import Any, Iterable
 
 from sqlalchemy import and_, case, func, select
 
@@ -202,3 +202,23 @@ def collection_run(store: Store, run_id: int) -> dict | None:
     with store.engine.connect() as connection:
         row = connection.execute(select(collection_runs).where(collection_runs.c.id == run_id)).first()
     return dict(row._mapping) if row else None
+
+
+def week_quality(store: Store, start: float, end: float) -> dict[str, Any]:
+    """What went wrong with the data of one week: records quarantined on receipt during it
+    (count and most common reason, by source) and outliers flagged among its figures."""
+    with store.engine.connect() as connection:
+        held = connection.execute(
+            select(quarantine.c.source_id, quarantine.c.reason, func.count().label("n"))
+            .where(quarantine.c.received_at >= start, quarantine.c.received_at < end)
+            .group_by(quarantine.c.source_id, quarantine.c.reason)).all()
+        flagged = connection.execute(
+            select(flags.c.ts, flags.c.value, flags.c.median, flags.c.score, flags.c.status, series.c.metric,
+                   series.c.unit, series.c.database, series.c.source_id)
+            .join(series, series.c.id == flags.c.series_id).where(flags.c.ts >= start, flags.c.ts < end)
+            .order_by(flags.c.ts, series.c.metric, series.c.unit)).all()
+    by_source: dict[str, dict[str, Any]] = {}
+    for row in sorted(held, key=lambda r: (r.source_id, -r.n, r.reason)):
+        entry = by_source.setdefault(row.source_id, {"count": 0, "top_reason": row.reason})
+        entry["count"] += int(row.n)
+    return {"quarantined": by_source, "flags": [dict(r._mapping) for r in flagged]}

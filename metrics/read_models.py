@@ -283,3 +283,24 @@ def _alerts(config: Config, health: dict[str, SourceHealth], databases: list[Dat
             alerts.append(Alert("red" if task.status == "overdue" else "amber", f"task_{task.status}", task.code,
                                 task.actual.value))
     return alerts
+
+
+def unit_figures(snapshot: Snapshot, unit: str) -> dict[str, float | None]:
+    """One unit's figures of the snapshot's week, rounded as printed: what a unit head confirms
+    (a confirmation holds while these stay the same)."""
+    def rounded(value: float | None) -> float | None:
+        return None if value is None else round(value, 2)
+    figures = {f"indicator:{row.code}": rounded(row.by_unit.get(unit)) for row in snapshot.indicators}
+    figures.update({f"task:{task.code}": rounded(task.actual.value) for task in snapshot.tasks if task.owner == unit})
+    figures.update({f"database:{db.code}": rounded(db.score) for db in snapshot.databases if db.owner == unit})
+    return figures
+
+
+def effectiveness_trend(snapshot: Snapshot, catalogue: Catalogue) -> list[tuple[int, float | None]]:
+    """The ministry's 766-style score for every week of the snapshot's trend, oldest first."""
+    by_week: dict[int, dict[str, float | None]] = {}
+    for row in snapshot.indicators:
+        for week, value in row.trend:
+            by_week.setdefault(week, {})[row.code] = value
+    return [(week, _effectiveness_score(values, catalogue)) for week, values in sorted(by_week.items())
+            if week <= snapshot.week]

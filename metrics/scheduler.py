@@ -13,7 +13,7 @@ import random
 import socket
 import threading
 import time
-from typing import Any
+from typing import Any, Callable
 
 from apscheduler.executors.pool import ThreadPoolExecutor
 from apscheduler.schedulers.background import BackgroundScheduler
@@ -27,8 +27,10 @@ HEARTBEAT_SECONDS = 15
 
 
 class CollectionScheduler:
-    def __init__(self, collector: Collector) -> None:
+    def __init__(self, collector: Collector, extra_jobs: Callable[[BackgroundScheduler], None] | None = None) -> None:
+        """extra_jobs adds other scheduled work (the weekly briefing) under the same lock."""
         self.collector = collector
+        self.extra_jobs = extra_jobs
         self.config = collector.config
         self.store = collector.store
         self.lock = SchedulerLock(self.store)
@@ -60,6 +62,8 @@ class CollectionScheduler:
                 next_run_time=now + dt.timedelta(seconds=1 + random.uniform(0, min(5.0, source.interval_seconds / 4))))
         self._scheduler.add_job(self._beat, "interval", seconds=HEARTBEAT_SECONDS, id="heartbeat",
                                 next_run_time=now)
+        if self.extra_jobs:
+            self.extra_jobs(self._scheduler)
         self.started_at = time.time()
         self._scheduler.start()
         self.state = "running"
@@ -81,7 +85,8 @@ class CollectionScheduler:
 
     def status(self) -> dict[str, Any]:
         jobs = self._scheduler.get_jobs() if self._scheduler and self.state == "running" else []
-        return {"state": self.state, "owner": self.owner, "jobs": len([j for j in jobs if j.id != "heartbeat"]),
+        sources = {s.id for s in self.config.sources}
+        return {"state": self.state, "owner": self.owner, "jobs": len([j for j in jobs if j.id in sources]),
                 "started_at": self.started_at}
 
     def shutdown(self, wait: bool = True, grace_seconds: float = 10) -> None:

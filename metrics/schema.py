@@ -120,3 +120,44 @@ scheduler_heartbeat = Table(
     Column("beat_at", Float, nullable=False),
     Column("jobs", Integer, nullable=False),
 )
+
+# The weekly briefing (briefings/): every edition built, never rewritten; a failed build is
+# kept too (status failed, no files) so it is reported and retried.
+briefing_editions = Table(
+    "briefing_editions", metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("week", String(10), nullable=False),           # ISO week, 2026-W47
+    Column("scope", String(32), nullable=False),          # "" for the ministry, else a unit code
+    Column("lang", String(2), nullable=False),
+    Column("status", String(16), nullable=False),         # built | failed
+    Column("built_at", Float, nullable=False),
+    Column("data_version", BigInteger, nullable=False),
+    Column("data_until", Float),
+    Column("files", Text, nullable=False, server_default="{}"),   # JSON {"pdf": {"path", "sha256", "bytes"}, ...}
+    Column("error", Text),
+    Column("trigger", String(16), nullable=False, server_default="manual"),   # manual | schedule | retry
+    Index("ix_briefing_editions_week", "week", "scope", "lang"),
+)
+
+briefing_deliveries = Table(
+    "briefing_deliveries", metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("edition_id", Integer, nullable=False),
+    Column("recipient", String(320), nullable=False),
+    Column("status", String(16), nullable=False),         # pending | sent | failed (gave up)
+    Column("attempts", Integer, nullable=False, server_default="0"),
+    Column("last_error", Text),
+    Column("updated_at", Float, nullable=False),
+    Column("sent_at", Float),
+)
+
+# A unit head confirms the unit's figures for a week; the figures confirmed are kept, so a
+# figure that changes after confirmation prints as provisional again.
+confirmations = Table(
+    "confirmations", metadata,
+    Column("week", String(10), primary_key=True),
+    Column("unit", String(32), primary_key=True),
+    Column("confirmed_by", String(120), nullable=False),
+    Column("confirmed_at", Float, nullable=False),
+    Column("figures", Text, nullable=False),              # JSON of the unit's figures as confirmed
+)

@@ -119,6 +119,13 @@ class Store:
         with self.engine.connect() as connection:
             return int(connection.execute(select(data_version.c.version).where(data_version.c.id == 1)).scalar_one())
 
+    def data_state(self) -> tuple[int, float]:
+        """The data version and when it last changed: what a document built from the store cites."""
+        with self.engine.connect() as connection:
+            row = connection.execute(select(data_version.c.version, data_version.c.updated_at)
+                                     .where(data_version.c.id == 1)).one()
+        return int(row.version), float(row.updated_at)
+
     # -- write side --------------------------------------------------------------------------
 
     def _writing(self):
