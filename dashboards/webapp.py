@@ -14,7 +14,7 @@ from typing import Callable
 import dash
 from dash import Input, Output, State, dcc, html, no_update
 
-from dashboards import downloads, exports, healthz, languages
+from dashboards import briefing_files, downloads, exports, healthz, languages
 from dashboards.pages import HIDDEN, PAGES
 from dashboards.reader import Reader
 from dashboards.wall import routes as wall_routes
@@ -37,6 +37,7 @@ def create_app(config: Config, store: Store, scheduler_state: Callable[[], str |
     healthz.register(app.server, reader)
     downloads.register(app.server, config)
     exports.register(app.server, reader)
+    briefing_files.register(app.server, config, store)
     reader.screens = screens or load_screens(config)
     wall_routes.register(app.server, reader, reader.screens)
 
@@ -46,6 +47,8 @@ def create_app(config: Config, store: Store, scheduler_state: Callable[[], str |
         dash.register_page(page.__name__, path=page.PATH, name=t(page.NAME, lang), title=f"{t(page.NAME, lang)} · IOC",
                            layout=_layout(body_id, page.PATH, reader))
         _register_body(app, page, body_id, reader)
+        if hasattr(page, "register"):     # a page with controls of its own (the unit page's confirmation)
+            page.register(app, reader)
 
     def frame():
         # A function, so each visit is drawn in the reader's language (a cookie set by the switch).
@@ -106,7 +109,8 @@ def _register_body(app: dash.Dash, page, body_id: str, reader: Reader) -> None:
             return page.render(reader, lang, {k: v[0] for k, v in parse_qs(search.lstrip("?")).items()})
         return page.render(reader, lang)
     render.__name__ = render.__qualname__ = f"render_{body_id}"
-    cached = reader.cache.memoize()(render)
+    # A LIVE page shows what changes without a new data version (briefing editions): not cached.
+    cached = render if getattr(page, "LIVE", False) else reader.cache.memoize()(render)
 
     @app.callback(Output(body_id, "children"), Input("data-version", "data"), Input("url", "search"))
     def body(_version, search):

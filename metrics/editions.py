@@ -9,7 +9,7 @@ from typing import Any
 
 from sqlalchemy import and_, delete, insert, select, update
 
-from metrics.schema import briefing_deliveries, briefing_editions, confirmations
+from metrics.schema import briefing_deliveries, briefing_editions, confirmations, data_version
 from metrics.store import Store
 
 
@@ -79,8 +79,11 @@ def delivery_attempted(store: Store, delivery_id: int, sent: bool, error: str | 
 # -- confirmations ---------------------------------------------------------------------------
 
 def confirm(store: Store, week: str, unit: str, confirmed_by: str, figures: dict[str, Any]) -> None:
-    """Confirm (or confirm again) a unit's figures for a week."""
+    """Confirm (or confirm again) a unit's figures for a week. It changes what a briefing says
+    (provisional → confirmed), so it bumps the data version like a collection does."""
     with store.engine.begin() as connection:
+        connection.execute(update(data_version).where(data_version.c.id == 1).values(
+            version=data_version.c.version + 1, updated_at=time.time()))
         connection.execute(delete(confirmations).where(and_(confirmations.c.week == week, confirmations.c.unit == unit)))
         connection.execute(insert(confirmations).values(week=week, unit=unit, confirmed_by=confirmed_by[:120],
                                                         confirmed_at=time.time(),
@@ -92,3 +95,9 @@ def confirmations_of(store: Store, week: str) -> dict[str, dict[str, Any]]:
         rows = connection.execute(select(confirmations).where(confirmations.c.week == week)).all()
     return {r.unit: {"confirmed_by": r.confirmed_by, "confirmed_at": r.confirmed_at, "figures": json.loads(r.figures)}
             for r in rows}
+
+
+def problems(store: Store) -> dict[str, list[dict[str, Any]]]:
+    """What the sources page reports about briefings: owed editions whose last build failed,
+    and e-mails not sent (still being retried, or given up)."""
+    return {"builds": failed_builds(store), "deliveries": deliveries(store, ("pending", "failed"))}

@@ -13,7 +13,7 @@ from playwright.sync_api import sync_playwright
 
 CHROMIUM = "/usr/bin/chromium"
 ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync"]
-PAGES = {"overview": "/", "effectiveness": "/hieu-qua", "project06": "/de-an-06", "databases": "/co-so-du-lieu",
+PAGES = {"overview": "/", "effectiveness": "/hieu-qua", "project06": "/de-an-06", "databases": "/co-so-du-lieu", "briefings": "/ban-tin",
          "unit": "/don-vi?unit=QLD", "sources": "/nguon-du-lieu", "database": "/csdl?db=TIEMCHUNG",
          "databases-filtered": "/co-so-du-lieu?unit=KCB"}
 

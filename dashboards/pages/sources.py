@@ -8,6 +8,7 @@ from dash import html
 from dashboards import format as fmt
 from dashboards.components import downloads, section
 from dashboards.text import t
+from metrics import editions
 
 PATH = "/nguon-du-lieu"
 NAME = "nav_sources"
@@ -73,6 +74,18 @@ def render(reader, lang: str = "vi") -> list:
     r_table = html.Table([html.Thead(html.Tr([html.Th(h) for h in (t("started", lang), t("source", lang), t("status", lang), t("duration", lang),
                                                                     t("rows", lang), t("quarantine", lang), t("last_error", lang))])),
                           html.Tbody(r_rows)], className="grid", id="sources-runs")
+    problems = editions.problems(reader.store)
+    b_rows = [html.Tr([html.Td(f"{b['week']} · {b['scope'] or t('ministry', lang)} · {b['lang']}"),
+                       html.Td(t("edition_failed", lang), className="run-failed"), html.Td(fmt.when(b["built_at"])),
+                       html.Td(b["error"] or "", className="error")]) for b in problems["builds"]]
+    b_rows += [html.Tr([html.Td(f"#{d['edition_id']} → {d['recipient']}"),
+                        html.Td(t(f"delivery_{d['status']}", lang), className="run-failed"),
+                        html.Td(fmt.when(d["updated_at"])), html.Td(d["last_error"] or "", className="error")])
+               for d in problems["deliveries"] if d["attempts"]]
+    b_table = html.Table([html.Thead(html.Tr([html.Th(h) for h in (t("nav_briefings", lang), t("status", lang), t("when", lang),
+                                                                    t("last_error", lang))])),
+                          html.Tbody(b_rows or [html.Tr(html.Td(t("none", lang), colSpan=4))])],
+                         className="grid", id="sources-briefings")
     scheduler = reader.scheduler_status()
     sched = html.P(f"{t('scheduler', lang)}: {t('scheduler_' + scheduler['state'], lang)} · {scheduler.get('owner') or ''} · "
                    f"{t('last_heartbeat', lang)} {fmt.age(scheduler.get('last_heartbeat'), lang)}", className="note", id="sources-scheduler")
@@ -80,6 +93,7 @@ def render(reader, lang: str = "vi") -> list:
             section(t("quarantined_records", lang), q_table, downloads("cach-ly", lang)),
             section(t("flagged_values", lang), f_table, note=t("flag_note", lang)),
             section(t("screens", lang), s_table),
+            section(t("briefing_problems", lang), b_table),
             section(t("recent_runs", lang), r_table)]
 
 

@@ -3,13 +3,18 @@ databases, sources and quarantined data. The unit is in the URL (?unit=KCB), so 
 be shared."""
 from __future__ import annotations
 
+import time
+
 import plotly.graph_objects as go
-from dash import html
+from dash import Input, Output, State, dcc, html, no_update
 
 from dashboards import format as fmt
 from dashboards.components import chart, freshness_line, heat_cell, picker, section, tile, week_of, week_picker, with_filters
 from dashboards.text import t
 from dashboards.theme import ACCENT, GRID, TEMPLATE, status_colour
+from metrics import editions
+from metrics.read_models import unit_figures
+from metrics.timebuckets import WEEK, iso_week_label, week_start
 
 PATH = "/don-vi"
 NAME = "nav_unit"
@@ -76,4 +81,43 @@ def render(reader, lang: str = "vi", query: dict | None = None) -> list:
             section(t("nav_sources", lang), table([t("source", lang), t("state", lang), t("last_success", lang), t("last_error", lang),
                                                    t("quarantine", lang)], source_rows, "unit-sources")),
             section(t("quarantined_records", lang), table([t("received", lang), t("reason", lang), t("raw_value", lang)], q_rows,
-                                                          "unit-quarantine"))]
+                                                          "unit-quarantine")),
+            _confirmation(reader, code, snap, lang)]
+
+
+def _confirmation(reader, code: str, snap, lang: str) -> html.Section:
+    """The unit head confirms the unit's figures of a finished week (the one shown, or the last
+    one when the week shown is still running) for the weekly briefing."""
+    week = snap.week if snap.week + WEEK <= time.time() else week_start(time.time()) - WEEK
+    label = iso_week_label(week)
+    entry = editions.confirmations_of(reader.store, label).get(code)
+    if entry is None:
+        state = t("not_confirmed", lang)
+    else:
+        valid = entry["figures"] == unit_figures(reader.snapshot(week), code)
+        state = (t("confirm_done", lang).format(by=entry["confirmed_by"], at=fmt.when(entry["confirmed_at"])) + " "
+                 + t("confirmation_valid" if valid else "confirmation_changed", lang))
+    return section(t("confirm_title", lang).format(week=label),
+                   html.Div([dcc.Input(id="confirm-name", type="text", maxLength=120, placeholder=t("confirm_name", lang),
+                                       className="confirm-name"),
+                             html.Button(t("confirm_button", lang), id="confirm-button", n_clicks=0, className="confirm-button"),
+                             dcc.Store(id="confirm-target", data={"unit": code, "week": week, "lang": lang})],
+                            className="confirm-row"),
+                   html.P(state, id="confirm-status", className="note"),
+                   note=t("confirm_help", lang))
+
+
+def register(app, reader) -> None:
+    """The page's own callback: a unit head confirming the week's figures."""
+    @app.callback(Output("confirm-status", "children"), Input("confirm-button", "n_clicks"),
+                  State("confirm-name", "value"), State("confirm-target", "data"), prevent_initial_call=True)
+    def confirm(clicks: int, name: str | None, target: dict):
+        if not clicks or not target:
+            return no_update
+        lang = target.get("lang", "vi")
+        name = (name or "").strip()
+        if not name:
+            return t("confirm_need_name", lang)
+        figures = unit_figures(reader.snapshot(target["week"]), target["unit"])
+        editions.confirm(reader.store, iso_week_label(target["week"]), target["unit"], name, figures)
+        return t("confirm_done", lang).format(by=name, at=fmt.when(time.time())) + " " + t("confirmation_valid", lang)

@@ -1,0 +1,91 @@
+"""The briefings page in a real Chromium: editions listed with downloads checked against their
+SHA-256; a unit head confirms the unit's figures on the unit page and the briefing prints them
+as confirmed; failed builds and sends are reported on the sources page."""
+from __future__ import annotations
+
+import hashlib
+import time
+import urllib.request
+
+from briefings import charts
+from briefings.archive import BuildFailed, archive_dir, build_edition
+from briefings.content import build_briefing
+from briefings.settings import BriefingSettings, Recipient, Schedule, Smtp
+from briefings.delivery import queue_for, send_pending
+from metrics import editions
+from metrics.timebuckets import WEEK, iso_week_label, week_start
+from tests.conftest import free_port
+from tests.dashboards.test_pages_browser import open_page, served  # noqa: F401  (the served app fixture)
+
+
+def last_week() -> int:
+    return week_start(time.time()) - WEEK
+
+
+def test_editions_are_listed_and_download_as_archived(browser, served):  # noqa: F811
+    base, config, store, _ = served
+    edition = build_edition(store, config, last_week(), "", "vi")
+    page, errors = open_page(browser, base + "/ban-tin")
+    page.wait_for_selector(f"#edition-{edition.id}", timeout=20000)
+    row = page.inner_text(f"#edition-{edition.id}")
+    assert iso_week_label(last_week()) in row and "Toàn Bộ" in row and edition.files["pdf"]["sha256"][:16] in row
+    href = page.get_attribute(f"#edition-{edition.id}-pdf", "href")
+    with urllib.request.urlopen(base + href) as response:
+        body = response.read()
+        assert response.headers["Content-Type"] == "application/pdf"
+    assert hashlib.sha256(body).hexdigest() == edition.files["pdf"]["sha256"]
+    (archive_dir(config) / edition.files["docx"]["path"]).write_bytes(b"changed on disk")
+    try:
+        urllib.request.urlopen(base + f"/ban-tin/tai-ve/{edition.id}.docx")
+        raise AssertionError("a changed file was served")
+    except urllib.error.HTTPError as error:
+        assert error.code == 409 and "SHA-256" in error.read().decode()
+    assert errors == []
+    page.close()
+
+
+def test_a_unit_head_confirms_the_weeks_figures_and_the_briefing_prints_them_confirmed(browser, served):  # noqa: F811
+    base, config, store, _ = served
+    page, errors = open_page(browser, base + "/don-vi?unit=BMTE")
+    page.wait_for_selector("#confirm-button", timeout=20000)
+    label = iso_week_label(last_week())
+    assert f"Xác nhận số liệu tuần {label}" in page.inner_text(".page-body")
+    assert page.inner_text("#confirm-status") == "Chưa xác nhận (tạm tính)"
+    page.click("#confirm-button")
+    page.wait_for_function("document.querySelector('#confirm-status').innerText.includes('Cần ghi họ tên')", timeout=20000)
+    page.fill("#confirm-name", "Nguyễn Thị Hằng, Vụ trưởng")
+    page.click("#confirm-button")
+    page.wait_for_function("document.querySelector('#confirm-status').innerText.startsWith('Đã xác nhận bởi Nguyễn Thị Hằng')",
+                           timeout=20000)
+    assert editions.confirmations_of(store, label)["BMTE"]["confirmed_by"] == "Nguyễn Thị Hằng, Vụ trưởng"
+    briefing = build_briefing(store, config, last_week(), "BMTE", "vi")
+    assert briefing.units[0].confirmed and all(task.confirmed for task in briefing.tasks)
+    page.goto(base + "/ban-tin")
+    page.wait_for_selector("#confirmation-BMTE", timeout=20000)
+    assert "Còn hiệu lực" in page.inner_text("#confirmation-BMTE")
+    assert "Chưa xác nhận" in page.inner_text("#confirmation-KCB")
+    assert errors == []
+    page.close()
+
+
+def test_failed_builds_and_sends_are_reported_on_the_sources_page(browser, served, monkeypatch):  # noqa: F811
+    base, config, store, collector = served
+    monkeypatch.setattr(charts, "trend_chart", lambda *a, **k: (_ for _ in ()).throw(charts.ChartError("không vẽ được")))
+    try:
+        build_edition(store, config, last_week(), "VPB", "vi", trigger="schedule")
+    except BuildFailed:
+        pass
+    monkeypatch.undo()
+    settings = BriefingSettings(schedule=Schedule(max_send_attempts=5), smtp=Smtp(host="127.0.0.1", port=free_port()),
+                                recipients=[Recipient(email="vanphong@moh.gov.vn")])
+    edition = build_edition(store, config, last_week(), "", "vi", settings=settings)
+    queue_for(store, settings, edition.id, "", "vi")
+    send_pending(store, config, settings)
+    collector.collect_all()          # a new data version: the sources page is drawn again
+    page, errors = open_page(browser, base + "/nguon-du-lieu")
+    page.wait_for_selector("#sources-briefings", timeout=20000)
+    text = page.inner_text("#sources-briefings")
+    assert f"{iso_week_label(last_week())} · VPB · vi" in text and "ChartError: không vẽ được" in text
+    assert f"#{edition.id} → vanphong@moh.gov.vn" in text and "gửi thư không thành công" in text
+    assert errors == []
+    page.close()
