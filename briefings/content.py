@@ -34,6 +34,7 @@ class Headline:
     target: float | None
     colour: str
     confirmed: bool
+    kind: str = "indicator"          # score | project06 | databases | indicator (a Decision 766 ratio)
 
     @property
     def gap(self) -> float | None:
@@ -247,19 +248,19 @@ def _headlines(snap: Snapshot, before: Snapshot, catalogue, scope: str, lang: st
     if scope:
         score = Headline(t("score_766", lang), snap.unit_effectiveness[scope].value, points,
                          _difference(snap.unit_effectiveness[scope].value, before.unit_effectiveness[scope].value),
-                         None, catalogue.colour(snap.unit_effectiveness[scope].value), confirmed)
+                         None, catalogue.colour(snap.unit_effectiveness[scope].value), confirmed, "score")
         lines = [score]
     else:
         lines = [Headline(t("effectiveness_score", lang), snap.effectiveness.value, points, snap.effectiveness.change, None,
-                          catalogue.colour(snap.effectiveness.value), confirmed),
+                          catalogue.colour(snap.effectiveness.value), confirmed, "score"),
                  Headline(t("project06_completion", lang), snap.project06.value, "%", snap.project06.change, 100.0,
-                          catalogue.colour(snap.project06.value), confirmed)]
+                          catalogue.colour(snap.project06.value), confirmed, "project06")]
         scored = [db.score for db in snap.databases if db.score is not None]
         earlier = [db.previous_score for db in snap.databases if db.previous_score is not None]
         mean = sum(scored) / len(scored) if scored else None
         mean_before = sum(earlier) / len(earlier) if earlier else None
         lines.append(Headline(t("mean_db_score", lang), mean, points, _difference(mean, mean_before), None,
-                              catalogue.colour(mean), confirmed))
+                              catalogue.colour(mean), confirmed, "databases"))
     previous = {row.code: row for row in before.indicators}
     for row in snap.indicators:
         value = row.by_unit[scope] if scope else row.ministry.value

@@ -55,15 +55,15 @@ def render_docx(b: Briefing, document: Document, built_at: float) -> bytes:
              (t("sla_within", lang, hours=fmt.number(task.sla_hours, 0, lang)) if task.sla_hours else "—"),
              fmt.date(task.deadline), t(f"status_{task.status}", lang)] for task in b.tasks]
     _table(doc, [t("task", lang), t("owner", lang), t("target", lang), t("actual", lang), t("change", lang), t("sla", lang),
-                 t("deadline", lang), t("status", lang)], rows, [4.6, 1.6, 1.5, 2.0, 1.6, 1.9, 2.0, 1.8],
-           colours={(i, 3): task.colour for i, task in enumerate(b.tasks)}, empty=t("none", lang))
+                 t("deadline", lang), t("status", lang)], rows, [4.4, 1.5, 1.4, 2.2, 1.5, 1.9, 2.1, 1.8],
+           colours={(i, 3): task.colour for i, task in enumerate(b.tasks)}, empty=t("none", lang), size=10)
 
     _section_title(doc, t("s4", lang))
     rows = [[db.code + ("" if db.confirmed else " (*)"), f"{db.stage or '—'}"] + [_num(s, lang) for s in db.scores]
             + [_num(db.score, lang), _signed(db.change, lang)] for db in b.databases]
     fills = {(i, 2 + c): colour for i, db in enumerate(b.databases) for c, colour in enumerate(db.score_colours)}
     _table(doc, [t("database", lang), t("stage", lang)] + b.criteria + [t("score", lang), t("week_change", lang)], rows,
-           [2.6, 1.3] + [1.5] * len(b.criteria) + [1.5, 1.6], fills=fills,
+           [2.9, 1.2] + [1.45] * len(b.criteria) + [1.5, 1.6], fills=fills, size=10,
            colours={(i, 2 + len(b.criteria)): db.colour for i, db in enumerate(b.databases)}, empty=t("none", lang))
 
     _section_title(doc, t("s5", lang))
@@ -147,7 +147,7 @@ def _heading_block(doc, b: Briefing, document: Document, built_at: float) -> Non
     table = doc.add_table(rows=1, cols=2)
     table.alignment = WD_TABLE_ALIGNMENT.CENTER
     left, right = table.rows[0].cells
-    left.width, right.width = Cm(6.5), Cm(10.0)
+    _widths(table, [7.0, 9.5])
     _cell_lines(left, [(document.agency_parent, False, False, 12), (document.agency, True, False, 12),
                        ("—————", False, False, 10), (t("number_symbol", lang, symbol=document.symbol), False, False, 13)])
     day = dt.datetime.fromtimestamp(built_at, fmt.local(0).tzinfo).date()
@@ -218,9 +218,18 @@ def _table(doc, header: list[str], rows: list[list[str]], widths_cm: list[float]
             fill = (fills or {}).get((r, c))
             if fill:
                 _shade(cell, LIGHT_BG[fill])
-    for row in table.rows:
-        for c, width in enumerate(widths_cm):
-            row.cells[c].width = Cm(width)
+    _widths(table, widths_cm)
+
+
+def _widths(table, widths_cm: list[float]) -> None:
+    """Fixed column widths: Word reads the cells', LibreOffice the grid's; both are set."""
+    table.autofit = False
+    total = sum(widths_cm)
+    widths_cm = [w * min(1.0, 16.5 / total) for w in widths_cm]   # never wider than the text block
+    for c, width in enumerate(widths_cm):
+        table.columns[c].width = Cm(width)
+        for cell in table.columns[c].cells:
+            cell.width = Cm(width)
 
 
 def _cell(cell, text: str, size: int, bold: bool = False, colour: str | None = None, right: bool = False) -> None:
@@ -250,7 +259,7 @@ def _signature_block(doc, document: Document, lang: str) -> None:
     doc.add_paragraph()
     table = doc.add_table(rows=1, cols=2)
     left, right = table.rows[0].cells
-    left.width, right.width = Cm(8.0), Cm(8.5)
+    _widths(table, [8.0, 8.5])
     run = left.paragraphs[0].add_run(t("recipients", lang))
     run.bold, run.italic, run.font.size = True, True, Pt(12)
     for index, recipient in enumerate(document.recipients):

@@ -181,7 +181,7 @@ def _headlines(b: Briefing) -> list:
         rows.append([p(h.label), _coloured(star(value, h.confirmed), h.colour), _right(_signed(h.change, lang)),
                      _right("—" if h.target is None else fmt.percent(h.target, 0, lang)), _right(_signed(h.gap, lang))])
     table = _table(rows, [BODY * 0.46, BODY * 0.16, BODY * 0.14, BODY * 0.1, BODY * 0.14])
-    rates = [(h.label, h.value, h.target, h.colour) for h in b.headlines if h.suffix == "%" and h.target is not None]
+    rates = [(h.label, h.value, h.target, h.colour) for h in b.headlines if h.kind == "indicator"]
     left, right = BODY * 0.56, BODY * 0.42
     charts_row = Table([[[p(t("chart_indicators", lang), "caption"), charts.bullet_chart(rates, left, lang)],
                          [p(t("chart_trend", lang) + (f" ({t('ministry', lang)})" if b.scope else ""), "caption"),

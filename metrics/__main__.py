@@ -37,6 +37,9 @@ def main(argv: list[str] | None = None) -> int:
 
     try:
         config = load_config(args.config)
+        if args.command == "scheduler":
+            from briefings.settings import load_briefing_settings
+            load_briefing_settings(config)   # the scheduler builds the weekly briefing too
     except ConfigError as error:
         print(f"configuration error: {error}", file=sys.stderr)
         return 2
