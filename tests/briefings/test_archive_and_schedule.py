@@ -156,3 +156,16 @@ def test_the_command_line_builds_a_unit_edition_in_english_into_a_folder(filled,
                              text=True, env=env, cwd=REPO, timeout=120)
     assert refused.returncode == 2 and "không hợp lệ" in refused.stderr
     Path(tmp_path / "data").exists()
+
+
+def test_the_scheduler_fires_on_monday_at_seven_hanoi_time_and_retries_between(filled):
+    from apscheduler.schedulers.background import BackgroundScheduler
+    config, store = filled
+    scheduler = BackgroundScheduler(timezone=dt.UTC)
+    jobs.register(scheduler, store, config)
+    weekly = scheduler.get_job("briefings-weekly").trigger
+    start = dt.datetime(2026, 11, 25, 12, 0, tzinfo=LOCAL)          # a Wednesday
+    fire = weekly.get_next_fire_time(None, start).astimezone(LOCAL)
+    assert (fire.date(), fire.hour, fire.minute) == (dt.date(2026, 11, 30), 7, 0) and fire.weekday() == 0
+    retry = scheduler.get_job("briefings-retry").trigger
+    assert retry.interval == dt.timedelta(minutes=15)
