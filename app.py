@@ -50,18 +50,22 @@ def main(argv: list[str] | None = None) -> int:
         return 3
     log.info("store %s ready (data folder %s)", store.describe(), config.data_dir)
 
+    from waitress import create_server
+
+    from dashboards.webapp import create_app
     scheduler = None
+    app = create_app(config, store, lambda: scheduler.state if scheduler else None, HEARTBEAT_SECONDS, screens)
+    host = args.host or config.settings.app.host
+    port = args.port or config.settings.app.port
+    try:   # bind first: a process that cannot serve must not go on collecting (and hold the scheduler lock)
+        server = create_server(app.server, host=host, port=port, threads=8, ident="IOC")
+    except OSError as error:
+        print(f"IOC cannot start: cannot listen on {host}:{port} ({error})", file=sys.stderr)
+        return 4
     if not args.no_scheduler:
         from briefings import jobs
         scheduler = CollectionScheduler(Collector(config, store), lambda s: jobs.register(s, store, config))
         scheduler.start()
-
-    from waitress import serve
-
-    from dashboards.webapp import create_app
-    app = create_app(config, store, (lambda: scheduler.state) if scheduler else (lambda: None), HEARTBEAT_SECONDS, screens)
-    host = args.host or config.settings.app.host
-    port = args.port or config.settings.app.port
 
     def stop(*_):
         if scheduler:
@@ -73,7 +77,7 @@ def main(argv: list[str] | None = None) -> int:
     signal.signal(signal.SIGTERM, stop)
     log.info("serving on http://%s:%d/", host, port)
     try:
-        serve(app.server, host=host, port=port, threads=8, ident="IOC")
+        server.run()
     finally:
         if scheduler:
             scheduler.shutdown(wait=False)

@@ -4,6 +4,7 @@ from __future__ import annotations
 import json
 import os
 import signal
+import socket
 import sqlite3
 import subprocess
 import sys
@@ -167,3 +168,17 @@ def test_the_scheduler_command_runs_alone_and_refuses_a_second_one_on_the_same_s
     finally:
         first.send_signal(signal.SIGTERM)
         assert first.wait(30) == 0
+
+
+def test_a_port_already_taken_stops_start_up_before_any_collection(tmp_path):
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        env = {**os.environ, "IOC_DATA_DIR": str(tmp_path / "data")}
+        started = time.monotonic()
+        done = subprocess.run([sys.executable, "app.py", "--port", str(port)], cwd=REPO, env=env, capture_output=True,
+                              text=True, timeout=60)
+    assert done.returncode == 4 and f"cannot listen on 127.0.0.1:{port}" in done.stderr
+    assert time.monotonic() - started < 30
+    assert "collected" not in done.stderr      # the scheduler never started
