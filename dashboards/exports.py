@@ -1,7 +1,7 @@
 """Every table on the pages, downloadable as CSV (UTF-8 with BOM, for Excel) or XLSX.
 
 Tables are built from the same cached snapshot as the pages, with the page's filters (?week=,
-?unit=) so a download holds what the page showed; numbers stay numbers (XLSX) or plain
+?unit=, ?db=) so a download holds what the page showed; numbers stay numbers (XLSX) or plain
 decimals (CSV), with Vietnamese headers by default.
 """
 from __future__ import annotations
@@ -58,7 +58,7 @@ def databases(reader: Reader, lang: str, query: dict) -> Table:
              [t("score", lang), t("week_change", lang), t("rows", lang), t("target", lang), t("complete", lang), t("as_of", lang)]
     rows = [[db.code, db.owner, db.stage] + [db.scores[c.code] for c in criteria] +
             [_round(db.score), _round(db.change), db.records, db.records_target, db.complete, when(db.freshness.as_of)]
-            for db in snap.databases if _chosen(query, db.owner)]
+            for db in snap.databases if _chosen(query, db.owner) and query.get("db", db.code) == db.code]
     return header, rows
 
 
@@ -115,9 +115,9 @@ def register(server: Flask, reader: Reader) -> None:
     def download(name: str, fmt: str):
         if name not in TABLES or fmt not in ("csv", "xlsx"):
             abort(404)
-        query = {k: request.args[k] for k in ("unit", "week") if request.args.get(k)}
+        query = {k: request.args[k] for k in ("unit", "db", "week") if request.args.get(k)}
         table = TABLES[name](reader, languages.current(reader.config), query)
-        filename = "-".join([name] + [query[k] for k in ("unit", "week") if k in query])
+        filename = "-".join([name] + [query[k] for k in ("unit", "db", "week") if k in query])
         if fmt == "csv":
             return Response(to_csv(table), mimetype="text/csv",
                             headers={"Content-Disposition": f'attachment; filename="{filename}.csv"'})

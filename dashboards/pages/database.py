@@ -8,7 +8,7 @@ import plotly.graph_objects as go
 from dash import html
 
 from dashboards import format as fmt
-from dashboards.components import chart, freshness_line, heat_cell, picker, section, week_of, week_picker, with_filters
+from dashboards.components import chart, downloads, freshness_line, heat_cell, picker, section, week_of, week_picker, with_filters
 from dashboards.pages import lineage
 from dashboards.text import t
 from dashboards.theme import TEMPLATE
@@ -65,7 +65,7 @@ def render(reader, lang: str = "vi", query: dict | None = None) -> list:
                    + (f" · {t('score', lang)} {fmt.signed(row.change, 1, lang)} {t('vs_last_week', lang)}" if row.change is not None else ""),
                    className="note"),
             section(t("score", lang), cells, html.P(formula, className="formula", id="database-formula"),
-                    freshness_line(row.freshness, lang)),
+                    freshness_line(row.freshness, lang), downloads("co-so-du-lieu", lang, {**(query or {}), "db": code})),
             section(t("trend_26w", lang).split("(")[0].strip(), chart(trends, "database-trends", 320)),
             section(t("records", lang), chart(growth, "database-records", 260)),
             section(t("nav_sources", lang), source_list)]

@@ -4,7 +4,7 @@ from __future__ import annotations
 from dash import html
 
 from dashboards import format as fmt
-from dashboards.components import freshness_line, heat_cell, section, tile, week_of, week_picker
+from dashboards.components import downloads, freshness_line, heat_cell, section, tile, week_of, week_picker
 from dashboards.text import t
 from metrics.health import combine, freshness
 
@@ -60,7 +60,8 @@ def render(reader, lang: str = "vi", query: dict | None = None) -> list:
                             html.Span(_figure(a, lang), className="alert-detail", title=a.detail)]) for a in snap.alerts]
     alerts = html.Ul(alert_items or [html.Li(t("no_alerts", lang))], className="alerts", id="overview-alerts")
     return [week_picker(snap, PATH, query, lang), tiles,
-            html.Div([section(t("nav_databases", lang), grid, freshness_line(db_fresh, lang)),
+            html.Div([section(t("nav_databases", lang), grid, freshness_line(db_fresh, lang),
+                              downloads("co-so-du-lieu", lang, query)),
                       section(f"{t('alerts', lang)} ({len(snap.alerts)})", alerts)], className="two-columns")]
 
 

@@ -9,7 +9,8 @@ import plotly.graph_objects as go
 from dash import Input, Output, State, dcc, html, no_update
 
 from dashboards import format as fmt
-from dashboards.components import chart, freshness_line, heat_cell, picker, section, tile, week_of, week_picker, with_filters
+from dashboards.components import (chart, downloads, freshness_line, heat_cell, picker, section, tile, week_of, week_picker,
+                                   with_filters)
 from dashboards.text import t
 from dashboards.theme import ACCENT, GRID, TEMPLATE, status_colour
 from metrics import editions
@@ -27,6 +28,7 @@ def render(reader, lang: str = "vi", query: dict | None = None) -> list:
     if code not in catalogue.units:
         return [html.P(f"{t('unit', lang)} '{code}' ?", className="note")]
     unit = catalogue.units[code]
+    own_rows = {**(query or {}), "unit": code}   # the unit's rows of each table, for downloads
     units = picker([(u.code, with_filters(PATH, query, unit=u.code), u.code) for u in catalogue.units.values()], code, "unit-link")
 
     ranked = sorted(catalogue.units, key=lambda u: -(snap.unit_effectiveness[u].value or -1))
@@ -73,15 +75,18 @@ def render(reader, lang: str = "vi", query: dict | None = None) -> list:
     return [units, week_picker(snap, PATH, {**(query or {}), "unit": code}, lang),
             html.H1(unit.name(lang), className="unit-name", id="unit-name"),
             html.Div(tiles, className="tiles tiles-small"),
-            section(t("compare_units", lang), chart(compare, "unit-compare", 260)),
+            section(t("compare_units", lang), chart(compare, "unit-compare", 260), downloads("hieu-qua", lang, own_rows)),
             section(t("nav_project06", lang), table([t("task", lang), t("target", lang), t("actual", lang), t("deadline", lang),
-                                                     t("status", lang), t("as_of", lang)], task_rows, "unit-tasks")),
+                                                     t("status", lang), t("as_of", lang)], task_rows, "unit-tasks"),
+                    downloads("de-an-06", lang, own_rows)),
             section(t("nav_databases", lang), table([t("database", lang), t("stage", lang)] + [c.name(lang) for c in criteria]
-                                                    + [t("score", lang), t("as_of", lang)], db_rows, "unit-databases")),
+                                                    + [t("score", lang), t("as_of", lang)], db_rows, "unit-databases"),
+                    downloads("co-so-du-lieu", lang, own_rows)),
             section(t("nav_sources", lang), table([t("source", lang), t("state", lang), t("last_success", lang), t("last_error", lang),
-                                                   t("quarantine", lang)], source_rows, "unit-sources")),
+                                                   t("quarantine", lang)], source_rows, "unit-sources"),
+                    downloads("nguon-du-lieu", lang, own_rows)),
             section(t("quarantined_records", lang), table([t("received", lang), t("reason", lang), t("raw_value", lang)], q_rows,
-                                                          "unit-quarantine")),
+                                                          "unit-quarantine"), downloads("cach-ly", lang, own_rows)),
             _confirmation(reader, code, snap, lang)]
 
 
@@ -96,7 +101,7 @@ def _confirmation(reader, code: str, snap, lang: str) -> html.Section:
     else:
         valid = entry["figures"] == unit_figures(reader.snapshot(week), code)
         state = (t("confirm_done", lang).format(by=entry["confirmed_by"], at=fmt.when(entry["confirmed_at"])) + " "
-                 + t("confirmation_valid" if valid else "confirmation_changed", lang))
+                 + t("confirmation_valid" if valid else "confirmation_changed", lang) + ".")
     return section(t("confirm_title", lang).format(week=label),
                    html.Div([dcc.Input(id="confirm-name", type="text", maxLength=120, placeholder=t("confirm_name", lang),
                                        className="confirm-name"),
@@ -120,4 +125,4 @@ def register(app, reader) -> None:
             return t("confirm_need_name", lang)
         figures = unit_figures(reader.snapshot(target["week"]), target["unit"])
         editions.confirm(reader.store, iso_week_label(target["week"]), target["unit"], name, figures)
-        return t("confirm_done", lang).format(by=name, at=fmt.when(time.time())) + " " + t("confirmation_valid", lang)
+        return t("confirm_done", lang).format(by=name, at=fmt.when(time.time())) + " " + t("confirmation_valid", lang) + "."

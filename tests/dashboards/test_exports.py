@@ -72,3 +72,15 @@ def test_a_download_holds_what_the_filtered_page_shows(client):
     rows = list(csv.reader(io.StringIO(http.get(f"/tai-ve/hieu-qua.csv?week={label}").data.decode("utf-8-sig"))))
     past = build_snapshot(store, config, week=last_week)
     assert rows[-1][-1] == str(round(past.effectiveness.value, 2)) != str(round(current.effectiveness.value, 2))
+
+
+def test_a_unit_or_a_database_downloads_only_its_own_rows(client):
+    http, config, store = client
+    rows = list(csv.reader(io.StringIO(http.get("/tai-ve/de-an-06.csv?unit=KCB").data.decode("utf-8-sig"))))
+    names = {t.name_vi for t in config.catalogue.tasks.values() if t.owner == "KCB"}
+    assert {r[0] for r in rows[1:]} == names and len(names) == 3
+    rows = list(csv.reader(io.StringIO(http.get("/tai-ve/co-so-du-lieu.csv?db=TIEMCHUNG").data.decode("utf-8-sig"))))
+    assert [r[0] for r in rows[1:]] == ["TIEMCHUNG"]
+    rows = list(csv.reader(io.StringIO(http.get("/tai-ve/cach-ly.csv?unit=KCB").data.decode("utf-8-sig"))))
+    assert len(rows) == 1     # QLD's quarantined records are not KCB's
+    assert len(list(csv.reader(io.StringIO(http.get("/tai-ve/cach-ly.csv?unit=QLD").data.decode("utf-8-sig"))))) > 1

@@ -170,6 +170,7 @@ def test_the_unit_page_keeps_its_unit_in_the_url_and_shows_that_units_figures(br
     page.wait_for_function("(document.querySelector('#unit-name') || {}).innerText === 'Cục Bà mẹ và Trẻ em'", timeout=20000)
     assert page.evaluate("window.location.search") == "?unit=BMTE"
     assert "Liên thông giấy chứng sinh điện tử" in page.inner_text("#unit-tasks")
+    assert page.get_attribute("#xlsx-de-an-06", "href") == "/tai-ve/de-an-06.xlsx?unit=BMTE"   # its own rows
     assert errors == []
     page.close()
 
