@@ -11,9 +11,12 @@ from __future__ import annotations
 import hashlib
 import logging
 import os
+import threading
 import time
 from dataclasses import dataclass
 from pathlib import Path
+
+from sqlalchemy.exc import DBAPIError
 
 from metrics import editions
 from metrics.settings import Config
@@ -27,6 +30,10 @@ from briefings.settings import BriefingSettings, load_briefing_settings
 from briefings.xlsx_appendix import render_xlsx
 
 log = logging.getLogger("ioc.briefings")
+# Failures that could not be written because the store itself was down: kept here and written
+# at the next chance (record_unrecorded), so the briefings page shows every attempt.
+_UNRECORDED: list[dict] = []
+_UNRECORDED_LOCK = threading.Lock()
 FORMATS = ("pdf", "docx", "xlsx")
 MEDIA_TYPES = {"pdf": "application/pdf",
                "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
@@ -65,7 +72,9 @@ def build_edition(store: Store, config: Config, week: int, scope: str = "", lang
         blobs = render_all(briefing, settings, built_at)
         files = _write(archive_dir(config) / label, f"{scope or 'BO'}-{lang}", blobs)
     except Exception as error:   # noqa: BLE001  every failure is recorded, then raised as BuildFailed
-        reason = str(error) if isinstance(error, BriefingError) else f"{type(error).__name__}: {error}"
+        reason = (str(error) if isinstance(error, BriefingError) else
+                  f"kho số liệu không truy cập được: {error.orig or error}" if isinstance(error, DBAPIError) else
+                  f"{type(error).__name__}: {error}")
         log.error("briefing %s %s %s not built: %s", label, scope or "ministry", lang, reason)
         if trigger == "manual" and isinstance(error, BriefingError):
             raise BuildFailed(reason) from error   # a request that cannot be met, answered on the spot
@@ -73,17 +82,35 @@ def build_edition(store: Store, config: Config, week: int, scope: str = "", lang
             version = store.data_state()[0]
         except Exception:   # noqa: BLE001  the store itself may be what failed
             version = -1
+        failure = dict(week=label, scope=scope, lang=lang, status="failed", built_at=built_at, data_version=version,
+                       data_until=None, error=reason[:2000], trigger=trigger)
         try:
-            editions.record_edition(store, week=label, scope=scope, lang=lang, status="failed", built_at=built_at,
-                                    data_version=version, data_until=None, error=reason[:2000], trigger=trigger)
+            editions.record_edition(store, **failure)
         except Exception:   # noqa: BLE001
-            log.exception("the failed briefing could not be recorded either (store unreachable?)")
+            log.warning("the failed briefing could not be recorded either (store unreachable?): kept to record later")
+            with _UNRECORDED_LOCK:
+                _UNRECORDED.append(failure)
         raise BuildFailed(reason) from error
     edition_id = editions.record_edition(store, week=label, scope=scope, lang=lang, status="built", built_at=built_at,
                                          data_version=briefing.data_version, data_until=briefing.data_until,
                                          files=files, trigger=trigger)
     log.info("briefing %s %s %s built: edition %d", label, scope or "ministry", lang, edition_id)
     return Edition(edition_id, briefing, files)
+
+
+def record_unrecorded(store: Store) -> int:
+    """Write the failures kept while the store was down; how many were written."""
+    with _UNRECORDED_LOCK:
+        kept = list(_UNRECORDED)
+        _UNRECORDED.clear()
+    for index, failure in enumerate(kept):
+        try:
+            editions.record_edition(store, **failure)
+        except Exception:   # noqa: BLE001  still down: keep the rest for the next time
+            with _UNRECORDED_LOCK:
+                _UNRECORDED[:0] = kept[index:]
+            return index
+    return len(kept)
 
 
 def _write(folder: Path, stem: str, blobs: dict[str, bytes]) -> dict[str, dict]:

@@ -18,7 +18,7 @@ from metrics.settings import Config
 from metrics.store import Store
 from metrics.timebuckets import LOCAL_TZ, WEEK, iso_week_label, week_start
 
-from briefings.archive import BuildFailed, build_edition
+from briefings.archive import BuildFailed, build_edition, record_unrecorded
 from briefings.delivery import queue_for, send_pending
 from briefings.settings import BriefingSettings, load_briefing_settings
 
@@ -56,7 +56,7 @@ def build_owed(store: Store, config: Config, settings: BriefingSettings | None =
 
 
 def _build_owed(store: Store, config: Config, settings: BriefingSettings, now: float | None, trigger: str) -> dict[str, int]:
-    counts = {"built": 0, "failed": 0}
+    counts = {"built": 0, "failed": 0, "recorded_late": record_unrecorded(store)}
     if backfill_progress(store, config).loading:
         log.info("history is still loading: the briefings wait (a partial week would look complete)")
         return counts

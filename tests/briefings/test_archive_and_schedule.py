@@ -169,3 +169,24 @@ def test_the_scheduler_fires_on_monday_at_seven_hanoi_time_and_retries_between(f
     assert (fire.date(), fire.hour, fire.minute) == (dt.date(2026, 11, 30), 7, 0) and fire.weekday() == 0
     retry = scheduler.get_job("briefings-retry").trigger
     assert retry.interval == dt.timedelta(minutes=15)
+
+
+def test_a_build_while_the_store_is_down_is_recorded_once_it_is_back_then_built(archive, monkeypatch):
+    config, store = archive
+    from sqlalchemy.exc import OperationalError
+    settings = BriefingSettings(schedule=Schedule(languages=["vi"]))
+
+    def down(*_args, **_kwargs):
+        raise OperationalError("SELECT 1", {}, ConnectionRefusedError("connection refused"))
+    with monkeypatch.context() as patch:
+        patch.setattr(store, "data_state", down)
+        patch.setattr(editions, "record_edition", down)
+        with pytest.raises(BuildFailed, match="kho số liệu không truy cập được"):
+            build_edition(store, config, last_week(), "YDCT", "vi", trigger="schedule", settings=settings)
+    attempts = [e for e in editions.editions(store) if e["scope"] == "YDCT"]
+    counts = jobs.build_owed(store, config, settings, now=monday(7, 5))
+    assert counts["recorded_late"] == 1
+    ydct = [e for e in editions.editions(store) if e["scope"] == "YDCT" and e not in attempts]
+    failed = [e for e in ydct if e["status"] == "failed"]
+    assert failed and "kho số liệu không truy cập được" in failed[0]["error"] and failed[0]["data_version"] == -1
+    assert any(e["status"] == "built" for e in editions.editions(store) if e["scope"] == "YDCT")
