@@ -51,21 +51,21 @@ def table(header: list[str], rows: list[list[Any]], class_name: str = "grid") ->
                       className=class_name)
 
 
-def downloads(name: str, lang: str = "vi", query: dict | None = None) -> html.Div:
+def downloads(name: str, lang: str = "vi", query: dict | None = None, keys: tuple[str, ...] | None = None) -> html.Div:
     """Links to the table as CSV and XLSX (dashboards/exports.py)."""
     label = "Tải về" if lang == "vi" else "Download"
-    return html.Div([html.Span(f"{label}: "), html.A("CSV", href=with_filters(f"/tai-ve/{name}.csv", query), id=f"csv-{name}"),
-                     " · ", html.A("XLSX", href=with_filters(f"/tai-ve/{name}.xlsx", query), id=f"xlsx-{name}")],
+    return html.Div([html.Span(f"{label}: "), html.A("CSV", href=with_filters(f"/tai-ve/{name}.csv", query, keys), id=f"csv-{name}"),
+                     " · ", html.A("XLSX", href=with_filters(f"/tai-ve/{name}.xlsx", query, keys), id=f"xlsx-{name}")],
                     className="downloads")
 
 
 FILTERS = ("unit", "db", "week")   # the filters a shared URL carries from page to page and into downloads
 
 
-def with_filters(path: str, query: dict | None, **changes: str) -> str:
-    """path with the URL's filters, some of them changed (an empty value drops the filter)."""
+def with_filters(path: str, query: dict | None, keys: tuple[str, ...] | None = None, **changes: str) -> str:
+    """path with the URL's filters (or the given keys), some of them changed (an empty value drops one)."""
     from urllib.parse import urlencode
-    params = {k: v for k, v in {**{k: (query or {}).get(k, "") for k in FILTERS}, **changes}.items() if v}
+    params = {k: v for k, v in {**{k: (query or {}).get(k, "") for k in keys or FILTERS}, **changes}.items() if v}
     return f"{path}?{urlencode(params)}" if params else path
 
 

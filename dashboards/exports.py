@@ -79,9 +79,69 @@ def quarantine(reader: Reader, lang: str, query: dict) -> Table:
                     if _chosen(query, units.get(q["source_id"], ""))]
 
 
+def flagged(reader: Reader, lang: str, query: dict) -> Table:
+    header = [t("period", lang), t("metric", lang), t("unit", lang), t("database", lang), t("source", lang), t("value", lang),
+              t("median", lang), t("z_score", lang)]
+    return header, [[when(f["ts"]), f["metric"], f["unit"], f["database"], f["source_id"], f["value"], f["median"],
+                     _round(f["score"])] for f in reader.flags() if _chosen(query, f["unit"])]
+
+
+def screens(reader: Reader, lang: str, query: dict) -> Table:
+    header = [t("screen", lang), t("client", lang), t("address", lang), t("last_report", lang), t("started", lang)]
+    return header, [[s["screen"], s["client_id"], s["address"], when(s["last_seen"]), when(s["first_seen"])]
+                    for s in reader.store.screens_seen()]
+
+
+def runs(reader: Reader, lang: str, query: dict) -> Table:
+    header = [t("started", lang), t("source", lang), t("status", lang), t("duration", lang), t("rows", lang),
+              t("quarantine", lang), t("last_error", lang)]
+    units = {h.source_id: h.unit for h in reader.snapshot().health.values()}
+    return header, [[when(r["started_at"]), r["source_id"], r["status"],
+                     _round((r["finished_at"] or r["started_at"]) - r["started_at"], 3), r["rows_written"], r["rows_rejected"],
+                     r["error"] or ""] for r in reader.runs() if _chosen(query, units.get(r["source_id"], ""))]
+
+
+def history(reader: Reader, lang: str, query: dict) -> Table:
+    """One series (?metric=&unit=&database=) over the lineage page's 26 weeks, with the run of each value."""
+    from metrics.series_reads import series_history
+    import time
+    header = [t("period", lang), t("value", lang), "Lần thu" if lang == "vi" else "Run", t("source", lang)]
+    frame = series_history(reader.store, query.get("metric", ""), query.get("unit", ""), query.get("database", ""),
+                           time.time() - 182 * 86400)
+    return header, [[when(ts), value, int(run), source] for ts, value, run, source in
+                    zip(frame["ts"], frame["value"], frame["run_id"], frame["source_id"])]
+
+
+def briefing_editions(reader: Reader, lang: str, query: dict) -> Table:
+    from metrics import editions
+    header = [t("week", lang), t("scope", lang), t("language", lang), t("status", lang), t("built_at", lang),
+              t("data_version", lang), t("trigger", lang), "SHA-256 PDF", "SHA-256 DOCX", "SHA-256 XLSX", t("last_error", lang)]
+    return header, [[e["week"], e["scope"] or t("ministry", lang), e["lang"], e["status"], when(e["built_at"]), e["data_version"],
+                     e["trigger"]] + [e["files"].get(f, {}).get("sha256", "") for f in ("pdf", "docx", "xlsx")] + [e["error"] or ""]
+                    for e in editions.editions(reader.store, 1000) if _chosen(query, e["scope"] or "")]
+
+
+def confirmations(reader: Reader, lang: str, query: dict) -> Table:
+    from metrics import editions
+    from metrics.read_models import unit_figures
+    from metrics.timebuckets import iso_week_label
+    week = week_of(query) or reader.snapshot().week - 7 * 86400   # the last full week by default, as on the page
+    snapshot, label = reader.snapshot(week), iso_week_label(week)
+    confirmed = editions.confirmations_of(reader.store, label)
+    header = [t("week", lang), t("unit", lang), t("status", lang), t("confirmed_by", lang), t("when", lang)]
+    rows = []
+    for code in reader.config.catalogue.units:
+        entry = confirmed.get(code)
+        state = ("not_confirmed" if entry is None else
+                 "confirmation_valid" if entry["figures"] == unit_figures(snapshot, code) else "confirmation_changed")
+        rows.append([label, code, t(state, lang), entry["confirmed_by"] if entry else "", when(entry["confirmed_at"]) if entry else ""])
+    return header, rows
+
+
 TABLES: dict[str, Callable[[Reader, str, dict], Table]] = {
     "hieu-qua": effectiveness, "de-an-06": project06, "co-so-du-lieu": databases, "nguon-du-lieu": sources,
-    "cach-ly": quarantine,
+    "cach-ly": quarantine, "gia-tri-bat-thuong": flagged, "man-hinh": screens, "lan-thu": runs, "lich-su": history,
+    "ban-tin": briefing_editions, "xac-nhan": confirmations,
 }
 
 
@@ -115,7 +175,7 @@ def register(server: Flask, reader: Reader) -> None:
     def download(name: str, fmt: str):
         if name not in TABLES or fmt not in ("csv", "xlsx"):
             abort(404)
-        query = {k: request.args[k] for k in ("unit", "db", "week") if request.args.get(k)}
+        query = {k: request.args[k][:64] for k in ("unit", "db", "week", "metric", "database") if request.args.get(k)}
         table = TABLES[name](reader, languages.current(reader.config), query)
         filename = "-".join([name] + [query[k] for k in ("unit", "db", "week") if k in query])
         if fmt == "csv":

@@ -3,7 +3,9 @@ from __future__ import annotations
 
 import plotly.graph_objects as go
 
-from dashboards.palette import ACCENT, FONT, GRID, INK, LIGHT, MUTED, SERIES  # noqa: F401  (re-exported to the pages)
+from dashboards.palette import ACCENT, FONT, GRID, INK, LIGHT, MUTED, SERIES
+
+__all__ = ["ACCENT", "FONT", "GRID", "INK", "LIGHT", "MUTED", "SERIES", "TEMPLATE", "status_colour"]   # the pages import these
 
 TEMPLATE = go.layout.Template(layout=go.Layout(
     font={"family": FONT, "size": 14, "color": INK},

@@ -7,7 +7,7 @@ import time
 from dash import html
 
 from dashboards import format as fmt
-from dashboards.components import picker, section, with_filters
+from dashboards.components import downloads, picker, section, with_filters
 from dashboards.text import t
 from metrics import editions
 from metrics.read_models import unit_figures
@@ -81,7 +81,7 @@ def render(reader, lang: str = "vi", query: dict | None = None) -> list:
     c_table = html.Table([html.Thead(html.Tr([html.Th(h) for h in (t("unit", lang), "", t("status", lang),
                                                                     t("confirmed_by", lang), t("when", lang))])),
                           html.Tbody(c_rows)], className="grid", id="briefing-confirmations")
-    return [section(t("editions", lang), table, note=t("editions_note", lang)),
+    return [section(t("editions", lang), table, downloads("ban-tin", lang), note=t("editions_note", lang)),
             section(f"{t('confirmations', lang)} — {t('week', lang)} {label}", weeks_picker, c_table,
-                    note=t("confirm_help", lang)),
+                    downloads("xac-nhan", lang, {"week": label}), note=t("confirm_help", lang)),
             section(t("deliveries", lang), d_table)]

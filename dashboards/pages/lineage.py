@@ -8,7 +8,7 @@ import plotly.graph_objects as go
 from dash import html
 
 from dashboards import format as fmt
-from dashboards.components import chart, section
+from dashboards.components import chart, downloads, section
 from dashboards.text import t
 from dashboards.theme import TEMPLATE
 from metrics import health as health_reads
@@ -71,4 +71,6 @@ def render(reader, lang: str = "vi", query: dict | None = None) -> list:
             section("Giá trị gần đây" if lang == "vi" else "Recent values",
                     html.Table([html.Thead(html.Tr([html.Th(t("period", lang)), html.Th(t("value", lang)),
                                                     html.Th("Lần thu" if lang == "vi" else "Run")])),
-                                html.Tbody(sample_rows)], className="grid", id="lineage-samples"))]
+                                html.Tbody(sample_rows)], className="grid", id="lineage-samples"),
+                    downloads("lich-su", lang, {"metric": metric.code, "unit": unit, "database": database},
+                              keys=("metric", "unit", "database")))]   # the whole history, not only the rows shown

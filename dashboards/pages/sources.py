@@ -91,10 +91,10 @@ def render(reader, lang: str = "vi") -> list:
                    f"{t('last_heartbeat', lang)} {fmt.age(scheduler.get('last_heartbeat'), lang)}", className="note", id="sources-scheduler")
     return [section(t("nav_sources", lang), sched, health_table, downloads("nguon-du-lieu", lang)),
             section(t("quarantined_records", lang), q_table, downloads("cach-ly", lang)),
-            section(t("flagged_values", lang), f_table, note=t("flag_note", lang)),
-            section(t("screens", lang), s_table),
+            section(t("flagged_values", lang), f_table, downloads("gia-tri-bat-thuong", lang), note=t("flag_note", lang)),
+            section(t("screens", lang), s_table, downloads("man-hinh", lang)),
             section(t("briefing_problems", lang), b_table),
-            section(t("recent_runs", lang), r_table)]
+            section(t("recent_runs", lang), r_table, downloads("lan-thu", lang))]
 
 
 def _short(raw: str) -> str:

@@ -15,14 +15,14 @@ from briefings.delivery import queue_for, send_pending
 from metrics import editions
 from metrics.timebuckets import WEEK, iso_week_label, week_start
 from tests.conftest import free_port
-from tests.dashboards.test_pages_browser import open_page, served  # noqa: F401  (the served app fixture)
+from tests.dashboards.conftest import open_page
 
 
 def last_week() -> int:
     return week_start(time.time()) - WEEK
 
 
-def test_editions_are_listed_and_download_as_archived(browser, served):  # noqa: F811
+def test_editions_are_listed_and_download_as_archived(browser, served):
     base, config, store, _ = served
     edition = build_edition(store, config, last_week(), "", "vi")
     page, errors = open_page(browser, base + "/ban-tin")
@@ -44,7 +44,7 @@ def test_editions_are_listed_and_download_as_archived(browser, served):  # noqa:
     page.close()
 
 
-def test_a_unit_head_confirms_the_weeks_figures_and_the_briefing_prints_them_confirmed(browser, served):  # noqa: F811
+def test_a_unit_head_confirms_the_weeks_figures_and_the_briefing_prints_them_confirmed(browser, served):
     base, config, store, _ = served
     page, errors = open_page(browser, base + "/don-vi?unit=BMTE")
     page.wait_for_selector("#confirm-button", timeout=20000)
@@ -68,7 +68,7 @@ def test_a_unit_head_confirms_the_weeks_figures_and_the_briefing_prints_them_con
     page.close()
 
 
-def test_failed_builds_and_sends_are_reported_on_the_sources_page(browser, served, monkeypatch):  # noqa: F811
+def test_failed_builds_and_sends_are_reported_on_the_sources_page(browser, served, monkeypatch):
     base, config, store, collector = served
     monkeypatch.setattr(charts, "trend_chart", lambda *a, **k: (_ for _ in ()).throw(charts.ChartError("không vẽ được")))
     try:

@@ -1,50 +1,20 @@
 """The pages in a real headless Chromium: figures shown, no console errors, live refresh."""
 from __future__ import annotations
 
-import dataclasses
-import threading
+import io
 import time
+import urllib.request
 
-import pytest
+import openpyxl
 from sqlalchemy import update
 
 from dashboards import format as fmt
-from dashboards.webapp import create_app
-from metrics.collection import Collector, backfill
 from metrics.read_models import build_snapshot
 from metrics.schema import collection_runs
-from tests.conftest import demo_source, free_port, with_sources
+from tests.dashboards.conftest import open_page
 
-PAGES = ["/", "/hieu-qua", "/de-an-06", "/co-so-du-lieu", "/don-vi?unit=KCB", "/nguon-du-lieu"]
-
-
-@pytest.fixture
-def served(default_config, sqlite_store, tmp_path):
-    """The app over a store with three weeks of history of every unit, refreshing every 2 s."""
-    settings = default_config.settings
-    fast = settings.model_copy(update={"app": settings.app.model_copy(update={"refresh_seconds": 2})})
-    sources = [demo_source(default_config, u, **({"outage_hours": 50} if u == "BTXH" else {}))
-               for u in default_config.catalogue.units]
-    config = dataclasses.replace(with_sources(default_config, *sources, data_dir=tmp_path), settings=fast)
-    collector = Collector(config, sqlite_store)
-    backfill(collector, 3)
-    collector.collect_all()
-    from waitress.server import create_server
-    port = free_port()
-    server = create_server(create_app(config, sqlite_store, lambda: "running").server, host="127.0.0.1", port=port, threads=4)
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{port}", config, sqlite_store, collector
-    server.close()
-
-
-def open_page(browser, url: str):
-    page = browser.new_page(viewport={"width": 1600, "height": 1000})
-    errors: list[str] = []
-    page.on("console", lambda message: errors.append(message.text) if message.type == "error" else None)
-    page.on("pageerror", lambda error: errors.append(str(error)))
-    page.goto(url)
-    return page, errors
+PAGES = ["/", "/hieu-qua", "/de-an-06", "/co-so-du-lieu", "/don-vi?unit=KCB", "/nguon-du-lieu", "/ban-tin", "/csdl?db=KCB",
+         "/nguon-goc?metric=db_score_dung&unit=KCB&database=KCB"]
 
 
 def test_the_overview_shows_the_stores_figures_without_console_errors(browser, served):
@@ -71,7 +41,7 @@ def test_every_page_renders_with_no_console_errors(browser, served):
         page.wait_for_selector(".page-body .panel", timeout=20000)
         page.wait_for_timeout(300)
         assert errors == [], (path, errors)
-        assert "Số liệu đến" in page.inner_text(".page-body") or path == "/nguon-du-lieu"
+        assert "Số liệu đến" in page.inner_text(".page-body") or path in ("/nguon-du-lieu", "/ban-tin")
         page.close()
 
 
@@ -189,6 +159,10 @@ def test_a_figure_opens_to_its_history_source_and_collection_run(browser, served
     run_text = page.inner_text("#lineage-run")
     assert "ok" in run_text and "#" in run_text
     assert page.locator("#lineage-samples tbody tr").count() > 5
+    href = page.get_attribute("#xlsx-lich-su", "href")
+    assert href == "/tai-ve/lich-su.xlsx?metric=db_score_dung&unit=KCB&database=KCB"
+    rows = list(openpyxl.load_workbook(io.BytesIO(urllib.request.urlopen(base + href).read())).active.iter_rows(values_only=True))
+    assert rows[-1][1] == kcb.scores["dung"] and len(rows) > page.locator("#lineage-samples tbody tr").count()
     assert errors == []
     page.close()
 
