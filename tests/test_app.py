@@ -64,9 +64,14 @@ def healthz(base: str) -> dict:
 
 
 def stored_keys(database: Path) -> set[tuple[int, int]]:
-    with sqlite3.connect(database) as connection:
+    connection = sqlite3.connect(database, isolation_level=None)
+    try:
+        connection.execute("BEGIN")   # one snapshot for both reads: the app may be writing meanwhile
         rows = connection.execute("SELECT series_id, ts FROM samples").fetchall()
         (total,) = connection.execute("SELECT COUNT(*) FROM samples").fetchone()
+        connection.execute("COMMIT")
+    finally:
+        connection.close()
     assert total == len(set(rows)), "duplicate samples"
     return set(rows)
 
