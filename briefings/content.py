@@ -9,7 +9,7 @@ time differs.
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from metrics import editions
 from metrics.health import week_quality
@@ -18,6 +18,7 @@ from metrics.settings import Config
 from metrics.store import Store
 from metrics.timebuckets import WEEK, iso_week_label, local, week_start
 
+from briefings.narrative import narrative
 from briefings.text import nfc, t
 
 
@@ -223,13 +224,7 @@ def build_briefing(store: Store, config: Config, week: int, scope: str = "", lan
         headlines=headlines, tasks=tasks, databases=databases, units=units, ministry=ministry, stale_sources=stale,
         quarantined=quarantined, flags=flags, trend=trend, confirmed_units=len([u for u in catalogue.units if is_confirmed(u)]),
         total_units=len(catalogue.units))
-    from briefings.narrative import narrative   # the narrative reads the finished figures
-    return _with_narrative(briefing, narrative(briefing))
-
-
-def _with_narrative(briefing: Briefing, sentences: list[str]) -> Briefing:
-    from dataclasses import replace
-    return replace(briefing, narrative=[nfc(s) for s in sentences])
+    return replace(briefing, narrative=[nfc(s) for s in narrative(briefing)])   # written from the finished figures
 
 
 def _name(item, lang: str) -> str:

@@ -3,9 +3,12 @@ formatted by the same functions as its tables, so every number in a sentence is 
 One sentence plan, worded per language in SENTENCES."""
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from dashboards import format as fmt
 
-from briefings.content import Briefing, Headline
+if TYPE_CHECKING:   # content.py calls narrative() on the briefing it builds
+    from briefings.content import Briefing, Headline
 
 MOVE = 0.05   # changes smaller than this (in points) read as "unchanged": they print as ±0,0
 
