@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import time
 
-from dash import html
+from dash import Input, Output, State, dcc, html, no_update
 
+from briefings.archive import BuildFailed, build_edition
 from dashboards import format as fmt
 from dashboards.components import downloads, picker, section, with_filters
 from dashboards.text import t
@@ -16,6 +17,7 @@ from metrics.timebuckets import WEEK, iso_week_label, week_start
 PATH = "/ban-tin"
 NAME = "nav_briefings"
 LIVE = True   # small tables that change without a data version (a new edition): never cached
+MINISTRY = "BO"   # the scope picker's value for the ministry-wide edition (a dropdown has no empty value)
 
 
 def download_href(edition_id: int, fmt_: str) -> str:
@@ -81,7 +83,35 @@ def render(reader, lang: str = "vi", query: dict | None = None) -> list:
     c_table = html.Table([html.Thead(html.Tr([html.Th(h) for h in (t("unit", lang), "", t("status", lang),
                                                                     t("confirmed_by", lang), t("when", lang))])),
                           html.Tbody(c_rows)], className="grid", id="briefing-confirmations")
-    return [section(t("editions", lang), table, downloads("ban-tin", lang), note=t("editions_note", lang)),
+    scopes = [{"label": t("ministry", lang), "value": MINISTRY}] + [
+        {"label": f"{code} — {unit.name(lang)}", "value": code} for code, unit in catalogue.units.items()]
+    build = section(t("build_title", lang).format(week=label),
+                    html.Div([dcc.Dropdown(id="build-scope", options=scopes, value=MINISTRY, clearable=False, className="build-scope"),
+                              dcc.RadioItems(id="build-lang", options=[{"label": "Tiếng Việt", "value": "vi"},
+                                                                       {"label": "English", "value": "en"}],
+                                             value=lang, inline=True, className="build-lang"),
+                              html.Button(t("build_button", lang), id="build-button", n_clicks=0, className="confirm-button"),
+                              dcc.Store(id="build-target", data={"week": chosen, "lang": lang})], className="confirm-row"),
+                    dcc.Loading(html.Div(id="build-result", className="note")), note=t("build_help", lang))
+    return [build, section(t("editions", lang), table, downloads("ban-tin", lang), note=t("editions_note", lang)),
             section(f"{t('confirmations', lang)} — {t('week', lang)} {label}", weeks_picker, c_table,
                     downloads("xac-nhan", lang, {"week": label}), note=t("confirm_help", lang)),
             section(t("deliveries", lang), d_table)]
+
+
+def register(app, reader) -> None:
+    """The page's own callback: build an edition now (the office, after units confirmed)."""
+    @app.callback(Output("build-result", "children"), Input("build-button", "n_clicks"), State("build-scope", "value"),
+                  State("build-lang", "value"), State("build-target", "data"), prevent_initial_call=True)
+    def build(clicks: int, scope: str | None, lang: str | None, target: dict):
+        if not clicks or not target:
+            return no_update
+        ui = target.get("lang", "vi")
+        scope = "" if scope in (None, MINISTRY) else scope
+        try:
+            edition = build_edition(reader.store, reader.config, target["week"], scope, lang or "vi", trigger="manual")
+        except BuildFailed as error:
+            return html.Span(f"{t('edition_failed', ui)}: {error}", className="error", id="build-error")
+        links = [html.A(f.upper(), href=download_href(edition.id, f), id=f"built-{f}", className="file-link")
+                 for f in ("pdf", "docx", "xlsx")]
+        return [t("built_edition", ui).format(id=edition.id), " ", links[0], " · ", links[1], " · ", links[2]]

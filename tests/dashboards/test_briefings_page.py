@@ -89,3 +89,22 @@ def test_failed_builds_and_sends_are_reported_on_the_sources_page(browser, serve
     assert f"#{edition.id} → vanphong@moh.gov.vn" in text and "gửi thư không thành công" in text
     assert errors == []
     page.close()
+
+
+def test_the_office_builds_a_new_edition_from_the_page(browser, served):
+    base, config, store, _ = served
+    page, errors = open_page(browser, base + "/ban-tin")
+    page.wait_for_selector("#build-button", timeout=20000)
+    assert f"Lập bản tin tuần {iso_week_label(last_week())}" in page.inner_text(".page-body")
+    page.click("#build-scope")
+    page.get_by_text("KCB — Cục Quản lý Khám, chữa bệnh").click()
+    page.locator("#build-lang").get_by_text("English").click()   # the edition's language, not the page's switch
+    page.click("#build-button")
+    page.wait_for_selector("#built-pdf", timeout=30000)
+    built = editions.editions(store)[0]
+    assert (built["scope"], built["lang"], built["week"], built["trigger"]) == ("KCB", "en", iso_week_label(last_week()), "manual")
+    assert page.inner_text("#build-result").startswith(f"Đã lập số {built['id']}:")
+    with urllib.request.urlopen(base + page.get_attribute("#built-pdf", "href")) as response:
+        assert hashlib.sha256(response.read()).hexdigest() == built["files"]["pdf"]["sha256"]
+    assert errors == []
+    page.close()
