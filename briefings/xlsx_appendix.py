@@ -14,7 +14,7 @@ from dashboards.palette import LIGHT_BG
 
 from briefings.content import Briefing
 from briefings.packaging import dated_package
-from briefings.text import t
+from briefings.text import nfc, t
 
 BOLD = Font(bold=True)
 HEAD_FILL = PatternFill("solid", fgColor="E3E7EE")
@@ -39,7 +39,7 @@ def render_xlsx(b: Briefing, built_at: float) -> bytes:
                          (t("last_data", lang), fmt.when(b.data_until)), (t("built_at", lang), fmt.when(built_at)),
                          (t("data_version", lang), b.data_version),
                          (t("confirmation", lang), f"{b.confirmed_units}/{b.total_units}")]:
-        info.append([label, value])
+        info.append([label, _text(value)])
     for row in info.iter_rows(max_col=1):
         row[0].font = BOLD
     info.column_dimensions["A"].width, info.column_dimensions["B"].width = 26, 60
@@ -87,7 +87,7 @@ def render_xlsx(b: Briefing, built_at: float) -> bytes:
         for cell in quality[quality.max_row]:
             cell.font, cell.fill = BOLD, HEAD_FILL
         for row in rows or [[t("none", lang)]]:
-            quality.append(row)
+            quality.append([_text(v) for v in row])
         quality.append([])
     for column, width in zip("ABCDE", (22, 40, 18, 60, 18)):
         quality.column_dimensions[column].width = width
@@ -101,6 +101,11 @@ def render_xlsx(b: Briefing, built_at: float) -> bytes:
     buffer = io.BytesIO()
     book.save(buffer)
     return dated_package(buffer.getvalue(), built_at)
+
+
+def _text(value):
+    """Every string NFC, as in the PDF and the DOCX."""
+    return nfc(value) if isinstance(value, str) else value
 
 
 def _title(text: str) -> str:
@@ -121,7 +126,7 @@ def _sheet(book: Workbook, title: str, header: list[str], rows: list[list], widt
         cell.font, cell.fill = BOLD, HEAD_FILL
         cell.alignment = Alignment(wrap_text=True, vertical="top")
     for row in rows:
-        sheet.append(row)
+        sheet.append([_text(v) for v in row])
     for row in sheet.iter_rows(min_row=2):
         for cell in row:
             if isinstance(cell.value, float):

@@ -89,3 +89,15 @@ def test_office_files_built_twice_at_the_same_time_are_identical(briefing):
     assert render_docx(briefing, Document(), BUILT_AT) == render_docx(briefing, Document(), BUILT_AT)
     assert render_xlsx(briefing, BUILT_AT) == render_xlsx(briefing, BUILT_AT)
     assert render_xlsx(briefing, BUILT_AT) != render_xlsx(briefing, BUILT_AT + 60)
+
+
+def test_decomposed_text_is_written_composed_in_both_office_files(briefing):
+    import dataclasses
+    import unicodedata
+    name = "Phòng Đặc nhiệm: ặ ẵ ỡ ự"
+    odd = dataclasses.replace(briefing, scope_name=unicodedata.normalize("NFD", name))
+    document = docx.Document(io.BytesIO(render_docx(odd, Document(), BUILT_AT)))
+    texts = "\n".join(p.text for p in document.paragraphs)
+    assert unicodedata.normalize("NFC", name) in texts and unicodedata.normalize("NFD", name) not in texts
+    info = dict(openpyxl.load_workbook(io.BytesIO(render_xlsx(odd, BUILT_AT)))["Thông tin"].iter_rows(values_only=True))
+    assert info["Phạm vi"] == unicodedata.normalize("NFC", name)
