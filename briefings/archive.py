@@ -85,7 +85,9 @@ def build_edition(store: Store, config: Config, week: int, scope: str = "", lang
         failure = dict(week=label, scope=scope, lang=lang, status="failed", built_at=built_at, data_version=version,
                        data_until=None, error=reason[:2000], trigger=trigger)
         try:
-            editions.record_edition(store, **failure)
+            latest = editions.latest_attempt(store, label, scope, lang)
+            if latest is None or latest["status"] != "failed" or latest["error"] != failure["error"]:
+                editions.record_edition(store, **failure)   # the same failure again is not a new fact
         except Exception:   # noqa: BLE001
             log.warning("the failed briefing could not be recorded either (store unreachable?): kept to record later")
             with _UNRECORDED_LOCK:

@@ -42,6 +42,14 @@ def edition(store: Store, edition_id: int) -> dict[str, Any] | None:
     return _edition(row) if row else None
 
 
+def latest_attempt(store: Store, week: str, scope: str, lang: str) -> dict[str, Any] | None:
+    with store.engine.connect() as connection:
+        row = connection.execute(select(briefing_editions).where(
+            briefing_editions.c.week == week, briefing_editions.c.scope == scope, briefing_editions.c.lang == lang)
+            .order_by(briefing_editions.c.id.desc()).limit(1)).first()
+    return _edition(row) if row else None
+
+
 def failed_builds(store: Store) -> list[dict[str, Any]]:
     """The newest attempt of each (week, scope, lang) whose last attempt failed: still owed."""
     latest = {}

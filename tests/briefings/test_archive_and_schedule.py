@@ -190,3 +190,15 @@ def test_a_build_while_the_store_is_down_is_recorded_once_it_is_back_then_built(
     failed = [e for e in ydct if e["status"] == "failed"]
     assert failed and "kho số liệu không truy cập được" in failed[0]["error"] and failed[0]["data_version"] == -1
     assert any(e["status"] == "built" for e in editions.editions(store) if e["scope"] == "YDCT")
+
+
+def test_a_week_without_figures_is_refused_and_its_retries_do_not_pile_up(archive):
+    config, store = archive
+    settings = BriefingSettings(schedule=Schedule(languages=["vi"]))
+    empty_week = last_week() - 20 * WEEK        # before the demo history
+    for _ in range(3):
+        with pytest.raises(BuildFailed, match="không có số liệu nào"):
+            build_edition(store, config, empty_week, "", "vi", trigger="retry", settings=settings)
+    attempts = [e for e in editions.editions(store) if e["week"] == iso_week_label(empty_week)]
+    assert len(attempts) == 1 and attempts[0]["status"] == "failed"
+    assert not (archive_dir(config) / iso_week_label(empty_week)).exists()
