@@ -24,7 +24,9 @@ def download_href(edition_id: int, fmt_: str) -> str:
     return f"/ban-tin/tai-ve/{edition_id}.{fmt_}"
 
 
-def render(reader, lang: str = "vi", query: dict | None = None) -> list:
+def render(reader, lang: str = "vi", query: dict | None = None, result: list | None = None) -> list:
+    """The page; result is what the build control says after building (the page is drawn again
+    then, so the new edition is in the list)."""
     catalogue = reader.config.catalogue
     store = reader.store
     rows = []
@@ -91,8 +93,9 @@ def render(reader, lang: str = "vi", query: dict | None = None) -> list:
                                                                        {"label": "English", "value": "en"}],
                                              value=lang, inline=True, className="build-lang"),
                               html.Button(t("build_button", lang), id="build-button", n_clicks=0, className="confirm-button"),
-                              dcc.Store(id="build-target", data={"week": chosen, "lang": lang})], className="confirm-row"),
-                    dcc.Loading(html.Div(id="build-result", className="note")), note=t("build_help", lang))
+                              dcc.Store(id="build-target", data={"week": chosen, "lang": lang, "query": query or {}})],
+                             className="confirm-row"),
+                    dcc.Loading(html.Div(result, id="build-result", className="note")), note=t("build_help", lang))
     return [build, section(t("editions", lang), table, downloads("ban-tin", lang), note=t("editions_note", lang)),
             section(f"{t('confirmations', lang)} — {t('week', lang)} {label}", weeks_picker, c_table,
                     downloads("xac-nhan", lang, {"week": label}), note=t("confirm_help", lang)),
@@ -101,8 +104,9 @@ def render(reader, lang: str = "vi", query: dict | None = None) -> list:
 
 def register(app, reader) -> None:
     """The page's own callback: build an edition now (the office, after units confirmed)."""
-    @app.callback(Output("build-result", "children"), Input("build-button", "n_clicks"), State("build-scope", "value"),
-                  State("build-lang", "value"), State("build-target", "data"), prevent_initial_call=True)
+    @app.callback(Output("briefings-body", "children", allow_duplicate=True), Input("build-button", "n_clicks"),
+                  State("build-scope", "value"), State("build-lang", "value"), State("build-target", "data"),
+                  prevent_initial_call=True)
     def build(clicks: int, scope: str | None, lang: str | None, target: dict):
         if not clicks or not target:
             return no_update
@@ -111,7 +115,9 @@ def register(app, reader) -> None:
         try:
             edition = build_edition(reader.store, reader.config, target["week"], scope, lang or "vi", trigger="manual")
         except BuildFailed as error:
-            return html.Span(f"{t('edition_failed', ui)}: {error}", className="error", id="build-error")
-        links = [html.A(f.upper(), href=download_href(edition.id, f), id=f"built-{f}", className="file-link")
-                 for f in ("pdf", "docx", "xlsx")]
-        return [t("built_edition", ui).format(id=edition.id), " ", links[0], " · ", links[1], " · ", links[2]]
+            result = [html.Span(f"{t('edition_failed', ui)}: {error}", className="error", id="build-error")]
+        else:
+            links = [html.A(f.upper(), href=download_href(edition.id, f), id=f"built-{f}", className="file-link")
+                     for f in ("pdf", "docx", "xlsx")]
+            result = [t("built_edition", ui).format(id=edition.id), " ", links[0], " · ", links[1], " · ", links[2]]
+        return render(reader, ui, target.get("query") or {}, result)   # drawn again: the new edition is listed

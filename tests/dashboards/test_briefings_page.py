@@ -104,6 +104,8 @@ def test_the_office_builds_a_new_edition_from_the_page(browser, served):
     built = editions.editions(store)[0]
     assert (built["scope"], built["lang"], built["week"], built["trigger"]) == ("KCB", "en", iso_week_label(last_week()), "manual")
     assert page.inner_text("#build-result").startswith(f"Đã lập số {built['id']}:")
+    cells = page.locator(f"#edition-{built['id']} td").all_inner_texts()   # listed at once: the page was drawn again
+    assert cells[:3] == [iso_week_label(last_week()), "Cục Quản lý Khám, chữa bệnh", "en"]
     with urllib.request.urlopen(base + page.get_attribute("#built-pdf", "href")) as response:
         assert hashlib.sha256(response.read()).hexdigest() == built["files"]["pdf"]["sha256"]
     assert errors == []
