@@ -19,6 +19,7 @@ from dashboards.palette import LIGHT, LIGHT_BG
 
 from briefings.content import Briefing
 from briefings.packaging import dated_package
+from briefings.printed import figure, number, signed, star
 from briefings.settings import Document
 from briefings.text import nfc, t
 
@@ -40,8 +41,8 @@ def render_docx(b: Briefing, document: Document, built_at: float) -> bytes:
                size=11, italic=True)
 
     _section_title(doc, t("s1", lang))
-    rows = [[h.label, _value(h.value, h.suffix, lang, h.confirmed), _signed(h.change, lang),
-             "—" if h.target is None else fmt.percent(h.target, 0, lang), _signed(h.gap, lang)] for h in b.headlines]
+    rows = [[h.label, _provisional(h.value, h.suffix, lang, h.confirmed), signed(h.change, lang),
+             "—" if h.target is None else fmt.percent(h.target, 0, lang), signed(h.gap, lang)] for h in b.headlines]
     _table(doc, [t("figure", lang), t("value", lang), t("change", lang), t("target", lang), t("vs_target", lang)], rows,
            [7.0, 3.0, 2.4, 2.0, 2.4], colours={(i, 1): h.colour for i, h in enumerate(b.headlines)})
 
@@ -50,8 +51,8 @@ def render_docx(b: Briefing, document: Document, built_at: float) -> bytes:
         _paragraph(doc, "- " + sentence, indent=True)
 
     _section_title(doc, t("s3", lang))
-    rows = [[task.name, task.owner, fmt.percent(task.target, 0, lang), _value(task.actual, "%", lang, task.confirmed),
-             _signed(task.change, lang),
+    rows = [[task.name, task.owner, fmt.percent(task.target, 0, lang), _provisional(task.actual, "%", lang, task.confirmed),
+             signed(task.change, lang),
              (t("sla_within", lang, hours=fmt.number(task.sla_hours, 0, lang)) if task.sla_hours else "—"),
              fmt.date(task.deadline), t(f"status_{task.status}", lang)] for task in b.tasks]
     _table(doc, [t("task", lang), t("owner", lang), t("target", lang), t("actual", lang), t("change", lang), t("sla", lang),
@@ -59,8 +60,8 @@ def render_docx(b: Briefing, document: Document, built_at: float) -> bytes:
            colours={(i, 3): task.colour for i, task in enumerate(b.tasks)}, empty=t("none", lang), size=10)
 
     _section_title(doc, t("s4", lang))
-    rows = [[db.code + ("" if db.confirmed else " (*)"), f"{db.stage or '—'}"] + [_num(s, lang) for s in db.scores]
-            + [_num(db.score, lang), _signed(db.change, lang)] for db in b.databases]
+    rows = [[db.code + ("" if db.confirmed else " (*)"), f"{db.stage or '—'}"] + [number(s, lang) for s in db.scores]
+            + [number(db.score, lang), signed(db.change, lang)] for db in b.databases]
     fills = {(i, 2 + c): colour for i, db in enumerate(b.databases) for c, colour in enumerate(db.score_colours)}
     _table(doc, [t("database", lang), t("stage", lang)] + b.criteria + [t("score", lang), t("week_change", lang)], rows,
            [2.9, 1.2] + [1.45] * len(b.criteria) + [1.5, 1.6], fills=fills, size=10,
@@ -68,7 +69,7 @@ def render_docx(b: Briefing, document: Document, built_at: float) -> bytes:
 
     _section_title(doc, t("s5", lang))
     numbers = [f"({i})" for i in range(1, len(b.indicators) + 1)]
-    rows = [[line.code or line.name] + [_num(v, lang) for v in line.values] + [_num(line.score, lang), str(line.rank or "—")]
+    rows = [[line.code or line.name] + [number(v, lang) for v in line.values] + [number(line.score, lang), str(line.rank or "—")]
             for line in [*b.units, b.ministry]]
     _table(doc, [t("unit", lang)] + numbers + [t("score_766", lang), t("rank", lang)], rows,
            [2.2] + [1.55] * len(b.indicators) + [1.6, 1.4], size=10)
@@ -272,17 +273,6 @@ def _signature_block(doc, document: Document, lang: str) -> None:
                         ("", False, False, 13), ("", False, False, 13)])
 
 
-def _num(value: float | None, lang: str) -> str:
-    return "—" if value is None else fmt.number(value, 1, lang)
 
-
-def _signed(value: float | None, lang: str) -> str:
-    return "—" if value is None else fmt.signed(value, 1, lang)
-
-
-def _value(value: float | None, suffix: str, lang: str, confirmed: bool) -> str:
-    """As the PDF prints it: 89,1% or 73,8 điểm, with (*) when provisional."""
-    if value is None:
-        return "—"
-    text = fmt.percent(value, 1, lang) if suffix == "%" else fmt.number(value, 1, lang) + suffix
-    return text if confirmed else f"{text} (*)"
+def _provisional(value: float | None, suffix: str, lang: str, confirmed: bool) -> str:
+    return "—" if value is None else star(figure(value, suffix, lang), confirmed)

@@ -25,6 +25,7 @@ from dashboards.palette import GRID, INK, LIGHT, LIGHT_BG, MUTED
 from briefings import charts
 from briefings.content import Briefing
 from briefings.fonts import BOLD, REGULAR
+from briefings.printed import figure, number, signed, star
 from briefings.settings import Document
 from briefings.text import nfc, t
 
@@ -62,11 +63,6 @@ def printable(text: str) -> str:
 
 def p(text: str, style: str = "cell") -> Paragraph:
     return Paragraph(escape(printable(text)), STYLES[style])
-
-
-def star(text: str, confirmed: bool) -> str:
-    """A provisional figure carries (*)."""
-    return text if confirmed else f"{text} (*)"
 
 
 def render_pdf(b: Briefing, document: Document, built_at: float) -> bytes:
@@ -134,14 +130,6 @@ def _table(rows: list[list], widths: list[float], styles: list[tuple] = (), head
     return table
 
 
-def _num(value: float | None, lang: str, decimals: int = 1, suffix: str = "") -> str:
-    return "—" if value is None else fmt.number(value, decimals, lang) + suffix
-
-
-def _signed(value: float | None, lang: str, decimals: int = 1) -> str:
-    return "—" if value is None else fmt.signed(value, decimals, lang)
-
-
 def _coloured(text: str, colour: str, bold: bool = True) -> Paragraph:
     style = ParagraphStyle("c", parent=STYLES["cell"], fontName=BOLD if bold else REGULAR,
                            textColor=HexColor(LIGHT.get(colour, INK)), alignment=2)
@@ -177,9 +165,9 @@ def _headlines(b: Briefing) -> list:
     rows = [[p(t("figure", lang), "head"), p(t("value", lang), "head"), p(t("change", lang), "head"),
              p(t("target", lang), "head"), p(t("vs_target", lang), "head")]]
     for h in b.headlines:
-        value = "—" if h.value is None else (fmt.percent(h.value, 1, lang) if h.suffix == "%" else _num(h.value, lang) + h.suffix)
-        rows.append([p(h.label), _coloured(star(value, h.confirmed), h.colour), _right(_signed(h.change, lang)),
-                     _right("—" if h.target is None else fmt.percent(h.target, 0, lang)), _right(_signed(h.gap, lang))])
+        rows.append([p(h.label), _coloured(star(figure(h.value, h.suffix, lang), h.confirmed), h.colour),
+                     _right(signed(h.change, lang)), _right("—" if h.target is None else fmt.percent(h.target, 0, lang)),
+                     _right(signed(h.gap, lang))])
     table = _table(rows, [BODY * 0.46, BODY * 0.16, BODY * 0.14, BODY * 0.1, BODY * 0.14])
     rates = [(h.label, h.value, h.target, h.colour) for h in b.headlines if h.kind == "indicator"]
     left, right = BODY * 0.56, BODY * 0.42
@@ -203,7 +191,7 @@ def _tasks(b: Briefing) -> list:
                if task.sla_hours else "—")
         rows.append([p(task.name), p(task.owner), _right(fmt.percent(task.target, 0, lang)),
                      _coloured(star(fmt.percent(task.actual, 1, lang), task.confirmed), task.colour),
-                     _right(_signed(task.change, lang)), p(sla), p(fmt.date(task.deadline)),
+                     _right(signed(task.change, lang)), p(sla), p(fmt.date(task.deadline)),
                      p(t(f"status_{task.status}", lang))])
         if task.status == "overdue":
             styles.append(("BACKGROUND", (7, index), (7, index), HexColor(LIGHT_BG["red"])))
@@ -227,9 +215,9 @@ def _databases(b: Briefing) -> list:
     for r, db in enumerate(b.databases, start=1):
         row = [p(db.code + ("" if db.confirmed else " (*)")), p(f"{db.stage or '—'}. {db.stage_name}")]
         for c, score in enumerate(db.scores):
-            row.append(_right(_num(score, lang)))
+            row.append(_right(number(score, lang)))
             styles.append(("BACKGROUND", (2 + c, r), (2 + c, r), HexColor(LIGHT_BG[db.score_colours[c]])))
-        row += [_coloured(_num(db.score, lang), db.colour), _right(_signed(db.change, lang))]
+        row += [_coloured(number(db.score, lang), db.colour), _right(signed(db.change, lang))]
         styles.append(("BACKGROUND", (2 + len(b.criteria), r), (2 + len(b.criteria), r), HexColor(LIGHT_BG[db.colour])))
         rows.append(row)
     n = len(b.criteria)
@@ -246,8 +234,8 @@ def _units(b: Briefing) -> list:
     lines = b.units + [b.ministry]
     for line in lines:
         rows.append([p(star(line.code or line.name, line.confirmed))]
-                    + [_right(_num(v, lang)) for v in line.values]
-                    + [_right(_num(line.score, lang)), _right(str(line.rank) if line.rank else "—")])
+                    + [_right(number(v, lang)) for v in line.values]
+                    + [_right(number(line.score, lang)), _right(str(line.rank) if line.rank else "—")])
     widths = [BODY * 0.14] + [BODY * 0.66 / len(b.indicators)] * len(b.indicators) + [BODY * 0.11, BODY * 0.09]
     legend = "; ".join(f"{n} {name} ({t('target', lang).lower()} {fmt.percent(target, 0, lang)})"
                        for n, (name, target) in zip(numbers, b.indicators))
