@@ -61,7 +61,8 @@ def main(argv: list[str] | None = None) -> int:
         return 1 if counts.get("failed") else 0
 
     from briefings.archive import BuildFailed, archive_dir, build_edition
-    from briefings.content import BriefingError, last_full_week, parse_week
+    from briefings.content import BriefingError, parse_week
+    from metrics.timebuckets import last_full_week
     try:
         week = parse_week(args.week) if args.week else last_full_week(time.time())
     except BriefingError as error:

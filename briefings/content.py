@@ -153,11 +153,6 @@ def parse_week(label: str) -> int:
     return week_start(int(dt.datetime.combine(monday, dt.time(12)).replace(tzinfo=local(0).tzinfo).timestamp()))
 
 
-def last_full_week(now: float) -> int:
-    """The week that ended most recently (the one a Monday-morning briefing covers)."""
-    return week_start(now) - WEEK
-
-
 def build_briefing(store: Store, config: Config, week: int, scope: str = "", lang: str = "vi") -> Briefing:
     """The briefing of one ISO week (its Monday, epoch seconds), ministry-wide or for one unit."""
     catalogue = config.catalogue

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import csv
 import io
+import time
 from typing import Callable
 
 from flask import Flask, Response, abort, request
@@ -104,7 +105,6 @@ def runs(reader: Reader, lang: str, query: dict) -> Table:
 def history(reader: Reader, lang: str, query: dict) -> Table:
     """One series (?metric=&unit=&database=) over the lineage page's 26 weeks, with the run of each value."""
     from metrics.series_reads import series_history
-    import time
     header = [t("period", lang), t("value", lang), "Lần thu" if lang == "vi" else "Run", t("source", lang)]
     frame = series_history(reader.store, query.get("metric", ""), query.get("unit", ""), query.get("database", ""),
                            time.time() - 182 * 86400)
@@ -124,8 +124,8 @@ def briefing_editions(reader: Reader, lang: str, query: dict) -> Table:
 def confirmations(reader: Reader, lang: str, query: dict) -> Table:
     from metrics import editions
     from metrics.read_models import unit_figures
-    from metrics.timebuckets import iso_week_label
-    week = week_of(query) or reader.snapshot().week - 7 * 86400   # the last full week by default, as on the page
+    from metrics.timebuckets import iso_week_label, last_full_week
+    week = week_of(query) or last_full_week(time.time())   # by default the week the briefings page shows
     snapshot, label = reader.snapshot(week), iso_week_label(week)
     confirmed = editions.confirmations_of(reader.store, label)
     header = [t("week", lang), t("unit", lang), t("status", lang), t("confirmed_by", lang), t("when", lang)]

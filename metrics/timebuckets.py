@@ -35,6 +35,11 @@ def week_start(moment: dt.datetime | int | float) -> int:
     return shifted - shifted % WEEK - LOCAL_OFFSET - MONDAY_SHIFT
 
 
+def last_full_week(now: float) -> int:
+    """The week that ended most recently (the one a Monday-morning briefing covers)."""
+    return week_start(now) - WEEK
+
+
 def local(seconds: float) -> dt.datetime:
     return dt.datetime.fromtimestamp(seconds, LOCAL_TZ)
 

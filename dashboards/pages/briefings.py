@@ -12,7 +12,7 @@ from dashboards.components import downloads, picker, section, with_filters
 from dashboards.text import t
 from metrics import editions
 from metrics.read_models import unit_figures
-from metrics.timebuckets import WEEK, iso_week_label, week_start
+from metrics.timebuckets import WEEK, iso_week_label, last_full_week
 
 PATH = "/ban-tin"
 NAME = "nav_briefings"
@@ -62,7 +62,7 @@ def render(reader, lang: str = "vi", query: dict | None = None, result: list | N
                           html.Tbody(d_rows or [html.Tr(html.Td(t("none", lang), colSpan=len(d_header)))])],
                          className="grid", id="briefing-deliveries")
 
-    last_full = week_start(time.time()) - WEEK
+    last_full = last_full_week(time.time())
     weeks = [last_full - i * WEEK for i in range(6)]
     chosen = next((w for w in weeks if iso_week_label(w) == (query or {}).get("week")), last_full)
     label = iso_week_label(chosen)

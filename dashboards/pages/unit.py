@@ -15,7 +15,7 @@ from dashboards.text import t
 from dashboards.theme import ACCENT, GRID, TEMPLATE, status_colour
 from metrics import editions
 from metrics.read_models import unit_figures
-from metrics.timebuckets import WEEK, iso_week_label, week_start
+from metrics.timebuckets import WEEK, iso_week_label, last_full_week
 
 PATH = "/don-vi"
 NAME = "nav_unit"
@@ -93,7 +93,7 @@ def render(reader, lang: str = "vi", query: dict | None = None) -> list:
 def _confirmation(reader, code: str, snap, lang: str) -> html.Section:
     """The unit head confirms the unit's figures of a finished week (the one shown, or the last
     one when the week shown is still running) for the weekly briefing."""
-    week = snap.week if snap.week + WEEK <= time.time() else week_start(time.time()) - WEEK
+    week = snap.week if snap.week + WEEK <= time.time() else last_full_week(time.time())
     label = iso_week_label(week)
     entry = editions.confirmations_of(reader.store, label).get(code)
     if entry is None:
