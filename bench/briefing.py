@@ -4,6 +4,7 @@ parts timed side by side in the same run.
 
     python bench/briefing.py [--runs 5]
 """
+
 from __future__ import annotations
 
 import argparse
@@ -42,15 +43,19 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as folder:
         started = time.perf_counter()
         store = filled_store(folder, 26, live=True)
-        print(f"store filled with 26 weeks in {time.perf_counter() - started:.1f} s ({store.count_samples():,} samples)")
+        print(
+            f"store filled with 26 weeks in {time.perf_counter() - started:.1f} s ({store.count_samples():,} samples)"
+        )
         config = dataclasses.replace(load_config(), data_dir=Path(folder))
         settings = load_briefing_settings(config)
         week = last_full_week(time.time())
         briefing = build_briefing(store, config, week)
-        rows = [("one page snapshot (read model)", lambda: build_snapshot(store, config, week=week)),
-                ("briefing content (2 snapshots + quality)", lambda: build_briefing(store, config, week)),
-                ("render PDF + DOCX + XLSX", lambda: render_all(briefing, settings, time.time())),
-                ("whole edition (build + write + record)", lambda: build_edition(store, config, week, settings=settings))]
+        rows = [
+            ("one page snapshot (read model)", lambda: build_snapshot(store, config, week=week)),
+            ("briefing content (2 snapshots + quality)", lambda: build_briefing(store, config, week)),
+            ("render PDF + DOCX + XLSX", lambda: render_all(briefing, settings, time.time())),
+            ("whole edition (build + write + record)", lambda: build_edition(store, config, week, settings=settings)),
+        ]
         results = [(name, *timed(action, args.runs)) for name, action in rows]
         floor = results[0][1]
         print(f"{'':44} {'median':>8} {'max':>8} {'× snapshot':>11}")

@@ -5,6 +5,7 @@
 Prints the cycle time as a ratio to the per-source timeout (the target: the timeout plus a
 few seconds, however many sources hang).
 """
+
 from __future__ import annotations
 
 import argparse
@@ -72,12 +73,27 @@ def main() -> None:
     sources = []
     for i in range(args.sources):
         path = "/hang" if i % 10 == 0 else ("/fail" if i % 10 == 1 else "/ok")
-        sources.append(SourceConfig(
-            id=f"api-{i:03d}", kind="http_json", interval_seconds=60, timeout_seconds=args.timeout,
-            options=HttpJsonOptions(url=f"{base}{path}/{i}", unit=units[i % len(units)], records="items", time_path="date",
-                                    time_format="%d/%m/%Y", retries=0, request_timeout=args.timeout * 2,
-                                    values=[{"metric": "tthc_received", "path": "received"},
-                                            {"metric": "tthc_resolved", "path": "resolved"}])))
+        sources.append(
+            SourceConfig(
+                id=f"api-{i:03d}",
+                kind="http_json",
+                interval_seconds=60,
+                timeout_seconds=args.timeout,
+                options=HttpJsonOptions(
+                    url=f"{base}{path}/{i}",
+                    unit=units[i % len(units)],
+                    records="items",
+                    time_path="date",
+                    time_format="%d/%m/%Y",
+                    retries=0,
+                    request_timeout=args.timeout * 2,
+                    values=[
+                        {"metric": "tthc_received", "path": "received"},
+                        {"metric": "tthc_resolved", "path": "resolved"},
+                    ],
+                ),
+            )
+        )
     with tempfile.TemporaryDirectory() as folder:
         store = Store(f"sqlite:///{folder}/cycle.sqlite3")
         store.upgrade()
@@ -90,8 +106,10 @@ def main() -> None:
         statuses[outcome.status] = statuses.get(outcome.status, 0) + 1
     workers = config.settings.collection.max_workers
     print(f"{args.sources} HTTP sources ({statuses}), {workers} workers, per-source timeout {args.timeout:g} s")
-    print(f"cycle time {elapsed:.2f} s = {elapsed / args.timeout:.2f} x the per-source timeout "
-          f"(timeout + {elapsed - args.timeout:.2f} s)")
+    print(
+        f"cycle time {elapsed:.2f} s = {elapsed / args.timeout:.2f} x the per-source timeout "
+        f"(timeout + {elapsed - args.timeout:.2f} s)"
+    )
     server_process.terminate()
 
 

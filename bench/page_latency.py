@@ -6,6 +6,7 @@ trivial Dash callback measured in the same run.
 Serves the IOC (`python app.py --no-scheduler`) and a one-callback Dash app side by side,
 both under waitress on loopback, and times warm-cache requests from this process.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -34,18 +35,33 @@ TRIVIAL_APP = textwrap.dedent("""
         return value
     serve(app.server, host="127.0.0.1", port=int(sys.argv[1]), threads=8, _quiet=True)
 """)
-PAGES = {"overview": ("/", ""), "effectiveness": ("/hieu-qua", ""), "project06": ("/de-an-06", ""),
-         "databases": ("/co-so-du-lieu", ""), "database": ("/csdl", "?db=KCB"), "unit": ("/don-vi", "?unit=KCB"),
-         "lineage": ("/nguon-goc", "?metric=db_score_dung&unit=KCB&database=KCB"), "sources": ("/nguon-du-lieu", ""),
-         "briefings": ("/ban-tin", "")}   # briefings is never cached (LIVE): it reads its small tables each time
+PAGES = {
+    "overview": ("/", ""),
+    "effectiveness": ("/hieu-qua", ""),
+    "project06": ("/de-an-06", ""),
+    "databases": ("/co-so-du-lieu", ""),
+    "database": ("/csdl", "?db=KCB"),
+    "unit": ("/don-vi", "?unit=KCB"),
+    "lineage": ("/nguon-goc", "?metric=db_score_dung&unit=KCB&database=KCB"),
+    "sources": ("/nguon-du-lieu", ""),
+    "briefings": ("/ban-tin", ""),
+}  # briefings is never cached (LIVE): it reads its small tables each time
 
 
 def callback(base: str, output: str, inputs: list[tuple[str, str, object]], path: str = "/") -> urllib.request.Request:
-    body = {"output": f"{output}.children", "outputs": {"id": output, "property": "children"},
-            "inputs": [{"id": i, "property": p, "value": v} for i, p, v in inputs],
-            "changedPropIds": [f"{inputs[0][0]}.{inputs[0][1]}"], "state": []}
-    return urllib.request.Request(base + "/_dash-update-component", data=json.dumps(body).encode(),
-                                  headers={"Content-Type": "application/json", "Referer": base + path}, method="POST")
+    body = {
+        "output": f"{output}.children",
+        "outputs": {"id": output, "property": "children"},
+        "inputs": [{"id": i, "property": p, "value": v} for i, p, v in inputs],
+        "changedPropIds": [f"{inputs[0][0]}.{inputs[0][1]}"],
+        "state": [],
+    }
+    return urllib.request.Request(
+        base + "/_dash-update-component",
+        data=json.dumps(body).encode(),
+        headers={"Content-Type": "application/json", "Referer": base + path},
+        method="POST",
+    )
 
 
 def timed(request_factory, count: int) -> tuple[float, float]:
@@ -67,8 +83,12 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as folder:
         store = filled_store(folder, 26, live=True)
         trivial_port = free_port()
-        trivial_server = subprocess.Popen([sys.executable, "-c", TRIVIAL_APP, str(trivial_port)], cwd=ROOT,
-                                          stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        trivial_server = subprocess.Popen(
+            [sys.executable, "-c", TRIVIAL_APP, str(trivial_port)],
+            cwd=ROOT,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
         try:
             with served(store, folder) as ioc:
                 trivial = f"http://127.0.0.1:{trivial_port}"
@@ -78,14 +98,24 @@ def main() -> None:
                 print(f"{store.count_samples():,} samples, 26 weeks; {args.requests} warm requests each")
                 print(f"{'trivial Dash callback (floor)':34} p50 {floor_p50:7.1f} ms  p95 {floor_p95:7.1f} ms")
                 for name, (path, search) in PAGES.items():
-                    p50, p95 = timed(lambda: callback(ioc, f"{name}-body", [("data-version", "data", version),
-                                                                                   ("url", "search", search)], path), args.requests)
-                    print(f"{name + ' page body':34} p50 {p50:7.1f} ms  p95 {p95:7.1f} ms  = "
-                          f"{p50 / floor_p50:5.1f}x / {p95 / floor_p95:5.1f}x floor")
-                p50, p95 = timed(lambda: urllib.request.Request(f"{ioc}/api/wall?lang=vi&screen=phong-dieu-hanh&client=bench"),
-                                 args.requests)
-                print(f"{'wall playlist (/api/wall)':34} p50 {p50:7.1f} ms  p95 {p95:7.1f} ms  = {p50 / floor_p50:5.1f}x / "
-                      f"{p95 / floor_p95:5.1f}x floor (target p95 < 10x)")
+                    p50, p95 = timed(
+                        lambda: callback(
+                            ioc, f"{name}-body", [("data-version", "data", version), ("url", "search", search)], path
+                        ),
+                        args.requests,
+                    )
+                    print(
+                        f"{name + ' page body':34} p50 {p50:7.1f} ms  p95 {p95:7.1f} ms  = "
+                        f"{p50 / floor_p50:5.1f}x / {p95 / floor_p95:5.1f}x floor"
+                    )
+                p50, p95 = timed(
+                    lambda: urllib.request.Request(f"{ioc}/api/wall?lang=vi&screen=phong-dieu-hanh&client=bench"),
+                    args.requests,
+                )
+                print(
+                    f"{'wall playlist (/api/wall)':34} p50 {p50:7.1f} ms  p95 {p95:7.1f} ms  = {p50 / floor_p50:5.1f}x / "
+                    f"{p95 / floor_p95:5.1f}x floor (target p95 < 10x)"
+                )
         finally:
             trivial_server.terminate()
             trivial_server.wait(15)

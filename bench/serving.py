@@ -1,5 +1,6 @@
 """What the browser and latency benchmarks share: a store filled with demo history, and the
 IOC served over it by `python app.py --no-scheduler` in a process of its own."""
+
 from __future__ import annotations
 
 import contextlib
@@ -10,8 +11,8 @@ import subprocess
 import sys
 import time
 import urllib.request
+from collections.abc import Iterator
 from pathlib import Path
-from typing import Iterator
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
@@ -53,8 +54,13 @@ def served(store: Store, folder: str) -> Iterator[str]:
     """The IOC over store, serving on a free port; yields its base URL."""
     port = free_port()
     env = {**os.environ, "IOC_STORE_URL": store.url, "IOC_DATA_DIR": folder}
-    process = subprocess.Popen([sys.executable, "app.py", "--no-scheduler", "--port", str(port)], cwd=ROOT, env=env,
-                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    process = subprocess.Popen(
+        [sys.executable, "app.py", "--no-scheduler", "--port", str(port)],
+        cwd=ROOT,
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
     try:
         base = f"http://127.0.0.1:{port}"
         wait(base + "/healthz")

@@ -6,6 +6,7 @@ Starts `python app.py --no-scheduler` over a store with two weeks of demo histor
 wall in Debian's Chromium, accelerates rotation, and reads the heap through CDP after a
 forced garbage collection. Target: the final heap within 20% of the heap after 100.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -18,7 +19,13 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from serving import filled_store, served  # noqa: E402
 
-ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
 
 
 def heap(page, cdp) -> float:
@@ -37,6 +44,7 @@ def main() -> None:
         store = filled_store(folder, 2)
         with served(store, folder) as base:
             from playwright.sync_api import sync_playwright
+
             with sync_playwright() as playwright:
                 browser = playwright.chromium.launch(executable_path="/usr/bin/chromium", args=ARGS)
                 page = browser.new_page(viewport={"width": 1920, "height": 1080})
@@ -50,8 +58,10 @@ def main() -> None:
                 late = heap(page, cdp)
                 polls = page.evaluate("window.__wall.polls")
                 browser.close()
-    print(f"JS heap after 100 rotations: {early:.2f} MB; after {args.rotations}: {late:.2f} MB "
-          f"({polls} refreshes, {time.monotonic() - started:.0f} s); ratio = {late / early:.3f} (target <= 1.20)")
+    print(
+        f"JS heap after 100 rotations: {early:.2f} MB; after {args.rotations}: {late:.2f} MB "
+        f"({polls} refreshes, {time.monotonic() - started:.0f} s); ratio = {late / early:.3f} (target <= 1.20)"
+    )
 
 
 if __name__ == "__main__":

@@ -7,6 +7,7 @@
 weekly builds the edition of the week (the last full week by default, Asia/Ho_Chi_Minh),
 archives it with its SHA-256 and data version, and copies the PDF, DOCX and XLSX to --out.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -32,11 +33,11 @@ def main(argv: list[str] | None = None) -> int:
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     logging.getLogger("alembic").setLevel(logging.WARNING)
 
+    from briefings.settings import load_briefing_settings
     from metrics.config_errors import ConfigError
     from metrics.settings import load_config
     from metrics.store import Store
 
-    from briefings.settings import load_briefing_settings
     try:
         config = load_config(args.config)
         settings = load_briefing_settings(config)
@@ -46,16 +47,18 @@ def main(argv: list[str] | None = None) -> int:
     store = Store(config.store_url)
     try:
         store.upgrade()
-    except Exception as error:   # noqa: BLE001
+    except Exception as error:  # noqa: BLE001
         print(f"the store {store.describe()} is unreachable: {error}", file=sys.stderr)
         return 3
 
     if args.command == "send":
         from briefings.delivery import send_pending
+
         print(send_pending(store, config, settings))
         return 0
     if args.command == "owed":
         from briefings.jobs import build_owed
+
         counts = build_owed(store, config, settings, trigger="manual")
         print(counts)
         return 1 if counts.get("failed") else 0
@@ -63,6 +66,7 @@ def main(argv: list[str] | None = None) -> int:
     from briefings.archive import BuildFailed, archive_dir, build_edition
     from briefings.content import BriefingError, parse_week
     from metrics.timebuckets import last_full_week
+
     try:
         week = parse_week(args.week) if args.week else last_full_week(time.time())
     except BriefingError as error:
@@ -79,8 +83,10 @@ def main(argv: list[str] | None = None) -> int:
     out = Path(args.out) if args.out else None
     if out:
         out.mkdir(parents=True, exist_ok=True)
-    print(f"edition {edition.id}: {edition.briefing.week_label} {edition.briefing.scope_name} ({args.lang}), "
-          f"data version {edition.briefing.data_version}")
+    print(
+        f"edition {edition.id}: {edition.briefing.week_label} {edition.briefing.scope_name} ({args.lang}), "
+        f"data version {edition.briefing.data_version}"
+    )
     for fmt, entry in edition.files.items():
         source = archive_dir(config) / entry["path"]
         target = source

@@ -6,6 +6,7 @@ Files are never rewritten: each is opened with O_EXCL; a name holds the first 16
 of the file's SHA-256, so an identical rebuild finds its file already there and a different
 one gets a new name.
 """
+
 from __future__ import annotations
 
 import hashlib
@@ -18,16 +19,15 @@ from pathlib import Path
 
 from sqlalchemy.exc import DBAPIError
 
-from metrics import editions
-from metrics.settings import Config
-from metrics.store import Store
-from metrics.timebuckets import iso_week_label
-
 from briefings.content import Briefing, BriefingError, build_briefing
 from briefings.docx_report import render_docx
 from briefings.pdf import render_pdf
 from briefings.settings import BriefingSettings, load_briefing_settings
 from briefings.xlsx_appendix import render_xlsx
+from metrics import editions
+from metrics.settings import Config
+from metrics.store import Store
+from metrics.timebuckets import iso_week_label
 
 log = logging.getLogger("ioc.briefings")
 # Failures that could not be written because the store itself was down: kept here and written
@@ -35,16 +35,18 @@ log = logging.getLogger("ioc.briefings")
 _UNRECORDED: list[dict] = []
 _UNRECORDED_LOCK = threading.Lock()
 FORMATS = ("pdf", "docx", "xlsx")
-MEDIA_TYPES = {"pdf": "application/pdf",
-               "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
-               "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"}
+MEDIA_TYPES = {
+    "pdf": "application/pdf",
+    "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+}
 
 
 @dataclass(frozen=True)
 class Edition:
     id: int
     briefing: Briefing
-    files: dict[str, dict]          # format → {"path", "sha256", "bytes"}
+    files: dict[str, dict]  # format → {"path", "sha256", "bytes"}
 
 
 class BuildFailed(Exception):
@@ -56,46 +58,78 @@ def archive_dir(config: Config) -> Path:
 
 
 def render_all(briefing: Briefing, settings: BriefingSettings, built_at: float) -> dict[str, bytes]:
-    return {"pdf": render_pdf(briefing, settings.document, built_at),
-            "docx": render_docx(briefing, settings.document, built_at),
-            "xlsx": render_xlsx(briefing, built_at)}
+    return {
+        "pdf": render_pdf(briefing, settings.document, built_at),
+        "docx": render_docx(briefing, settings.document, built_at),
+        "xlsx": render_xlsx(briefing, built_at),
+    }
 
 
-def build_edition(store: Store, config: Config, week: int, scope: str = "", lang: str = "vi", trigger: str = "manual",
-                  settings: BriefingSettings | None = None, built_at: float | None = None) -> Edition:
+def build_edition(
+    store: Store,
+    config: Config,
+    week: int,
+    scope: str = "",
+    lang: str = "vi",
+    trigger: str = "manual",
+    settings: BriefingSettings | None = None,
+    built_at: float | None = None,
+) -> Edition:
     """Build, write and record one edition; BuildFailed (recorded) when anything goes wrong."""
     settings = settings or load_briefing_settings(config)
-    built_at = round(built_at if built_at is not None else time.time())   # whole seconds: as printed
+    built_at = round(built_at if built_at is not None else time.time())  # whole seconds: as printed
     label = iso_week_label(week)
     try:
         briefing = build_briefing(store, config, week, scope, lang)
         blobs = render_all(briefing, settings, built_at)
         files = _write(archive_dir(config) / label, f"{scope or 'BO'}-{lang}", blobs)
-    except Exception as error:   # noqa: BLE001  every failure is recorded, then raised as BuildFailed
-        reason = (str(error) if isinstance(error, BriefingError) else
-                  f"kho số liệu không truy cập được: {error.orig or error}" if isinstance(error, DBAPIError) else
-                  f"{type(error).__name__}: {error}")
+    except Exception as error:  # noqa: BLE001  every failure is recorded, then raised as BuildFailed
+        reason = (
+            str(error)
+            if isinstance(error, BriefingError)
+            else f"kho số liệu không truy cập được: {error.orig or error}"
+            if isinstance(error, DBAPIError)
+            else f"{type(error).__name__}: {error}"
+        )
         log.error("briefing %s %s %s not built: %s", label, scope or "ministry", lang, reason)
         if trigger == "manual" and isinstance(error, BriefingError):
-            raise BuildFailed(reason) from error   # a request that cannot be met, answered on the spot
+            raise BuildFailed(reason) from error  # a request that cannot be met, answered on the spot
         try:
             version = store.data_state()[0]
-        except Exception:   # noqa: BLE001  the store itself may be what failed
+        except Exception:  # noqa: BLE001  the store itself may be what failed
             version = -1
-        failure = dict(week=label, scope=scope, lang=lang, status="failed", built_at=built_at, data_version=version,
-                       data_until=None, error=reason[:2000], trigger=trigger)
+        failure = dict(
+            week=label,
+            scope=scope,
+            lang=lang,
+            status="failed",
+            built_at=built_at,
+            data_version=version,
+            data_until=None,
+            error=reason[:2000],
+            trigger=trigger,
+        )
         try:
             latest = editions.latest_attempt(store, label, scope, lang)
             if latest is None or latest["status"] != "failed" or latest["error"] != failure["error"]:
-                editions.record_edition(store, **failure)   # the same failure again is not a new fact
-        except Exception:   # noqa: BLE001
+                editions.record_edition(store, **failure)  # the same failure again is not a new fact
+        except Exception:  # noqa: BLE001
             log.warning("the failed briefing could not be recorded either (store unreachable?): kept to record later")
             with _UNRECORDED_LOCK:
                 _UNRECORDED.append(failure)
         raise BuildFailed(reason) from error
-    edition_id = editions.record_edition(store, week=label, scope=scope, lang=lang, status="built", built_at=built_at,
-                                         data_version=briefing.data_version, data_until=briefing.data_until,
-                                         files=files, trigger=trigger)
+    edition_id = editions.record_edition(
+        store,
+        week=label,
+        scope=scope,
+        lang=lang,
+        status="built",
+        built_at=built_at,
+        data_version=briefing.data_version,
+        data_until=briefing.data_until,
+        files=files,
+        trigger=trigger,
+    )
     log.info("briefing %s %s %s built: edition %d", label, scope or "ministry", lang, edition_id)
     return Edition(edition_id, briefing, files)
 
@@ -108,7 +142,7 @@ def record_unrecorded(store: Store) -> int:
     for index, failure in enumerate(kept):
         try:
             editions.record_edition(store, **failure)
-        except Exception:   # noqa: BLE001  still down: keep the rest for the next time
+        except Exception:  # noqa: BLE001  still down: keep the rest for the next time
             with _UNRECORDED_LOCK:
                 _UNRECORDED[:0] = kept[index:]
             return index
@@ -122,7 +156,7 @@ def _write(folder: Path, stem: str, blobs: dict[str, bytes]) -> dict[str, dict]:
         digest = hashlib.sha256(blob).hexdigest()
         path = folder / f"{stem}-{digest[:16]}.{fmt}"
         try:
-            with open(path, "xb") as handle:   # never overwrite an edition's file
+            with open(path, "xb") as handle:  # never overwrite an edition's file
                 handle.write(blob)
                 handle.flush()
                 os.fsync(handle.fileno())

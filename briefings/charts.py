@@ -4,15 +4,15 @@ Drawn with reportlab's shapes rather than its chart widgets: a bullet chart (a v
 its target mark, coloured by threshold) is not among the widgets, and drawing the few shapes
 ourselves keeps every label in the embedded Noto Sans with Vietnamese marks intact.
 """
+
 from __future__ import annotations
 
 from reportlab.graphics.shapes import Drawing, Line, PolyLine, Rect, String
 from reportlab.lib.colors import HexColor
 
-from dashboards.palette import ACCENT, GRID, INK, LIGHT, MUTED
-from dashboards import format as fmt
-
 from briefings.fonts import BOLD, REGULAR
+from dashboards import format as fmt
+from dashboards.palette import ACCENT, GRID, INK, LIGHT, MUTED
 
 
 class ChartError(Exception):
@@ -31,18 +31,45 @@ def bullet_chart(rows: list[tuple[str, float | None, float | None, str]], width:
     for tick in (0, 25, 50, 75, 100):
         x = left + tick * scale
         drawing.add(Line(x, 12, x, height, strokeColor=HexColor(GRID), strokeWidth=0.5))
-        drawing.add(String(x, 2, f"{tick}%", fontName=REGULAR, fontSize=6.5, fillColor=HexColor(MUTED), textAnchor="middle"))
+        drawing.add(
+            String(x, 2, f"{tick}%", fontName=REGULAR, fontSize=6.5, fillColor=HexColor(MUTED), textAnchor="middle")
+        )
     for index, (label, value, target, colour) in enumerate(rows):
         y = height - (index + 1) * (bar_height + gap)
-        drawing.add(String(label_width, y + 3, _fit(label, label_width, 7.5), fontName=REGULAR, fontSize=7.5,
-                           fillColor=HexColor(INK), textAnchor="end"))
+        drawing.add(
+            String(
+                label_width,
+                y + 3,
+                _fit(label, label_width, 7.5),
+                fontName=REGULAR,
+                fontSize=7.5,
+                fillColor=HexColor(INK),
+                textAnchor="end",
+            )
+        )
         if value is not None:
             _check(value, label)
-            drawing.add(Rect(left, y, max(0.0, min(value, 100.0)) * scale, bar_height, fillColor=HexColor(LIGHT[colour]),
-                             strokeColor=None))
-            mark = max(min(value, 100.0), min(target or 0.0, 100.0))   # the label clears the target mark
-            drawing.add(String(left + mark * scale + 4, y + 3, fmt.percent(value, 1, lang), fontName=BOLD,
-                               fontSize=7, fillColor=HexColor(INK)))
+            drawing.add(
+                Rect(
+                    left,
+                    y,
+                    max(0.0, min(value, 100.0)) * scale,
+                    bar_height,
+                    fillColor=HexColor(LIGHT[colour]),
+                    strokeColor=None,
+                )
+            )
+            mark = max(min(value, 100.0), min(target or 0.0, 100.0))  # the label clears the target mark
+            drawing.add(
+                String(
+                    left + mark * scale + 4,
+                    y + 3,
+                    fmt.percent(value, 1, lang),
+                    fontName=BOLD,
+                    fontSize=7,
+                    fillColor=HexColor(INK),
+                )
+            )
         if target is not None:
             _check(target, label)
             x = left + min(target, 100.0) * scale
@@ -73,8 +100,17 @@ def trend_chart(points: list[tuple[str, float | None]], width: float, lang: str,
 
     for tick in (low, (low + high) / 2, high):
         drawing.add(Line(left, y_of(tick), width - 8, y_of(tick), strokeColor=HexColor(GRID), strokeWidth=0.5))
-        drawing.add(String(left - 3, y_of(tick) - 2, fmt.number(tick, 0, lang), fontName=REGULAR, fontSize=6.5,
-                           fillColor=HexColor(MUTED), textAnchor="end"))
+        drawing.add(
+            String(
+                left - 3,
+                y_of(tick) - 2,
+                fmt.number(tick, 0, lang),
+                fontName=REGULAR,
+                fontSize=6.5,
+                fillColor=HexColor(MUTED),
+                textAnchor="end",
+            )
+        )
     coordinates = []
     for index, value in known:
         coordinates += [x_of(index), y_of(value)]
@@ -82,21 +118,40 @@ def trend_chart(points: list[tuple[str, float | None]], width: float, lang: str,
     for index, value in known:
         x, y = x_of(index), y_of(value)
         drawing.add(Rect(x - 1.8, y - 1.8, 3.6, 3.6, fillColor=HexColor(ACCENT), strokeColor=None))
-        drawing.add(String(x, y + 4, fmt.number(value, 1, lang), fontName=BOLD, fontSize=6.5, fillColor=HexColor(INK),
-                           textAnchor="middle"))
+        drawing.add(
+            String(
+                x,
+                y + 4,
+                fmt.number(value, 1, lang),
+                fontName=BOLD,
+                fontSize=6.5,
+                fillColor=HexColor(INK),
+                textAnchor="middle",
+            )
+        )
     for index, (label, _) in enumerate(points):
-        drawing.add(String(x_of(index), 4, label.split("-")[-1], fontName=REGULAR, fontSize=6.5,
-                           fillColor=HexColor(MUTED), textAnchor="middle"))
+        drawing.add(
+            String(
+                x_of(index),
+                4,
+                label.split("-")[-1],
+                fontName=REGULAR,
+                fontSize=6.5,
+                fillColor=HexColor(MUTED),
+                textAnchor="middle",
+            )
+        )
     return drawing
 
 
 def _check(value: float, label: str) -> None:
-    if value != value or value in (float("inf"), float("-inf")):   # NaN or infinite
+    if value != value or value in (float("inf"), float("-inf")):  # NaN or infinite
         raise ChartError(f"giá trị không vẽ được ({value!r}) ở '{label}'")
 
 
 def _fit(text: str, width: float, size: float) -> str:
     from reportlab.pdfbase.pdfmetrics import stringWidth
+
     if stringWidth(text, REGULAR, size) <= width - 4:
         return text
     while text and stringWidth(text + "…", REGULAR, size) > width - 4:

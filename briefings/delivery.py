@@ -4,6 +4,7 @@ Every send is a row in briefing_deliveries before it is tried, so none is lost s
 failed send is retried (three quick tries now, then again every retry_minutes by the scheduler)
 and, after max_send_attempts, marked failed and shown on the sources page.
 """
+
 from __future__ import annotations
 
 import logging
@@ -14,13 +15,12 @@ from email.utils import formatdate, make_msgid
 
 from tenacity import retry, retry_if_exception_type, stop_after_attempt, wait_exponential
 
-from metrics import editions
-from metrics.settings import Config
-from metrics.store import Store
-
 from briefings.archive import MEDIA_TYPES, read_file
 from briefings.settings import BriefingSettings, Smtp
 from briefings.text import t
+from metrics import editions
+from metrics.settings import Config
+from metrics.store import Store
 
 log = logging.getLogger("ioc.briefings")
 PASSWORD_ENV = "IOC_SMTP_PASSWORD"
@@ -49,9 +49,13 @@ def send_pending(store: Store, config: Config, settings: BriefingSettings) -> di
                 raise NotConfigured("chưa cấu hình máy chủ thư (smtp.host trong briefings.toml)")
             message = compose(config, edition, settings.smtp.sender, delivery["recipient"])
             _send(settings.smtp, message)
-        except Exception as error:   # noqa: BLE001  recorded and retried, never dropped
+        except Exception as error:  # noqa: BLE001  recorded and retried, never dropped
             give_up = delivery["attempts"] + 1 >= settings.schedule.max_send_attempts
-            reason = str(error) if isinstance(error, NotConfigured) else f"gửi thư không thành công: {type(error).__name__}: {error}"
+            reason = (
+                str(error)
+                if isinstance(error, NotConfigured)
+                else f"gửi thư không thành công: {type(error).__name__}: {error}"
+            )
             editions.delivery_attempted(store, delivery["id"], False, reason[:1000], give_up)
             outcome["failed" if give_up else "pending"] += 1
             log.warning("briefing %s to %s not sent: %s", edition["id"], delivery["recipient"], reason)
@@ -70,24 +74,35 @@ def compose(config: Config, edition: dict, sender: str, recipient: str) -> Email
     message["From"], message["To"] = sender, recipient
     message["Date"] = formatdate(localtime=False)
     message["Message-ID"] = make_msgid(domain=sender.rsplit("@", 1)[-1])
-    body = (f"Kính gửi,\n\nBản tin điều hành tuần {edition['week']} ({scope_name}) đính kèm: PDF để đọc, DOCX để "
-            f"hoàn thiện và ký, XLSX là phụ lục số liệu.\nPhiên bản dữ liệu {edition['data_version']}; mã SHA-256 của bản PDF: "
-            f"{edition['files']['pdf']['sha256']}.\n\nTrung tâm điều hành thông minh — Bộ Y tế\n"
-            if lang == "vi" else
-            f"Attached: the operations briefing of week {edition['week']} ({scope_name}) as PDF, DOCX (to complete and "
-            f"sign) and its XLSX appendix.\nData version {edition['data_version']}; PDF SHA-256 "
-            f"{edition['files']['pdf']['sha256']}.\n\nIntelligent Operations Centre — Ministry of Health\n")
+    body = (
+        f"Kính gửi,\n\nBản tin điều hành tuần {edition['week']} ({scope_name}) đính kèm: PDF để đọc, DOCX để "
+        f"hoàn thiện và ký, XLSX là phụ lục số liệu.\nPhiên bản dữ liệu {edition['data_version']}; mã SHA-256 của bản PDF: "
+        f"{edition['files']['pdf']['sha256']}.\n\nTrung tâm điều hành thông minh — Bộ Y tế\n"
+        if lang == "vi"
+        else f"Attached: the operations briefing of week {edition['week']} ({scope_name}) as PDF, DOCX (to complete and "
+        f"sign) and its XLSX appendix.\nData version {edition['data_version']}; PDF SHA-256 "
+        f"{edition['files']['pdf']['sha256']}.\n\nIntelligent Operations Centre — Ministry of Health\n"
+    )
     message.set_content(body)
     for fmt, media_type in MEDIA_TYPES.items():
         main, sub = media_type.split("/", 1)
-        message.add_attachment(read_file(config, edition, fmt), maintype=main, subtype=sub,
-                               filename=f"ban-tin-{edition['week']}-{scope or 'BO'}-{lang}.{fmt}")
+        message.add_attachment(
+            read_file(config, edition, fmt),
+            maintype=main,
+            subtype=sub,
+            filename=f"ban-tin-{edition['week']}-{scope or 'BO'}-{lang}.{fmt}",
+        )
     return message
 
 
-@retry(retry=retry_if_exception_type((OSError, smtplib.SMTPServerDisconnected, smtplib.SMTPConnectError,
-                                      smtplib.SMTPResponseException)),
-       stop=stop_after_attempt(3), wait=wait_exponential(multiplier=0.5, max=4), reraise=True)
+@retry(
+    retry=retry_if_exception_type(
+        (OSError, smtplib.SMTPServerDisconnected, smtplib.SMTPConnectError, smtplib.SMTPResponseException)
+    ),
+    stop=stop_after_attempt(3),
+    wait=wait_exponential(multiplier=0.5, max=4),
+    reraise=True,
+)
 def _send(smtp: Smtp, message: EmailMessage) -> None:
     with smtplib.SMTP(smtp.host, smtp.port, timeout=smtp.timeout_seconds) as client:
         if smtp.starttls:

@@ -1,5 +1,6 @@
 """The fonts the documents embed: Noto Sans shipped in assets/fonts (full Vietnamese range), so
 a briefing never depends on what the host has installed."""
+
 from __future__ import annotations
 
 from pathlib import Path
@@ -20,11 +21,12 @@ def register() -> None:
     pdfmetrics.registerFont(TTFont(BOLD, str(FONT_DIR / "NotoSans-Bold.ttf")))
     addMapping(REGULAR, 0, 0, REGULAR)
     addMapping(REGULAR, 1, 0, BOLD)
-    addMapping(REGULAR, 0, 1, REGULAR)   # no italic face shipped: italic text stays upright
+    addMapping(REGULAR, 0, 1, REGULAR)  # no italic face shipped: italic text stays upright
     addMapping(REGULAR, 1, 1, BOLD)
     # reportlab's drawings start from Helvetica, which would then be declared (not embedded)
     # in every PDF with a chart; our charts name their fonts, so the default can be ours.
     from reportlab.graphics import shapes
+
     shapes.STATE_DEFAULTS["fontName"] = REGULAR
 
 

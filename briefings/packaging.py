@@ -2,6 +2,7 @@
 clock (and openpyxl stamps docProps/core.xml's modified date with it on save); rewritten
 here with one date, the build time, so the same briefing built at the same
 time gives the same bytes and only the build time makes two editions differ."""
+
 from __future__ import annotations
 
 import io
@@ -18,7 +19,7 @@ def dated_package(blob: bytes, built_at: float) -> bytes:
     source = zipfile.ZipFile(io.BytesIO(blob))
     output = io.BytesIO()
     with zipfile.ZipFile(output, "w", zipfile.ZIP_DEFLATED) as package:
-        for entry in source.infolist():      # the writers' order: [Content_Types].xml stays first
+        for entry in source.infolist():  # the writers' order: [Content_Types].xml stays first
             info = zipfile.ZipInfo(entry.filename, date_time=stamp)
             info.compress_type = zipfile.ZIP_DEFLATED
             info.external_attr = 0o644 << 16

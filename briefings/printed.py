@@ -1,5 +1,6 @@
 """How a figure is printed in the briefing's documents (PDF and DOCX alike): one decimal,
 Vietnamese separators, "—" when missing, "(*)" when provisional."""
+
 from __future__ import annotations
 
 from dashboards import format as fmt

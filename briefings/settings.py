@@ -1,5 +1,6 @@
 """config/briefings.toml: schedule, document heading and signature, SMTP and recipients,
 validated the way the rest of the configuration is (file: key: problem)."""
+
 from __future__ import annotations
 
 import re
@@ -76,6 +77,7 @@ def load_briefing_settings(config: Config) -> BriefingSettings:
     settings = parse(BriefingSettings, read_toml(path), path) if path.is_file() else BriefingSettings()
     for index, recipient in enumerate(settings.recipients):
         if recipient.scope != "ministry" and recipient.scope not in config.catalogue.units:
-            raise ConfigError(path, f"recipients[{index}].scope",
-                              f"unknown unit '{recipient.scope}' (use 'ministry' or a unit code)")
+            raise ConfigError(
+                path, f"recipients[{index}].scope", f"unknown unit '{recipient.scope}' (use 'ministry' or a unit code)"
+            )
     return settings

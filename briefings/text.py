@@ -1,5 +1,6 @@
 """The briefing's own wording, Vietnamese first and English beside it; names of indicators,
 tasks, statuses and criteria come from the catalogue and the pages' text (dashboards/text.py)."""
+
 from __future__ import annotations
 
 import unicodedata
@@ -9,17 +10,24 @@ from dashboards.text import t as page_text
 TEXT: dict[str, dict[str, str]] = {
     "title": {"vi": "BẢN TIN ĐIỀU HÀNH TUẦN", "en": "WEEKLY OPERATIONS BRIEFING"},
     "report": {"vi": "BÁO CÁO", "en": "REPORT"},
-    "report_subject": {"vi": "Tình hình vận hành và tiến độ chuyển đổi số y tế tuần {week}",
-                       "en": "Operations and digital transformation progress, week {week}"},
+    "report_subject": {
+        "vi": "Tình hình vận hành và tiến độ chuyển đổi số y tế tuần {week}",
+        "en": "Operations and digital transformation progress, week {week}",
+    },
     "ministry_scope": {"vi": "Toàn Bộ Y tế", "en": "Ministry of Health"},
     "period": {"vi": "Từ {start} đến {end}", "en": "{start} to {end}"},
     "period_label": {"vi": "Kỳ báo cáo", "en": "Period"},
     "data_until": {"vi": "dữ liệu đến {time}", "en": "data until {time}"},
     "built": {"vi": "Lập lúc {time} · phiên bản dữ liệu {version}", "en": "Built {time} · data version {version}"},
     "page": {"vi": "Trang {page}/{pages}", "en": "Page {page}/{pages}"},
-    "provisional_note": {"vi": "(*) Số liệu tạm tính: đơn vị chưa xác nhận số liệu tuần này.",
-                         "en": "(*) Provisional: the unit has not confirmed this week's figures."},
-    "confirmed_units": {"vi": "Đơn vị đã xác nhận số liệu: {n}/{total}.", "en": "Units that confirmed their figures: {n}/{total}."},
+    "provisional_note": {
+        "vi": "(*) Số liệu tạm tính: đơn vị chưa xác nhận số liệu tuần này.",
+        "en": "(*) Provisional: the unit has not confirmed this week's figures.",
+    },
+    "confirmed_units": {
+        "vi": "Đơn vị đã xác nhận số liệu: {n}/{total}.",
+        "en": "Units that confirmed their figures: {n}/{total}.",
+    },
     "s1": {"vi": "1. Chỉ tiêu chính", "en": "1. Headline figures"},
     "s2": {"vi": "2. Nhận định", "en": "2. Summary"},
     "s3": {"vi": "3. Nhiệm vụ Đề án 06", "en": "3. Project 06 tasks"},
@@ -41,9 +49,14 @@ TEXT: dict[str, dict[str, str]] = {
     "mean_db_score": {"vi": "Điểm CSDL bình quân", "en": "Mean database score"},
     "points": {"vi": "điểm", "en": "points"},
     "chart_trend": {"vi": "Chỉ số hiệu quả phục vụ, 8 tuần gần nhất", "en": "Service effectiveness, last 8 weeks"},
-    "chart_indicators": {"vi": "Chỉ tiêu 766 so với mục tiêu (vạch đen)", "en": "766 indicators against target (black mark)"},
-    "chart_tasks": {"vi": "Nhiệm vụ Đề án 06: thực hiện so với mục tiêu (vạch đen)",
-                    "en": "Project 06 tasks: actual against target (black mark)"},
+    "chart_indicators": {
+        "vi": "Chỉ tiêu 766 so với mục tiêu (vạch đen)",
+        "en": "766 indicators against target (black mark)",
+    },
+    "chart_tasks": {
+        "vi": "Nhiệm vụ Đề án 06: thực hiện so với mục tiêu (vạch đen)",
+        "en": "Project 06 tasks: actual against target (black mark)",
+    },
     "stale_sources": {"vi": "Nguồn dữ liệu ngừng cập nhật", "en": "Sources that stopped delivering"},
     "quarantined": {"vi": "Bản ghi bị cách ly trong tuần", "en": "Records quarantined this week"},
     "flags": {"vi": "Giá trị bất thường được gắn cờ", "en": "Outliers flagged"},
@@ -54,8 +67,10 @@ TEXT: dict[str, dict[str, str]] = {
     "median": {"vi": "Trung vị cùng thứ", "en": "Same-weekday median"},
     "last_data": {"vi": "Số liệu đến", "en": "Data until"},
     "none": {"vi": "Không có.", "en": "None."},
-    "no_directives": {"vi": "Chưa có chỉ đạo nào được ghi nhận trong hệ thống.",
-                      "en": "No directives have been recorded in the system yet."},
+    "no_directives": {
+        "vi": "Chưa có chỉ đạo nào được ghi nhận trong hệ thống.",
+        "en": "No directives have been recorded in the system yet.",
+    },
     "number_symbol": {"vi": "Số: …/{symbol}", "en": "No.: …/{symbol}"},
     "motto_1": {"vi": "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", "en": "SOCIALIST REPUBLIC OF VIETNAM"},
     "motto_2": {"vi": "Độc lập - Tự do - Hạnh phúc", "en": "Independence - Freedom - Happiness"},

@@ -1,5 +1,6 @@
 """Downloads of archived briefing editions: /ban-tin/tai-ve/<id>.<pdf|docx|xlsx>. Each file is
 checked against the SHA-256 recorded when it was built; a file changed on disk is refused."""
+
 from __future__ import annotations
 
 from flask import Flask, Response, abort
@@ -21,6 +22,11 @@ def register(server: Flask, config: Config, store: Store) -> None:
         except (BuildFailed, OSError) as error:
             return Response(f"Tệp bản tin không dùng được: {error}", status=409, mimetype="text/plain; charset=utf-8")
         name = f"ban-tin-{edition['week']}-{edition['scope'] or 'BO'}-{edition['lang']}-so-{edition_id}.{fmt}"
-        return Response(blob, mimetype=MEDIA_TYPES[fmt], headers={
-            "Content-Disposition": f'attachment; filename="{name}"',
-            "X-Content-SHA256": edition["files"][fmt]["sha256"]})
+        return Response(
+            blob,
+            mimetype=MEDIA_TYPES[fmt],
+            headers={
+                "Content-Disposition": f'attachment; filename="{name}"',
+                "X-Content-SHA256": edition["files"][fmt]["sha256"],
+            },
+        )

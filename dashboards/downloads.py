@@ -1,4 +1,5 @@
 """Files the app serves: the weekly report template of each unit."""
+
 from __future__ import annotations
 
 from flask import Flask, Response, abort
@@ -14,5 +15,8 @@ def register(server: Flask, config: Config) -> None:
     def report_template(unit: str):
         if unit not in config.catalogue.units:
             abort(404)
-        return Response(build_template(config.catalogue, unit), mimetype=XLSX,
-                        headers={"Content-Disposition": f'attachment; filename="mau-bao-cao-{unit}.xlsx"'})
+        return Response(
+            build_template(config.catalogue, unit),
+            mimetype=XLSX,
+            headers={"Content-Disposition": f'attachment; filename="mau-bao-cao-{unit}.xlsx"'},
+        )

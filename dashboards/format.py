@@ -3,6 +3,7 @@
 vi: 1.234.567 and 98,6% and 14:05 25/11/2026; en: 1,234,567 and 98.6% and 14:05 25/11/2026.
 Times are stored in UTC and always shown in Asia/Ho_Chi_Minh.
 """
+
 from __future__ import annotations
 
 import datetime as dt

@@ -3,6 +3,7 @@
 The switch sets a cookie and sends the reader back where they were; pages and callbacks
 read it per request, so every figure and label follows without a reload of the server.
 """
+
 from __future__ import annotations
 
 from urllib.parse import urlsplit
@@ -26,7 +27,7 @@ def current(config: Config) -> str:
 def register(server: Flask) -> None:
     @server.route("/ngon-ngu/<lang>")
     def switch_language(lang: str):
-        back = urlsplit(request.referrer or "/").path or "/"   # same site only: a path, never a host
+        back = urlsplit(request.referrer or "/").path or "/"  # same site only: a path, never a host
         response = redirect(back if back.startswith("/") else "/")
         if lang in LANGUAGES:
             response.set_cookie(COOKIE, lang, max_age=365 * 86400, samesite="Lax")

@@ -5,11 +5,13 @@ shared by every process on the host; Redis in production. Keys carry the store's
 version, so new data is a new key and nothing is invalidated by hand; the snapshot key also
 carries the clock rounded to STALE_STEP, because staleness changes with time alone.
 """
+
 from __future__ import annotations
 
 import logging
 import time
-from typing import Any, Callable
+from collections.abc import Callable
+from typing import Any
 
 from flask import Flask
 from flask_caching import Cache
@@ -24,8 +26,14 @@ STALE_STEP = 15
 
 
 class Reader:
-    def __init__(self, server: Flask, config: Config, store: Store, scheduler_state: Callable[[], str | None],
-                 heartbeat_seconds: float) -> None:
+    def __init__(
+        self,
+        server: Flask,
+        config: Config,
+        store: Store,
+        scheduler_state: Callable[[], str | None],
+        heartbeat_seconds: float,
+    ) -> None:
         self.config, self.store = config, store
         self.screens = None  # the wall screens' configuration, set by the app
         self._scheduler_state = scheduler_state
@@ -37,8 +45,9 @@ class Reader:
             settings.update(CACHE_TYPE="FileSystemCache", CACHE_DIR=str(config.data_dir / "cache"), CACHE_THRESHOLD=200)
         self.cache = Cache(server, config=settings)
         memoize = self.cache.memoize()
-        self._snapshot = memoize(_named(lambda version, step, week: build_snapshot(self.store, self.config, week=week),
-                                        "snapshot"))
+        self._snapshot = memoize(
+            _named(lambda version, step, week: build_snapshot(self.store, self.config, week=week), "snapshot")
+        )
         self._quarantine = memoize(_named(lambda version: health.recent_quarantine(self.store, 50), "quarantine"))
         self._runs = memoize(_named(lambda version: health.recent_runs(self.store, 40), "runs"))
         self._flags = memoize(_named(lambda version: health.open_flags(self.store, 50), "flags"))

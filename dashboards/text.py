@@ -1,8 +1,12 @@
 """UI text. Vietnamese is the default; English is kept beside it, key by key."""
+
 from __future__ import annotations
 
 TEXT: dict[str, dict[str, str]] = {
-    "app_title": {"vi": "Trung tâm điều hành thông minh — Bộ Y tế", "en": "Intelligent Operations Centre — Ministry of Health"},
+    "app_title": {
+        "vi": "Trung tâm điều hành thông minh — Bộ Y tế",
+        "en": "Intelligent Operations Centre — Ministry of Health",
+    },
     "nav_overview": {"vi": "Tổng quan", "en": "Overview"},
     "nav_effectiveness": {"vi": "Hiệu quả phục vụ", "en": "Effectiveness"},
     "nav_project06": {"vi": "Đề án 06", "en": "Project 06"},
@@ -55,8 +59,10 @@ TEXT: dict[str, dict[str, str]] = {
     "score": {"vi": "Điểm", "en": "Score"},
     "records": {"vi": "Bản ghi / mục tiêu", "en": "Records / target"},
     "complete": {"vi": "Hoàn thành", "en": "Complete"},
-    "db_assumption": {"vi": "Danh mục 12 CSDL là cấu hình mặc định (chưa có danh mục chính thức công bố); điểm CSDL = bình quân có trọng số của 6 tiêu chí.",
-                      "en": "The list of 12 databases is a default configuration (no official list was published); database score = weighted mean of the six criteria."},
+    "db_assumption": {
+        "vi": "Danh mục 12 CSDL là cấu hình mặc định (chưa có danh mục chính thức công bố); điểm CSDL = bình quân có trọng số của 6 tiêu chí.",
+        "en": "The list of 12 databases is a default configuration (no official list was published); database score = weighted mean of the six criteria.",
+    },
     "source": {"vi": "Nguồn", "en": "Source"},
     "state": {"vi": "Tình trạng", "en": "State"},
     "state_ok": {"vi": "Hoạt động", "en": "OK"},
@@ -82,9 +88,14 @@ TEXT: dict[str, dict[str, str]] = {
     "scheduler_stopped": {"vi": "đã dừng", "en": "stopped"},
     "scheduler_lost-lock": {"vi": "mất khóa lập lịch, đã dừng", "en": "lost its lock, stopped"},
     "last_heartbeat": {"vi": "tín hiệu gần nhất", "en": "last heartbeat"},
-    "flagged_values": {"vi": "Giá trị bất thường cần kiểm tra (đã lưu, chưa loại bỏ)", "en": "Suspicious values to follow up (stored, not dropped)"},
-    "flag_note": {"vi": "So với chính chuỗi số liệu: điểm z hiệu chỉnh 0,6745 × (giá trị − trung vị) / MAD, gắn cờ khi vượt 3,5; số liệu theo ngày so với cùng thứ của các tuần trước.",
-                  "en": "Against the series' own history: modified z = 0.6745 × (value − median) / MAD, flagged above 3.5; daily counts against the same weekday of earlier weeks."},
+    "flagged_values": {
+        "vi": "Giá trị bất thường cần kiểm tra (đã lưu, chưa loại bỏ)",
+        "en": "Suspicious values to follow up (stored, not dropped)",
+    },
+    "flag_note": {
+        "vi": "So với chính chuỗi số liệu: điểm z hiệu chỉnh 0,6745 × (giá trị − trung vị) / MAD, gắn cờ khi vượt 3,5; số liệu theo ngày so với cùng thứ của các tuần trước.",
+        "en": "Against the series' own history: modified z = 0.6745 × (value − median) / MAD, flagged above 3.5; daily counts against the same weekday of earlier weeks.",
+    },
     "metric": {"vi": "Chỉ số", "en": "Metric"},
     "value": {"vi": "Giá trị", "en": "Value"},
     "median": {"vi": "Trung vị lịch sử", "en": "Historical median"},
@@ -97,7 +108,10 @@ TEXT: dict[str, dict[str, str]] = {
     "wall_panel_canh-bao": {"vi": "Cảnh báo cần chỉ đạo", "en": "Alerts for decision"},
     "wall_red_databases": {"vi": "CSDL dưới ngưỡng đỏ", "en": "Databases in red"},
     "wall_overdue_tasks": {"vi": "Nhiệm vụ Đề án 06 quá hạn", "en": "Project 06 tasks overdue"},
-    "wall_offline": {"vi": "Mất kết nối máy chủ — đang hiển thị số liệu nhận lúc", "en": "Server unreachable — showing figures received at"},
+    "wall_offline": {
+        "vi": "Mất kết nối máy chủ — đang hiển thị số liệu nhận lúc",
+        "en": "Server unreachable — showing figures received at",
+    },
     "ioc_use": {"vi": "Hiệu quả sử dụng IOC (7 ngày)", "en": "Use of the IOC (7 days)"},
     "views_7d": {"vi": "Lượt xem trang", "en": "Page views"},
     "screens_alive": {"vi": "Màn hình đang hoạt động", "en": "Screens alive"},
@@ -113,11 +127,16 @@ TEXT: dict[str, dict[str, str]] = {
     "needs_attention": {"vi": "Quá hạn và có nguy cơ chậm", "en": "Overdue and at risk"},
     "plan": {"vi": "Kế hoạch", "en": "Plan"},
     "plan_vs_actual": {"vi": "Kế hoạch và thực hiện theo tuần", "en": "Plan versus actual by week"},
-    "plan_note": {"vi": "Kế hoạch: đường thẳng từ tuần đầu có số liệu tới mục tiêu vào ngày hạn (chưa có mốc trung gian chính thức).",
-                  "en": "Plan: a straight line from the first measured week to the target on the deadline (no official milestones)."},
+    "plan_note": {
+        "vi": "Kế hoạch: đường thẳng từ tuần đầu có số liệu tới mục tiêu vào ngày hạn (chưa có mốc trung gian chính thức).",
+        "en": "Plan: a straight line from the first measured week to the target on the deadline (no official milestones).",
+    },
     "nav_database": {"vi": "Cơ sở dữ liệu", "en": "Database"},
     "nav_lineage": {"vi": "Nguồn gốc số liệu", "en": "Lineage"},
-    "lineage_pick": {"vi": "Chọn một số liệu (ô trong bảng) để xem nguồn gốc của nó.", "en": "Open a figure (a table cell) to see where it came from."},
+    "lineage_pick": {
+        "vi": "Chọn một số liệu (ô trong bảng) để xem nguồn gốc của nó.",
+        "en": "Open a figure (a table cell) to see where it came from.",
+    },
     "nav_unit": {"vi": "Đơn vị", "en": "Unit"},
     "rank": {"vi": "Xếp hạng", "en": "Rank"},
     "compare_units": {"vi": "So sánh điểm 766 giữa các đơn vị", "en": "766 score compared across units"},
@@ -126,8 +145,10 @@ TEXT: dict[str, dict[str, str]] = {
     "editions": {"vi": "Các số bản tin đã lập", "en": "Editions built"},
     "edition": {"vi": "Số bản tin", "en": "Edition"},
     "when": {"vi": "Thời điểm", "en": "When"},
-    "editions_note": {"vi": "Mỗi số được lưu kèm mã SHA-256 và phiên bản dữ liệu; số cũ không bao giờ bị ghi đè. Lập tay: python -m briefings weekly.",
-                      "en": "Each edition is kept with its SHA-256 and data version; old editions are never rewritten. By hand: python -m briefings weekly."},
+    "editions_note": {
+        "vi": "Mỗi số được lưu kèm mã SHA-256 và phiên bản dữ liệu; số cũ không bao giờ bị ghi đè. Lập tay: python -m briefings weekly.",
+        "en": "Each edition is kept with its SHA-256 and data version; old editions are never rewritten. By hand: python -m briefings weekly.",
+    },
     "scope": {"vi": "Phạm vi", "en": "Scope"},
     "language": {"vi": "Ngôn ngữ", "en": "Language"},
     "built_at": {"vi": "Lập lúc", "en": "Built"},
@@ -150,15 +171,19 @@ TEXT: dict[str, dict[str, str]] = {
     "confirmation_changed": {"vi": "Số liệu đã thay đổi sau khi xác nhận", "en": "Figures changed since"},
     "not_confirmed": {"vi": "Chưa xác nhận (tạm tính)", "en": "Not confirmed (provisional)"},
     "confirm_title": {"vi": "Xác nhận số liệu tuần {week}", "en": "Confirm the figures of week {week}"},
-    "confirm_help": {"vi": "Trưởng đơn vị xác nhận các số liệu của đơn vị trong tuần; bản tin in chúng là số liệu đã xác nhận, cho đến khi số liệu thay đổi.",
-                     "en": "The unit head confirms the unit's figures of the week; briefings print them as confirmed until they change."},
+    "confirm_help": {
+        "vi": "Trưởng đơn vị xác nhận các số liệu của đơn vị trong tuần; bản tin in chúng là số liệu đã xác nhận, cho đến khi số liệu thay đổi.",
+        "en": "The unit head confirms the unit's figures of the week; briefings print them as confirmed until they change.",
+    },
     "confirm_name": {"vi": "Họ tên, chức vụ người xác nhận", "en": "Name and title of the person confirming"},
     "confirm_button": {"vi": "Xác nhận", "en": "Confirm"},
     "confirm_need_name": {"vi": "Cần ghi họ tên người xác nhận.", "en": "A name is needed."},
     "confirm_done": {"vi": "Đã xác nhận bởi {by} lúc {at}.", "en": "Confirmed by {by} at {at}."},
     "build_title": {"vi": "Lập bản tin tuần {week}", "en": "Build the briefing of week {week}"},
-    "build_help": {"vi": "Lập một số mới từ số liệu hiện có, ví dụ sau khi các đơn vị xác nhận số liệu; các số đã lập vẫn được giữ nguyên.",
-                   "en": "Build a new edition from the data as it is now, e.g. after units confirmed their figures; earlier editions are kept as they are."},
+    "build_help": {
+        "vi": "Lập một số mới từ số liệu hiện có, ví dụ sau khi các đơn vị xác nhận số liệu; các số đã lập vẫn được giữ nguyên.",
+        "en": "Build a new edition from the data as it is now, e.g. after units confirmed their figures; earlier editions are kept as they are.",
+    },
     "build_button": {"vi": "Lập bản tin", "en": "Build"},
     "built_edition": {"vi": "Đã lập số {id}:", "en": "Edition {id} built:"},
     "briefing_problems": {"vi": "Bản tin tuần: lỗi cần xử lý", "en": "Weekly briefings: problems"},

@@ -3,6 +3,7 @@
 A source knows one kind of unit system and nothing of the store or the pages. The collection
 runner (metrics/collection.py) asks it for a window of time and validates what it returns.
 """
+
 from __future__ import annotations
 
 import datetime as dt
@@ -19,20 +20,22 @@ if TYPE_CHECKING:
 
 class Record(NamedTuple):
     """One figure as a source delivered it, before validation."""
+
     metric: str
     ts: dt.datetime
     value: float
     unit: str = ""
     database: str = ""
-    origin: str = ""        # where in the source it came from, e.g. "tuan48.xlsx · Số liệu · dòng 12"
+    origin: str = ""  # where in the source it came from, e.g. "tuan48.xlsx · Số liệu · dòng 12"
 
 
 @dataclass(frozen=True)
 class Window:
     """The period a collection asks for, in UTC."""
+
     start: dt.datetime
     end: dt.datetime
-    last_collected: dt.datetime | None = None   # newest record time this source delivered before
+    last_collected: dt.datetime | None = None  # newest record time this source delivered before
 
     @property
     def is_live(self) -> bool:
@@ -52,8 +55,9 @@ class OptionError(ValueError):
         super().__init__(f"{key}: {problem}")
 
 
-def check_codes(catalogue: "Catalogue", *, unit: str = "", database: str = "",
-                metrics: dict[str, str] | None = None) -> None:
+def check_codes(
+    catalogue: Catalogue, *, unit: str = "", database: str = "", metrics: dict[str, str] | None = None
+) -> None:
     """OptionError for a unit, database or metric code (keyed by its option) the catalogue lacks."""
     if unit and unit not in catalogue.units:
         raise OptionError("unit", f"unknown unit '{unit}'")
@@ -66,6 +70,7 @@ def check_codes(catalogue: "Catalogue", *, unit: str = "", database: str = "",
 
 class Options(BaseModel):
     """Base of every kind's declared configuration schema: unknown keys are errors."""
+
     model_config = ConfigDict(extra="forbid", frozen=True)
 
 
@@ -75,8 +80,9 @@ class Source(ABC):
     Options: ClassVar[type[Options]] = Options
     can_backfill: ClassVar[bool] = False
 
-    def __init__(self, source_id: str, options: Options, catalogue: "Catalogue", config_dir: Path,
-                 data_dir: Path | None = None) -> None:
+    def __init__(
+        self, source_id: str, options: Options, catalogue: Catalogue, config_dir: Path, data_dir: Path | None = None
+    ) -> None:
         self.source_id = source_id
         self.options = options
         self.catalogue = catalogue
@@ -84,7 +90,7 @@ class Source(ABC):
         self.data_dir = data_dir or Path("data")
 
     @classmethod
-    def check_options(cls, options: Options, catalogue: "Catalogue", config_dir: Path) -> None:
+    def check_options(cls, options: Options, catalogue: Catalogue, config_dir: Path) -> None:
         """Raise OptionError when options refer to things that do not exist."""
 
     @abstractmethod

@@ -6,6 +6,7 @@ metric models and magnitudes come from a profile file (config/demo_profile.toml)
 and its databases and tasks from the catalogue. Options can give the unit's system trouble:
 an outage (it stops delivering), slowness and hangs, and records out of range.
 """
+
 from __future__ import annotations
 
 import datetime as dt
@@ -17,15 +18,14 @@ from functools import cached_property
 from pathlib import Path
 from typing import Any, Literal
 
-from pydantic import Field
+from pydantic import BaseModel, ConfigDict, Field
 
-from data_sources.base import Options, OptionError, Record, Source, SourceError, Window, check_codes
+from data_sources.base import OptionError, Options, Record, Source, SourceError, Window, check_codes
 from metrics.config_errors import ConfigError, parse, read_toml
-from pydantic import BaseModel, ConfigDict
 
 LOCAL = dt.timezone(dt.timedelta(hours=7))  # Asia/Ho_Chi_Minh has no daylight saving
 DAY = dt.timedelta(days=1)
-SNAPSHOT_HOUR_LOCAL = 10    # a backfilled gauge is the unit's 10:00 snapshot of each day
+SNAPSHOT_HOUR_LOCAL = 10  # a backfilled gauge is the unit's 10:00 snapshot of each day
 WEEKDAY_FACTOR = (1.08, 1.04, 1.0, 1.0, 0.94, 0.22, 0.08)  # Mon..Sun: offices close at weekends
 
 
@@ -37,8 +37,8 @@ class DemoOptions(Options):
     hang_every: int = Field(default=0, ge=0)
     hang_seconds: float = Field(default=45, ge=0, le=3600)
     bad_record_every: int = Field(default=0, ge=0)
-    spike_metric: str = ""             # a data-entry slip: this count is spike_factor times too large ...
-    spike_days_ago: int = Field(default=1, ge=0)   # ... on the local day this many days ago
+    spike_metric: str = ""  # a data-entry slip: this count is spike_factor times too large ...
+    spike_days_ago: int = Field(default=1, ge=0)  # ... on the local day this many days ago
     spike_factor: float = Field(default=4.0, gt=0)
 
 
@@ -69,7 +69,9 @@ def load_profile(path: Path, catalogue) -> Profile:
         if code not in catalogue.metrics:
             raise ConfigError(path, f"metrics.{code}", f"unknown metric '{code}'")
         if model.model == "share" and model.of not in profile.metrics:
-            raise ConfigError(path, f"metrics.{code}.of", f"'of' must name another metric of the profile, not '{model.of}'")
+            raise ConfigError(
+                path, f"metrics.{code}.of", f"'of' must name another metric of the profile, not '{model.of}'"
+            )
     return profile
 
 
@@ -97,8 +99,11 @@ class DemoSource(Source):
 
     @classmethod
     def check_options(cls, options: DemoOptions, catalogue, config_dir: Path) -> None:
-        check_codes(catalogue, unit=options.unit,
-                    metrics={"spike_metric": options.spike_metric} if options.spike_metric else None)
+        check_codes(
+            catalogue,
+            unit=options.unit,
+            metrics={"spike_metric": options.spike_metric} if options.spike_metric else None,
+        )
         path = config_dir / options.profile
         if not path.is_file():
             raise OptionError("profile", f"profile file not found: {path}")
@@ -159,18 +164,34 @@ class DemoSource(Source):
             if metric.kind == "count":
                 fraction = min(1.0, (end - day_start) / DAY)
                 value = self._value(metric_code, unit, database, day, fraction)
-                if metric_code == self.options.spike_metric and day == (now.astimezone(LOCAL).date()
-                                                                       - dt.timedelta(days=self.options.spike_days_ago)):
+                if metric_code == self.options.spike_metric and day == (
+                    now.astimezone(LOCAL).date() - dt.timedelta(days=self.options.spike_days_ago)
+                ):
                     value = float(round(value * self.options.spike_factor))
                 out.append(Record(metric_code, day_start.astimezone(dt.UTC), value, unit, database))
             else:
                 snapshot = day_start + dt.timedelta(hours=SNAPSHOT_HOUR_LOCAL)
                 if window.start <= snapshot <= end:
-                    out.append(Record(metric_code, snapshot.astimezone(dt.UTC),
-                                      self._value(metric_code, unit, database, day, 1.0), unit, database))
+                    out.append(
+                        Record(
+                            metric_code,
+                            snapshot.astimezone(dt.UTC),
+                            self._value(metric_code, unit, database, day, 1.0),
+                            unit,
+                            database,
+                        )
+                    )
             day += DAY
         if metric.kind == "gauge" and window.is_live:
-            out.append(Record(metric_code, now, self._value(metric_code, unit, database, now.astimezone(LOCAL).date(), 1.0), unit, database))
+            out.append(
+                Record(
+                    metric_code,
+                    now,
+                    self._value(metric_code, unit, database, now.astimezone(LOCAL).date(), 1.0),
+                    unit,
+                    database,
+                )
+            )
         return out
 
     def _progress(self, day: dt.date, lag_key: str = "") -> float:
@@ -202,10 +223,18 @@ class DemoSource(Source):
         target = self.catalogue.databases[database].records_target
         p = self._progress(day, database)
         if model.model == "progress":
-            return float(round(target * (model.start + (model.end - model.start) * p) * (1 + 0.004 * _normal(seed, code, database, day))))
+            return float(
+                round(
+                    target
+                    * (model.start + (model.end - model.start) * p)
+                    * (1 + 0.004 * _normal(seed, code, database, day))
+                )
+            )
         if model.model == "stage":
             steps = model.end - model.start + 1
-            return float(min(model.end, model.start + math.floor(steps * p * (0.7 + 0.6 * _uniform(seed, "st", database)))))
+            return float(
+                min(model.end, model.start + math.floor(steps * p * (0.7 + 0.6 * _uniform(seed, "st", database))))
+            )
         # score: a criterion in 0-100, each database with its own offset and slight daily noise
         offset = 14 * (2 * _uniform(seed, "off", code, database) - 1)
         value = model.start + (model.end - model.start) * p + offset + 1.2 * _normal(seed, code, database, day)

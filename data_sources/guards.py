@@ -1,4 +1,5 @@
 """Checks on what a unit system sends, before anything is parsed: nothing from it is trusted."""
+
 from __future__ import annotations
 
 import json

@@ -4,6 +4,7 @@ Retries with backoff (tenacity) on connection errors, timeouts and 5xx; none on 
 redirects are followed. The body is read in chunks and refused past max_bytes. Errors name
 the URL without its query string, which may carry parameters nobody should read in a log.
 """
+
 from __future__ import annotations
 
 import os
@@ -16,7 +17,6 @@ import httpx
 from tenacity import retry, retry_if_exception_type, stop_after_attempt, wait_exponential
 
 from data_sources.base import SourceError
-
 
 # One TLS context for every client: building one costs ~10 ms of CPU, and with hundreds of
 # sources collected in a cycle that alone held the interpreter for seconds.
@@ -47,12 +47,24 @@ def shown(url: str) -> str:
     return urlsplit(url)._replace(query="").geturl()
 
 
-def fetch_body(client: httpx.Client, url: str, *, method: str = "GET", params: dict | None = None,
-               body: Any = None, retries: int = 2, max_bytes: int = 10_000_000) -> tuple[str, bytes]:
+def fetch_body(
+    client: httpx.Client,
+    url: str,
+    *,
+    method: str = "GET",
+    params: dict | None = None,
+    body: Any = None,
+    retries: int = 2,
+    max_bytes: int = 10_000_000,
+) -> tuple[str, bytes]:
     """(content type, body) of a 2xx answer, or SourceError."""
 
-    @retry(retry=retry_if_exception_type(_Retryable), stop=stop_after_attempt(retries + 1),
-           wait=wait_exponential(multiplier=0.5, max=4), reraise=True)
+    @retry(
+        retry=retry_if_exception_type(_Retryable),
+        stop=stop_after_attempt(retries + 1),
+        wait=wait_exponential(multiplier=0.5, max=4),
+        reraise=True,
+    )
     def attempt() -> tuple[int, str, bytes]:
         try:
             with client.stream(method, url, params=params, json=body) as response:

@@ -5,6 +5,7 @@ errors and 5xx, none on 4xx, size limit); credentials from environment variables
 the configuration, never written anywhere; the body is checked to be UTF-8 JSON of bounded
 depth, then mapped to records with JMESPath. Pages follow a next link or a page number.
 """
+
 from __future__ import annotations
 
 import datetime as dt
@@ -15,7 +16,7 @@ import httpx
 import jmespath
 from pydantic import Field, field_validator
 
-from data_sources.base import Options, OptionError, Record, Source, SourceError, Window, check_codes
+from data_sources.base import OptionError, Options, Record, Source, SourceError, Window, check_codes
 from data_sources.guards import parse_json
 from data_sources.http_fetch import client as http_client
 from data_sources.http_fetch import fetch_body, secret_headers
@@ -24,26 +25,26 @@ from data_sources.parsing import parse_number, parse_time
 
 class ValueMapping(Options):
     metric: str
-    path: str                         # JMESPath inside one record
+    path: str  # JMESPath inside one record
 
 
 class HttpJsonOptions(Options):
     url: str
     method: Literal["GET", "POST"] = "GET"
-    params: dict[str, str] = Field(default_factory=dict)     # {since} {until} {since_date} ... are filled in
-    body: dict[str, Any] | None = None                        # POST body (JSON), same placeholders
+    params: dict[str, str] = Field(default_factory=dict)  # {since} {until} {since_date} ... are filled in
+    body: dict[str, Any] | None = None  # POST body (JSON), same placeholders
     headers: dict[str, str] = Field(default_factory=dict)
     secret_headers: dict[str, str] = Field(default_factory=dict)  # header -> environment variable holding its value
-    records: str = "@"                # JMESPath to the list of records in a page
+    records: str = "@"  # JMESPath to the list of records in a page
     values: list[ValueMapping] = Field(min_length=1)
-    unit: str = ""                    # fixed unit code, or
-    unit_path: str = ""               # JMESPath to it in each record
+    unit: str = ""  # fixed unit code, or
+    unit_path: str = ""  # JMESPath to it in each record
     database: str = ""
     database_path: str = ""
-    time_path: str = ""               # JMESPath to the record's time; empty = the time of collection
-    time_format: str = "iso"          # iso | epoch | epoch_ms | a strftime pattern such as %d/%m/%Y
-    next_path: str = ""               # JMESPath to the next page's URL (same host only)
-    page_param: str = ""              # or: a page-number query parameter
+    time_path: str = ""  # JMESPath to the record's time; empty = the time of collection
+    time_format: str = "iso"  # iso | epoch | epoch_ms | a strftime pattern such as %d/%m/%Y
+    next_path: str = ""  # JMESPath to the next page's URL (same host only)
+    page_param: str = ""  # or: a page-number query parameter
     first_page: int = 1
     max_pages: int = Field(default=50, ge=1, le=10_000)
     request_timeout: float = Field(default=10, gt=0, le=600)
@@ -71,10 +72,14 @@ class HttpJsonOptions(Options):
 
 def _placeholders(window: Window) -> dict[str, str]:
     local = dt.timezone(dt.timedelta(hours=7))
-    return {"since": window.start.isoformat(), "until": window.end.isoformat(),
-            "since_epoch": str(int(window.start.timestamp())), "until_epoch": str(int(window.end.timestamp())),
-            "since_date": window.start.astimezone(local).date().isoformat(),
-            "until_date": window.end.astimezone(local).date().isoformat()}
+    return {
+        "since": window.start.isoformat(),
+        "until": window.end.isoformat(),
+        "since_epoch": str(int(window.start.timestamp())),
+        "until_epoch": str(int(window.end.timestamp())),
+        "since_date": window.start.astimezone(local).date().isoformat(),
+        "until_date": window.end.astimezone(local).date().isoformat(),
+    }
 
 
 def _fill(value: Any, values: dict[str, str]) -> Any:
@@ -99,7 +104,9 @@ def map_records(page: Any, options: HttpJsonOptions, collected_at: dt.datetime) 
     records = []
     for item in items:
         unit = options.unit or _text(jmespath.search(options.unit_path, item) if options.unit_path else "")
-        database = options.database or _text(jmespath.search(options.database_path, item) if options.database_path else "")
+        database = options.database or _text(
+            jmespath.search(options.database_path, item) if options.database_path else ""
+        )
         raw_time = jmespath.search(options.time_path, item) if options.time_path else None
         ts = parse_time(raw_time, options.time_format) if options.time_path else collected_at
         for mapping in options.values:
@@ -117,8 +124,12 @@ class HttpJsonSource(Source):
 
     @classmethod
     def check_options(cls, options: HttpJsonOptions, catalogue, config_dir) -> None:
-        check_codes(catalogue, unit=options.unit, database=options.database,
-                    metrics={f"values[{i}].metric": m.metric for i, m in enumerate(options.values)})
+        check_codes(
+            catalogue,
+            unit=options.unit,
+            database=options.database,
+            metrics={f"values[{i}].metric": m.metric for i, m in enumerate(options.values)},
+        )
         if not (options.unit or options.unit_path or options.database or options.database_path):
             raise OptionError("unit", "give unit or unit_path (or a database) so records can be attributed")
 
@@ -157,6 +168,13 @@ class HttpJsonSource(Source):
 
     def _get(self, client: httpx.Client, url: str, params: dict, body: Any) -> Any:
         options = self.options
-        content_type, payload = fetch_body(client, url, method=options.method, params=params, body=body,
-                                           retries=options.retries, max_bytes=options.max_bytes)
+        content_type, payload = fetch_body(
+            client,
+            url,
+            method=options.method,
+            params=params,
+            body=body,
+            retries=options.retries,
+            max_bytes=options.max_bytes,
+        )
         return parse_json(payload, content_type, options.max_depth)

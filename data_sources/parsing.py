@@ -1,4 +1,5 @@
 """Reading times and numbers the way unit systems write them (Vietnamese conventions included)."""
+
 from __future__ import annotations
 
 import datetime as dt

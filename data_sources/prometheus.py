@@ -4,6 +4,7 @@ Scrapes one endpoint (httpx, via http_fetch) and parses it with prometheus_clien
 parser; each mapping picks samples by name and exact label values, aggregates them and
 scales the result (e.g. up 0/1 averaged and x100 = availability in percent).
 """
+
 from __future__ import annotations
 
 import datetime as dt
@@ -20,9 +21,9 @@ from data_sources.http_fetch import fetch_body, secret_headers
 
 
 class SampleMapping(Options):
-    metric: str                                   # our metric code
-    sample: str                                   # the sample name in the exposition (counters keep _total)
-    labels: dict[str, str] = Field(default_factory=dict)   # keep only samples with these label values
+    metric: str  # our metric code
+    sample: str  # the sample name in the exposition (counters keep _total)
+    labels: dict[str, str] = Field(default_factory=dict)  # keep only samples with these label values
     aggregate: Literal["sum", "avg", "max", "min"] = "sum"
     scale: float = 1.0
 
@@ -55,7 +56,9 @@ def map_samples(text: str, options: PrometheusOptions, collected_at: dt.datetime
         for family in text_string_to_metric_families(text):
             for sample in family.samples:
                 for index, mapping in enumerate(options.samples):
-                    if sample.name == mapping.sample and all(sample.labels.get(k) == v for k, v in mapping.labels.items()):
+                    if sample.name == mapping.sample and all(
+                        sample.labels.get(k) == v for k, v in mapping.labels.items()
+                    ):
                         matched[index].append((sample.value, sample.timestamp))
     except (ValueError, TypeError) as error:
         raise SourceError(f"không đọc được định dạng Prometheus ({str(error)[:200]})") from None
@@ -66,8 +69,15 @@ def map_samples(text: str, options: PrometheusOptions, collected_at: dt.datetime
             continue
         stamps = [float(t) for _, t in matched[index] if t is not None]
         ts = dt.datetime.fromtimestamp(max(stamps), dt.UTC) if stamps else collected_at
-        records.append(Record(mapping.metric, ts, AGGREGATES[mapping.aggregate](values) * mapping.scale,
-                              options.unit, options.database))
+        records.append(
+            Record(
+                mapping.metric,
+                ts,
+                AGGREGATES[mapping.aggregate](values) * mapping.scale,
+                options.unit,
+                options.database,
+            )
+        )
     return records
 
 
@@ -76,14 +86,19 @@ class PrometheusSource(Source):
 
     @classmethod
     def check_options(cls, options: PrometheusOptions, catalogue, config_dir) -> None:
-        check_codes(catalogue, unit=options.unit, database=options.database,
-                    metrics={f"samples[{i}].metric": m.metric for i, m in enumerate(options.samples)})
+        check_codes(
+            catalogue,
+            unit=options.unit,
+            database=options.database,
+            metrics={f"samples[{i}].metric": m.metric for i, m in enumerate(options.samples)},
+        )
 
     def fetch(self, window: Window) -> list[Record]:
         headers = {"Accept": "text/plain;version=0.0.4", **secret_headers(self.options.secret_headers)}
         with http_client(self.options.request_timeout, headers) as session:
-            content_type, body = fetch_body(session, self.options.url, retries=self.options.retries,
-                                            max_bytes=self.options.max_bytes)
+            content_type, body = fetch_body(
+                session, self.options.url, retries=self.options.retries, max_bytes=self.options.max_bytes
+            )
         text = decode_utf8(body)
         if "html" in content_type.lower() or text.lstrip()[:1] == "<":
             raise SourceError("máy chủ trả về một trang HTML thay vì số liệu Prometheus")

@@ -4,6 +4,7 @@ Adding a kind of source is one new module in this folder and one line here. Modu
 imported when first used, so a kind whose optional dependency is missing only disables
 sources of that kind.
 """
+
 from __future__ import annotations
 
 import importlib

@@ -11,6 +11,7 @@ Only once the run is committed is each file moved to processed/ (or rejected/, w
 in it could be read) with a report beside it; a file whose content (SHA-256) was ingested
 before is never ingested again.
 """
+
 from __future__ import annotations
 
 import csv
@@ -35,20 +36,20 @@ REGISTRY = ".ingested"
 
 
 class SpreadsheetOptions(Options):
-    unit: str                                  # the unit that sends these files
-    folder: str = ""                           # default: <data folder>/drop/<source id>
+    unit: str  # the unit that sends these files
+    folder: str = ""  # default: <data folder>/drop/<source id>
     max_bytes: int = Field(default=10_000_000, ge=1_000)
     max_rows: int = Field(default=50_000, ge=1)
-    max_files: int = Field(default=50, ge=1)   # per run; the rest wait for the next
+    max_files: int = Field(default=50, ge=1)  # per run; the rest wait for the next
 
 
 @dataclass
 class Pending:
     path: Path
     digest: str
-    problem: str = ""                          # why the whole file is refused
+    problem: str = ""  # why the whole file is refused
     rows: int = 0
-    blank: int = 0                             # template rows whose value was left empty
+    blank: int = 0  # template rows whose value was left empty
     records: list[Record] = field(default_factory=list)
 
 
@@ -71,6 +72,7 @@ def read_rows(name: str, content: bytes) -> tuple[str, list[tuple[int, list[Any]
     if name.lower().endswith(".csv"):
         return "CSV", _csv_rows(content)
     import openpyxl
+
     try:
         workbook = openpyxl.load_workbook(io.BytesIO(content), read_only=True, data_only=True)
     except Exception as error:  # noqa: BLE001 - any reader failure means an unreadable file
@@ -155,7 +157,9 @@ class SpreadsheetSource(Source):
             return Pending(path, "", f"không đọc được tệp: {error.strerror}")
         digest = hashlib.sha256(content).hexdigest()
         if digest in ingested:
-            return Pending(path, digest, f"nội dung trùng với tệp đã nhận trước đây ({ingested[digest]}); không nhận lại")
+            return Pending(
+                path, digest, f"nội dung trùng với tệp đã nhận trước đây ({ingested[digest]}); không nhận lại"
+            )
         try:
             sheet, rows = read_rows(path.name, content)
         except (ValueError, UnicodeDecodeError) as error:
@@ -165,7 +169,7 @@ class SpreadsheetSource(Source):
             return Pending(path, digest, "không tìm thấy dòng tiêu đề của mẫu (Ngày, Mã chỉ số, Giá trị)")
         columns = _header_map(rows[header_at][1])
         pending = Pending(path, digest)
-        for number, cells in rows[header_at + 1:]:
+        for number, cells in rows[header_at + 1 :]:
             if not any(_cell_text(c) for c in cells):
                 continue  # blank rows are common between blocks
             pending.rows += 1
@@ -175,6 +179,7 @@ class SpreadsheetSource(Source):
             def cell(name: str) -> Any:
                 index = columns.get(name)
                 return cells[index] if index is not None and index < len(cells) else None
+
             metric = _cell_text(cell("metric"))
             unit = _cell_text(cell("unit")) or self.options.unit
             database = _cell_text(cell("database"))
@@ -200,16 +205,28 @@ class SpreadsheetSource(Source):
             accepted = len(pending.records) - len(bad)
             target = "rejected" if pending.problem or accepted == 0 else "processed"
             destination = self._move(pending.path, self.folder / target)
-            report = [f"Tệp: {pending.path.name}", f"Nhận lúc: {now:%H:%M:%S %d/%m/%Y}", f"SHA-256: {pending.digest or '—'}",
-                      f"Kết quả: {'BỊ TỪ CHỐI' if target == 'rejected' else 'ĐÃ NHẬN'}"]
+            report = [
+                f"Tệp: {pending.path.name}",
+                f"Nhận lúc: {now:%H:%M:%S %d/%m/%Y}",
+                f"SHA-256: {pending.digest or '—'}",
+                f"Kết quả: {'BỊ TỪ CHỐI' if target == 'rejected' else 'ĐÃ NHẬN'}",
+            ]
             if pending.problem:
                 report.append(f"Lý do: {pending.problem}")
             else:
-                report += [f"Số dòng số liệu: {pending.rows}", f"Đã nhận: {accepted}", f"Bị cách ly: {len(bad)}",
-                           f"Bỏ trống giá trị: {pending.blank}"]
-                report += [f"  - {record.origin.rsplit(' · ', 1)[-1]}: {record.metric or '(trống)'} = {record.value!r}: {reason}"
-                           for record, reason in bad]
-            destination.with_name(destination.name + ".report.txt").write_text("\n".join(report) + "\n", encoding="utf-8")
+                report += [
+                    f"Số dòng số liệu: {pending.rows}",
+                    f"Đã nhận: {accepted}",
+                    f"Bị cách ly: {len(bad)}",
+                    f"Bỏ trống giá trị: {pending.blank}",
+                ]
+                report += [
+                    f"  - {record.origin.rsplit(' · ', 1)[-1]}: {record.metric or '(trống)'} = {record.value!r}: {reason}"
+                    for record, reason in bad
+                ]
+            destination.with_name(destination.name + ".report.txt").write_text(
+                "\n".join(report) + "\n", encoding="utf-8"
+            )
             if target == "processed":
                 with (self.folder / "processed" / REGISTRY).open("a", encoding="utf-8") as registry:
                     registry.write(f"{pending.digest} {pending.path.name} {now:%d/%m/%Y %H:%M}\n")

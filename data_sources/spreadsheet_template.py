@@ -3,6 +3,7 @@
 One sheet "Số liệu": a title, a note, then the header row and one pre-filled row per figure
 the unit reports (its code and name), leaving the date and value for the unit to fill.
 """
+
 from __future__ import annotations
 
 import datetime as dt
@@ -14,8 +15,16 @@ from openpyxl.worksheet.datavalidation import DataValidation
 
 from metrics.catalogue import Catalogue
 
-COLUMNS = [("Ngày (dd/mm/yyyy)", 18), ("Mã đơn vị", 12), ("Mã CSDL", 12), ("Mã chỉ số", 26),
-           ("Tên chỉ số", 52), ("Đơn vị tính", 14), ("Giá trị", 16), ("Ghi chú", 30)]
+COLUMNS = [
+    ("Ngày (dd/mm/yyyy)", 18),
+    ("Mã đơn vị", 12),
+    ("Mã CSDL", 12),
+    ("Mã chỉ số", 26),
+    ("Tên chỉ số", 52),
+    ("Đơn vị tính", 14),
+    ("Giá trị", 16),
+    ("Ghi chú", 30),
+]
 HEADER_ROW = 4
 
 
@@ -30,8 +39,10 @@ def build_template(catalogue: Catalogue, unit_code: str, day: dt.date | None = N
     sheet["A1"] = f"MẪU BÁO CÁO SỐ LIỆU HẰNG TUẦN — {unit.name_vi.upper()}"
     sheet["A1"].font = Font(bold=True, size=14)
     sheet.merge_cells(start_row=2, start_column=1, end_row=2, end_column=len(COLUMNS))
-    sheet["A2"] = ("Điền Ngày (dd/mm/yyyy) và Giá trị cho từng chỉ số; số thập phân dùng dấu phẩy (98,6), "
-                   "phân cách hàng nghìn bằng dấu chấm (1.234.567). Không đổi các cột Mã. Lưu dạng .xlsx hoặc .csv.")
+    sheet["A2"] = (
+        "Điền Ngày (dd/mm/yyyy) và Giá trị cho từng chỉ số; số thập phân dùng dấu phẩy (98,6), "
+        "phân cách hàng nghìn bằng dấu chấm (1.234.567). Không đổi các cột Mã. Lưu dạng .xlsx hoặc .csv."
+    )
     sheet["A2"].alignment = Alignment(wrap_text=True)
     sheet.row_dimensions[2].height = 32
     fill = PatternFill("solid", fgColor="0B2D55")
@@ -42,13 +53,22 @@ def build_template(catalogue: Catalogue, unit_code: str, day: dt.date | None = N
         sheet.column_dimensions[cell.column_letter].width = width
     row = HEADER_ROW + 1
     for metric, database in catalogue.reported_by(unit_code):
-        values = [day.strftime("%d/%m/%Y"), unit_code, database, metric.code, metric.name_vi, metric.unit_of_measure, None,
-                  f"{metric.min:g}–{metric.max:g}".replace(".", ",")]
+        values = [
+            day.strftime("%d/%m/%Y"),
+            unit_code,
+            database,
+            metric.code,
+            metric.name_vi,
+            metric.unit_of_measure,
+            None,
+            f"{metric.min:g}–{metric.max:g}".replace(".", ","),
+        ]
         for column, value in enumerate(values, start=1):
             sheet.cell(row=row, column=column, value=value)
         row += 1
-    numbers = DataValidation(type="decimal", allow_blank=True, showErrorMessage=True,
-                             errorTitle="Giá trị không hợp lệ", error="Nhập một số")
+    numbers = DataValidation(
+        type="decimal", allow_blank=True, showErrorMessage=True, errorTitle="Giá trị không hợp lệ", error="Nhập một số"
+    )
     sheet.add_data_validation(numbers)
     numbers.add(f"G{HEADER_ROW + 1}:G{row}")
     sheet.freeze_panes = sheet.cell(row=HEADER_ROW + 1, column=1)

@@ -8,6 +8,7 @@ rolled back; a statement timeout applies (PostgreSQL statement_timeout, a progre
 on SQLite). Rows map to records by column names, wide (one column per metric) or long (a
 metric column and a value column).
 """
+
 from __future__ import annotations
 
 import datetime as dt
@@ -21,7 +22,7 @@ from sqlalchemy import create_engine, event, text
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import SQLAlchemyError
 
-from data_sources.base import Options, OptionError, Record, Source, SourceError, Window, check_codes
+from data_sources.base import OptionError, Options, Record, Source, SourceError, Window, check_codes
 from data_sources.parsing import parse_number, parse_time
 
 _FIRST_WORD = re.compile(r"^\s*(?:--[^\n]*\n\s*|/\*.*?\*/\s*)*(\w+)", re.S)
@@ -33,23 +34,23 @@ class ColumnMapping(Options):
 
 
 class SqlOptions(Options):
-    url: str = ""                     # SQLAlchemy URL without secrets, or
-    url_env: str = ""                 # the environment variable that holds it
+    url: str = ""  # SQLAlchemy URL without secrets, or
+    url_env: str = ""  # the environment variable that holds it
     query: str
-    time_column: str = ""             # empty = the time of collection
+    time_column: str = ""  # empty = the time of collection
     time_format: str = "iso"
     unit: str = ""
     unit_column: str = ""
     database: str = ""
     database_column: str = ""
-    values: list[ColumnMapping] = Field(default_factory=list)   # wide rows, or
-    metric_column: str = ""                                      # long rows: metric code ...
-    value_column: str = ""                                       # ... and its value
+    values: list[ColumnMapping] = Field(default_factory=list)  # wide rows, or
+    metric_column: str = ""  # long rows: metric code ...
+    value_column: str = ""  # ... and its value
     statement_timeout: float = Field(default=20, gt=0, le=3600)
     max_rows: int = Field(default=200_000, ge=1)
 
     @model_validator(mode="after")
-    def _shape(self) -> "SqlOptions":
+    def _shape(self) -> SqlOptions:
         if bool(self.url) == bool(self.url_env):
             raise ValueError("give exactly one of url and url_env")
         if not self.values and not (self.metric_column and self.value_column):
@@ -67,8 +68,12 @@ class SqlSource(Source):
 
     @classmethod
     def check_options(cls, options: SqlOptions, catalogue, config_dir) -> None:
-        check_codes(catalogue, unit=options.unit, database=options.database,
-                    metrics={f"values[{i}].metric": m.metric for i, m in enumerate(options.values)})
+        check_codes(
+            catalogue,
+            unit=options.unit,
+            database=options.database,
+            metrics={f"values[{i}].metric": m.metric for i, m in enumerate(options.values)},
+        )
         if options.url:
             try:
                 make_url(options.url)
@@ -92,23 +97,30 @@ class SqlSource(Source):
             @event.listens_for(engine, "connect")
             def _limit(dbapi_connection, _record):
                 dbapi_connection.set_progress_handler(
-                    lambda: int(time.monotonic() > deadline.get("at", float("inf"))), 10_000)
+                    lambda: int(time.monotonic() > deadline.get("at", float("inf"))), 10_000
+                )
+
             engine._ioc_deadline = deadline  # type: ignore[attr-defined]
             return engine
         if backend == "postgresql":
-            return create_engine(url, connect_args={
-                "options": f"-c default_transaction_read_only=on -c statement_timeout={timeout_ms}",
-                "connect_timeout": max(1, int(options.statement_timeout))})
+            return create_engine(
+                url,
+                connect_args={
+                    "options": f"-c default_transaction_read_only=on -c statement_timeout={timeout_ms}",
+                    "connect_timeout": max(1, int(options.statement_timeout)),
+                },
+            )
         return create_engine(url)
 
     def fetch(self, window: Window) -> list[Record]:
         options = self.options
         engine = self._engine()
-        params = {"since": window.start, "until": window.end,
-                  "last_collected": window.last_collected or window.start}
+        params = {"since": window.start, "until": window.end, "last_collected": window.last_collected or window.start}
         if engine.dialect.name == "sqlite":  # no datetime type: UTC text, "2026-11-25 08:30:00"
-            params = {k: v.astimezone(dt.UTC).replace(tzinfo=None).isoformat(sep=" ", timespec="seconds")
-                      for k, v in params.items()}
+            params = {
+                k: v.astimezone(dt.UTC).replace(tzinfo=None).isoformat(sep=" ", timespec="seconds")
+                for k, v in params.items()
+            }
         deadline = getattr(engine, "_ioc_deadline", None)
         try:
             with engine.connect() as connection:
@@ -124,8 +136,17 @@ class SqlSource(Source):
             engine.dispose()
         if len(rows) > options.max_rows:
             raise SourceError(f"truy vấn trả về hơn {options.max_rows} dòng; thu hẹp truy vấn hoặc tăng max_rows")
-        needed = [m.column for m in options.values] + [c for c in (options.time_column, options.unit_column,
-                  options.database_column, options.metric_column, options.value_column) if c]
+        needed = [m.column for m in options.values] + [
+            c
+            for c in (
+                options.time_column,
+                options.unit_column,
+                options.database_column,
+                options.metric_column,
+                options.value_column,
+            )
+            if c
+        ]
         missing = [c for c in needed if c not in columns]
         if missing:
             raise SourceError(f"truy vấn không có cột: {', '.join(missing)}")
@@ -140,7 +161,9 @@ class SqlSource(Source):
             unit = options.unit or str(row.get(options.unit_column) or "")
             database = options.database or str(row.get(options.database_column) or "")
             if options.metric_column:
-                records.append(Record(str(row[options.metric_column]), ts, parse_number(row[options.value_column]), unit, database))
+                records.append(
+                    Record(str(row[options.metric_column]), ts, parse_number(row[options.value_column]), unit, database)
+                )
             for mapping in options.values:
                 records.append(Record(mapping.metric, ts, parse_number(row[mapping.column]), unit, database))
         return records

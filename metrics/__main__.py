@@ -1,10 +1,11 @@
 """Command line of the collectors.
 
-    python -m metrics collect [--once] [--source ID ...]   run collectors now and exit
-    python -m metrics scheduler                            the scheduler alone (one per store)
-    python -m metrics backfill                             fill a new store with history
-    python -m metrics upgrade                              create or upgrade the store schema
+python -m metrics collect [--once] [--source ID ...]   run collectors now and exit
+python -m metrics scheduler                            the scheduler alone (one per store)
+python -m metrics backfill                             fill a new store with history
+python -m metrics upgrade                              create or upgrade the store schema
 """
+
 from __future__ import annotations
 
 import argparse
@@ -39,7 +40,8 @@ def main(argv: list[str] | None = None) -> int:
         config = load_config(args.config)
         if args.command == "scheduler":
             from briefings.settings import load_briefing_settings
-            load_briefing_settings(config)   # the scheduler builds the weekly briefing too
+
+            load_briefing_settings(config)  # the scheduler builds the weekly briefing too
     except ConfigError as error:
         print(f"configuration error: {error}", file=sys.stderr)
         return 2
@@ -55,8 +57,10 @@ def main(argv: list[str] | None = None) -> int:
             return 2
         results = collector.collect_all(args.source)
         for source_id, outcome in sorted(results.items()):
-            print(f"{source_id:24} {outcome.status:8} written={outcome.rows_written} "
-                  f"quarantined={outcome.rows_rejected} {outcome.error or ''}")
+            print(
+                f"{source_id:24} {outcome.status:8} written={outcome.rows_written} "
+                f"quarantined={outcome.rows_rejected} {outcome.error or ''}"
+            )
         return 0 if all(o.status == "ok" for o in results.values()) else 1
     if args.command == "backfill":
         backfill(collector, config.settings.collection.backfill_weeks)
@@ -64,6 +68,7 @@ def main(argv: list[str] | None = None) -> int:
     # The entry point composes: the weekly briefing is scheduled under the same lock as the
     # collections (metrics' own modules know nothing of briefings).
     from briefings import jobs
+
     scheduler = CollectionScheduler(collector, lambda s: jobs.register(s, store, config))
     if not scheduler.start():
         print("another scheduler is already running for this store", file=sys.stderr)

@@ -3,6 +3,7 @@
 Read from TOML files under config/catalogue/ and validated as a whole: a wrong key, a
 duplicate code or a reference to something unknown raises ConfigError naming file and key.
 """
+
 from __future__ import annotations
 
 import datetime as dt
@@ -61,7 +62,7 @@ class Thresholds(Strict):
     amber: float = Field(ge=0, le=100)
 
     @model_validator(mode="after")
-    def _ordered(self) -> "Thresholds":
+    def _ordered(self) -> Thresholds:
         if self.amber > self.green:
             raise ValueError("amber must not be above green")
         return self
@@ -76,7 +77,7 @@ class Metric(Named):
     scope: Literal["unit", "database"]
 
     @model_validator(mode="after")
-    def _range(self) -> "Metric":
+    def _range(self) -> Metric:
         if self.min > self.max:
             raise ValueError("min is above max")
         return self
@@ -89,6 +90,7 @@ class IndicatorGroup(Named):
 class Ratio(Named):
     """A figure defined as numerator / denominator x 100 over a period. Its colour comes from
     its attainment (value / target x 100) against its own thresholds, or the default ones."""
+
     numerator: Code
     denominator: Code
     target: float = Field(ge=0, le=100)
@@ -198,8 +200,11 @@ def _by_code(items: list, file: Path, list_key: str, field: str = "code") -> dic
     for index, item in enumerate(items):
         code = getattr(item, field)
         if code in seen:
-            raise ConfigError(file, f"{list_key}[{index}].{field}",
-                              f"duplicate code '{code}' (already used by {list_key}[{seen[code][0]}])")
+            raise ConfigError(
+                file,
+                f"{list_key}[{index}].{field}",
+                f"duplicate code '{code}' (already used by {list_key}[{seen[code][0]}])",
+            )
         seen[code] = (index, item)
     return {code: item for code, (_, item) in seen.items()}
 
@@ -226,8 +231,11 @@ def load_catalogue(directory: Path) -> Catalogue:
     for i, criterion in enumerate(dbs_f.criteria):
         _check_ref(metrics, criterion.metric, dbs_path, f"criteria[{i}].metric", "metric")
         if metrics[criterion.metric].scope != "database":
-            raise ConfigError(dbs_path, f"criteria[{i}].metric",
-                              f"metric '{criterion.metric}' is not per database (scope = \"database\")")
+            raise ConfigError(
+                dbs_path,
+                f"criteria[{i}].metric",
+                f"metric '{criterion.metric}' is not per database (scope = \"database\")",
+            )
 
     ind_path = paths["indicators"]
     groups = _by_code(ind_f.groups, ind_path, "groups")
@@ -248,6 +256,14 @@ def load_catalogue(directory: Path) -> Catalogue:
             if metrics[ratio.numerator].kind != metrics[ratio.denominator].kind:
                 raise ConfigError(path, f"{key}[{i}]", "numerator and denominator must both be counts or both gauges")
 
-    return Catalogue(units=units, databases=databases, criteria=criteria, stages=stages,
-                     thresholds=dbs_f.thresholds, metrics=metrics, groups=groups,
-                     indicators=indicators, tasks=tasks)
+    return Catalogue(
+        units=units,
+        databases=databases,
+        criteria=criteria,
+        stages=stages,
+        thresholds=dbs_f.thresholds,
+        metrics=metrics,
+        groups=groups,
+        indicators=indicators,
+        tasks=tasks,
+    )

@@ -4,6 +4,7 @@ A fetch runs in its own thread and is waited for at most the source's timeout; a
 hangs is abandoned (and not asked again until its hung fetch returns), so it never delays
 other sources or the web app. Every run, good or bad, is logged in collection_runs.
 """
+
 from __future__ import annotations
 
 import dataclasses
@@ -62,8 +63,9 @@ class Collector:
         self._active = 0
         for source_config in config.sources:
             kind = source_class(source_config.kind)
-            self.sources[source_config.id] = kind(source_config.id, source_config.options,
-                                                  config.catalogue, config.config_dir, config.data_dir)
+            self.sources[source_config.id] = kind(
+                source_config.id, source_config.options, config.catalogue, config.config_dir, config.data_dir
+            )
 
     def live_window(self, source_config: SourceConfig, now: dt.datetime | None = None) -> Window:
         now = now or dt.datetime.now(dt.UTC)
@@ -108,9 +110,13 @@ class Collector:
                 del self._hung[source_id]
                 hung = None
         if hung:
-            return self._fail(run_id, source_id, "timeout",
-                              f"lần thu trước chưa trả lời từ {local(hung[1].timestamp()):%H:%M:%S %d/%m/%Y}; "
-                              "chưa hỏi lại cho đến khi lần đó kết thúc")
+            return self._fail(
+                run_id,
+                source_id,
+                "timeout",
+                f"lần thu trước chưa trả lời từ {local(hung[1].timestamp()):%H:%M:%S %d/%m/%Y}; "
+                "chưa hỏi lại cho đến khi lần đó kết thúc",
+            )
         started = dt.datetime.now(dt.UTC)
         future = _fetch_in_thread(source, window)
         try:
@@ -118,7 +124,12 @@ class Collector:
         except TimeoutError:
             with self._lock:
                 self._hung[source_id] = (future, started)
-            return self._fail(run_id, source_id, "timeout", f"không trả lời trong {source_config.timeout_seconds:g} giây (quá thời gian chờ)".replace(".", ","))
+            return self._fail(
+                run_id,
+                source_id,
+                "timeout",
+                f"không trả lời trong {source_config.timeout_seconds:g} giây (quá thời gian chờ)".replace(".", ","),
+            )
         except Exception as error:
             return self._fail(run_id, source_id, "failed", describe_error(error))
         if not isinstance(records, (list, tuple)):
@@ -127,7 +138,9 @@ class Collector:
         good, bad = validate(records, self.config.catalogue, oldest)
         if kind == "backfill":  # history is loaded as it was; outliers are judged on live data
             good = [sample._replace(check="") for sample in good]
-        data_until = max((r.ts.timestamp() for r in records if isinstance(r, Record) and hasattr(r.ts, "timestamp")), default=None)
+        data_until = max(
+            (r.ts.timestamp() for r in records if isinstance(r, Record) and hasattr(r.ts, "timestamp")), default=None
+        )
         outcome = self.store.finish_run(run_id, source_id, "ok", good, bad, data_until=data_until)
         source.after_commit([(r.record, r.reason) for r in bad])
         log.info("collected %s: %d rows, %d quarantined", source_id, outcome.rows_written, outcome.rows_rejected)
@@ -141,8 +154,9 @@ class Collector:
         """Collect the given sources (all enabled ones by default) once, at most
         collection.max_workers at a time."""
         wanted = source_ids or [s.id for s in self.config.sources if s.enabled]
-        with ThreadPoolExecutor(max_workers=self.config.settings.collection.max_workers,
-                                thread_name_prefix="collect") as pool:
+        with ThreadPoolExecutor(
+            max_workers=self.config.settings.collection.max_workers, thread_name_prefix="collect"
+        ) as pool:
             futures = {sid: pool.submit(self.collect, sid) for sid in wanted}
         return {sid: future.result() for sid, future in futures.items()}
 
@@ -160,10 +174,17 @@ def backfill(collector: Collector, weeks: int, stop: threading.Event | None = No
     done = store.backfill_status()
     # History stops short of the present, which the scheduled (live) collections cover.
     now = dt.datetime.now(dt.UTC) - dt.timedelta(minutes=10)
-    todo = [s for s in collector.config.sources
-            if s.enabled and collector.sources[s.id].can_backfill and done.get(s.id, {}).get("status") not in ("done", "failed")]
-    chunks = [Window(now - dt.timedelta(weeks=weeks - i), min(now, now - dt.timedelta(weeks=weeks - i - 1)))
-              for i in range(weeks)]
+    todo = [
+        s
+        for s in collector.config.sources
+        if s.enabled
+        and collector.sources[s.id].can_backfill
+        and done.get(s.id, {}).get("status") not in ("done", "failed")
+    ]
+    chunks = [
+        Window(now - dt.timedelta(weeks=weeks - i), min(now, now - dt.timedelta(weeks=weeks - i - 1)))
+        for i in range(weeks)
+    ]
     for source_config in todo:
         store.backfill_progress(source_config.id, len(chunks), 0, "running")
     for source_config in todo:
@@ -174,5 +195,6 @@ def backfill(collector: Collector, weeks: int, stop: threading.Event | None = No
             if outcome.status != "ok":
                 store.backfill_progress(source_config.id, len(chunks), index, "failed")
                 break
-            store.backfill_progress(source_config.id, len(chunks), index + 1,
-                                    "done" if index + 1 == len(chunks) else "running")
+            store.backfill_progress(
+                source_config.id, len(chunks), index + 1, "done" if index + 1 == len(chunks) else "running"
+            )

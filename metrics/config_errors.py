@@ -1,4 +1,5 @@
 """One error type for every configuration problem: it names the file, the key and the problem."""
+
 from __future__ import annotations
 
 import tomllib

@@ -1,6 +1,7 @@
 """The store's record of weekly briefings: editions (append-only), their e-mail deliveries,
 and the units' confirmations of their weekly figures. Files live on disk (briefings/archive.py);
 these rows say what each file is, what it was built from and its SHA-256."""
+
 from __future__ import annotations
 
 import json
@@ -13,13 +14,35 @@ from metrics.schema import briefing_deliveries, briefing_editions, confirmations
 from metrics.store import Store
 
 
-def record_edition(store: Store, *, week: str, scope: str, lang: str, status: str, built_at: float, data_version: int,
-                   data_until: float | None, files: dict[str, dict] | None = None, error: str | None = None,
-                   trigger: str = "manual") -> int:
+def record_edition(
+    store: Store,
+    *,
+    week: str,
+    scope: str,
+    lang: str,
+    status: str,
+    built_at: float,
+    data_version: int,
+    data_until: float | None,
+    files: dict[str, dict] | None = None,
+    error: str | None = None,
+    trigger: str = "manual",
+) -> int:
     with store.engine.begin() as connection:
-        result = connection.execute(insert(briefing_editions).values(
-            week=week, scope=scope, lang=lang, status=status, built_at=built_at, data_version=data_version,
-            data_until=data_until, files=json.dumps(files or {}, sort_keys=True), error=error, trigger=trigger))
+        result = connection.execute(
+            insert(briefing_editions).values(
+                week=week,
+                scope=scope,
+                lang=lang,
+                status=status,
+                built_at=built_at,
+                data_version=data_version,
+                data_until=data_until,
+                files=json.dumps(files or {}, sort_keys=True),
+                error=error,
+                trigger=trigger,
+            )
+        )
         return int(result.inserted_primary_key[0])
 
 
@@ -32,8 +55,10 @@ def _edition(row: Any) -> dict[str, Any]:
 def editions(store: Store, limit: int = 200) -> list[dict[str, Any]]:
     """Newest first."""
     with store.engine.connect() as connection:
-        return [_edition(r) for r in connection.execute(
-            select(briefing_editions).order_by(briefing_editions.c.id.desc()).limit(limit))]
+        return [
+            _edition(r)
+            for r in connection.execute(select(briefing_editions).order_by(briefing_editions.c.id.desc()).limit(limit))
+        ]
 
 
 def edition(store: Store, edition_id: int) -> dict[str, Any] | None:
@@ -44,9 +69,14 @@ def edition(store: Store, edition_id: int) -> dict[str, Any] | None:
 
 def latest_attempt(store: Store, week: str, scope: str, lang: str) -> dict[str, Any] | None:
     with store.engine.connect() as connection:
-        row = connection.execute(select(briefing_editions).where(
-            briefing_editions.c.week == week, briefing_editions.c.scope == scope, briefing_editions.c.lang == lang)
-            .order_by(briefing_editions.c.id.desc()).limit(1)).first()
+        row = connection.execute(
+            select(briefing_editions)
+            .where(
+                briefing_editions.c.week == week, briefing_editions.c.scope == scope, briefing_editions.c.lang == lang
+            )
+            .order_by(briefing_editions.c.id.desc())
+            .limit(1)
+        ).first()
     return _edition(row) if row else None
 
 
@@ -60,11 +90,16 @@ def failed_builds(store: Store) -> list[dict[str, Any]]:
 
 # -- deliveries ------------------------------------------------------------------------------
 
+
 def queue_delivery(store: Store, edition_id: int, recipient: str) -> int:
     with store.engine.begin() as connection:
-        return int(connection.execute(insert(briefing_deliveries).values(
-            edition_id=edition_id, recipient=recipient, status="pending", attempts=0,
-            updated_at=time.time())).inserted_primary_key[0])
+        return int(
+            connection.execute(
+                insert(briefing_deliveries).values(
+                    edition_id=edition_id, recipient=recipient, status="pending", attempts=0, updated_at=time.time()
+                )
+            ).inserted_primary_key[0]
+        )
 
 
 def deliveries(store: Store, statuses: tuple[str, ...] | None = None) -> list[dict[str, Any]]:
@@ -79,30 +114,52 @@ def delivery_attempted(store: Store, delivery_id: int, sent: bool, error: str | 
     now = time.time()
     status = "sent" if sent else ("failed" if give_up else "pending")
     with store.engine.begin() as connection:
-        connection.execute(update(briefing_deliveries).where(briefing_deliveries.c.id == delivery_id).values(
-            status=status, attempts=briefing_deliveries.c.attempts + 1, last_error=error, updated_at=now,
-            sent_at=now if sent else None))
+        connection.execute(
+            update(briefing_deliveries)
+            .where(briefing_deliveries.c.id == delivery_id)
+            .values(
+                status=status,
+                attempts=briefing_deliveries.c.attempts + 1,
+                last_error=error,
+                updated_at=now,
+                sent_at=now if sent else None,
+            )
+        )
 
 
 # -- confirmations ---------------------------------------------------------------------------
+
 
 def confirm(store: Store, week: str, unit: str, confirmed_by: str, figures: dict[str, Any]) -> None:
     """Confirm (or confirm again) a unit's figures for a week. It changes what a briefing says
     (provisional → confirmed), so it bumps the data version like a collection does."""
     with store.engine.begin() as connection:
-        connection.execute(update(data_version).where(data_version.c.id == 1).values(
-            version=data_version.c.version + 1, updated_at=time.time()))
-        connection.execute(delete(confirmations).where(and_(confirmations.c.week == week, confirmations.c.unit == unit)))
-        connection.execute(insert(confirmations).values(week=week, unit=unit, confirmed_by=confirmed_by[:120],
-                                                        confirmed_at=time.time(),
-                                                        figures=json.dumps(figures, sort_keys=True)))
+        connection.execute(
+            update(data_version)
+            .where(data_version.c.id == 1)
+            .values(version=data_version.c.version + 1, updated_at=time.time())
+        )
+        connection.execute(
+            delete(confirmations).where(and_(confirmations.c.week == week, confirmations.c.unit == unit))
+        )
+        connection.execute(
+            insert(confirmations).values(
+                week=week,
+                unit=unit,
+                confirmed_by=confirmed_by[:120],
+                confirmed_at=time.time(),
+                figures=json.dumps(figures, sort_keys=True),
+            )
+        )
 
 
 def confirmations_of(store: Store, week: str) -> dict[str, dict[str, Any]]:
     with store.engine.connect() as connection:
         rows = connection.execute(select(confirmations).where(confirmations.c.week == week)).all()
-    return {r.unit: {"confirmed_by": r.confirmed_by, "confirmed_at": r.confirmed_at, "figures": json.loads(r.figures)}
-            for r in rows}
+    return {
+        r.unit: {"confirmed_by": r.confirmed_by, "confirmed_at": r.confirmed_at, "figures": json.loads(r.figures)}
+        for r in rows
+    }
 
 
 def problems(store: Store) -> dict[str, list[dict[str, Any]]]:

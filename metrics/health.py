@@ -3,11 +3,13 @@
 A source is stale when now − last success > k × interval (Prometheus' rule; k is
 collection.stale_after_intervals), or when it has been tried and never succeeded.
 """
+
 from __future__ import annotations
 
 import time
+from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import Any, Iterable
+from typing import Any
 
 from sqlalchemy import and_, case, func, select
 
@@ -24,16 +26,16 @@ class SourceHealth:
     kind: str
     unit: str
     interval_seconds: float
-    state: str                      # ok | failing | stale | waiting
+    state: str  # ok | failing | stale | waiting
     stale: bool
-    as_of: float | None             # when its figures are from: last live success, else end of its history
-    last_success: float | None      # last successful run of any kind (a backfill included)
+    as_of: float | None  # when its figures are from: last live success, else end of its history
+    last_success: float | None  # last successful run of any kind (a backfill included)
     last_live_success: float | None  # last successful scheduled (live) collection
     last_run: float | None
     last_status: str | None
-    last_error: str | None          # the error of the latest run, None when it succeeded
+    last_error: str | None  # the error of the latest run, None when it succeeded
     last_error_at: float | None
-    lag_seconds: float | None       # how far behind its schedule: now − last success − interval
+    lag_seconds: float | None  # how far behind its schedule: now − last success − interval
     duration_seconds: float | None
     rows_written: int | None
     runs_24h: int
@@ -50,6 +52,7 @@ class Freshness:
     are stale). stale means every source behind the figure is stale; partial means some are:
     the figure is still current for the others and says how many are behind.
     """
+
     as_of: float | None
     stale: bool
     stale_sources: tuple[str, ...] = ()
@@ -83,44 +86,93 @@ def source_health(store: Store, config: Config, now: float | None = None) -> dic
     with store.engine.connect() as connection:
         # A backfill proves the unit's archive answered, not that its system still delivers:
         # staleness counts scheduled collections only.
-        last_live = dict(connection.execute(select(runs.c.source_id, func.max(runs.c.finished_at))
-                                            .where(runs.c.status == "ok", runs.c.kind == "collect").group_by(runs.c.source_id)).all())
-        last_any = dict(connection.execute(select(runs.c.source_id, func.max(runs.c.finished_at))
-                                           .where(runs.c.status == "ok").group_by(runs.c.source_id)).all())
-        history_until = dict(connection.execute(select(runs.c.source_id, func.max(runs.c.data_until))
-                                                .where(runs.c.status == "ok").group_by(runs.c.source_id)).all())
-        last_id = dict(connection.execute(select(runs.c.source_id, func.max(runs.c.id))
-                                          .where(finished, runs.c.kind == "collect").group_by(runs.c.source_id)).all())
-        latest = {row.source_id: row for row in connection.execute(select(runs).where(runs.c.id.in_(list(last_id.values()) or [-1])))}
-        counts = {row.source_id: row for row in connection.execute(
-            select(runs.c.source_id, func.count().label("n"),
-                   func.sum(case((and_(runs.c.status != "ok", finished), 1), else_=0)).label("failed"))
-            .where(runs.c.started_at >= now - DAY, runs.c.kind == "collect").group_by(runs.c.source_id))}
-        q_day = dict(connection.execute(select(quarantine.c.source_id, func.count()).where(
-            quarantine.c.received_at >= now - DAY).group_by(quarantine.c.source_id)).all())
-        q_all = dict(connection.execute(select(quarantine.c.source_id, func.count()).group_by(quarantine.c.source_id)).all())
+        last_live = dict(
+            connection.execute(
+                select(runs.c.source_id, func.max(runs.c.finished_at))
+                .where(runs.c.status == "ok", runs.c.kind == "collect")
+                .group_by(runs.c.source_id)
+            ).all()
+        )
+        last_any = dict(
+            connection.execute(
+                select(runs.c.source_id, func.max(runs.c.finished_at))
+                .where(runs.c.status == "ok")
+                .group_by(runs.c.source_id)
+            ).all()
+        )
+        history_until = dict(
+            connection.execute(
+                select(runs.c.source_id, func.max(runs.c.data_until))
+                .where(runs.c.status == "ok")
+                .group_by(runs.c.source_id)
+            ).all()
+        )
+        last_id = dict(
+            connection.execute(
+                select(runs.c.source_id, func.max(runs.c.id))
+                .where(finished, runs.c.kind == "collect")
+                .group_by(runs.c.source_id)
+            ).all()
+        )
+        latest = {
+            row.source_id: row
+            for row in connection.execute(select(runs).where(runs.c.id.in_(list(last_id.values()) or [-1])))
+        }
+        counts = {
+            row.source_id: row
+            for row in connection.execute(
+                select(
+                    runs.c.source_id,
+                    func.count().label("n"),
+                    func.sum(case((and_(runs.c.status != "ok", finished), 1), else_=0)).label("failed"),
+                )
+                .where(runs.c.started_at >= now - DAY, runs.c.kind == "collect")
+                .group_by(runs.c.source_id)
+            )
+        }
+        q_day = dict(
+            connection.execute(
+                select(quarantine.c.source_id, func.count())
+                .where(quarantine.c.received_at >= now - DAY)
+                .group_by(quarantine.c.source_id)
+            ).all()
+        )
+        q_all = dict(
+            connection.execute(select(quarantine.c.source_id, func.count()).group_by(quarantine.c.source_id)).all()
+        )
     k = config.settings.collection.stale_after_intervals
     result = {}
     for source in config.sources:
         sid = source.id
         success = last_live.get(sid)
         row = latest.get(sid)
-        stale = (success is None and row is not None) or (success is not None and now - success > k * source.interval_seconds)
+        stale = (success is None and row is not None) or (
+            success is not None and now - success > k * source.interval_seconds
+        )
         failing = row is not None and row.status != "ok"
         state = "stale" if stale else ("failing" if failing else ("ok" if row is not None else "waiting"))
         result[sid] = SourceHealth(
-            source_id=sid, kind=source.kind, unit=getattr(source.options, "unit", "") or "",
-            interval_seconds=source.interval_seconds, state=state, stale=stale,
-            as_of=success if success is not None else history_until.get(sid), last_success=last_any.get(sid),
+            source_id=sid,
+            kind=source.kind,
+            unit=getattr(source.options, "unit", "") or "",
+            interval_seconds=source.interval_seconds,
+            state=state,
+            stale=stale,
+            as_of=success if success is not None else history_until.get(sid),
+            last_success=last_any.get(sid),
             last_live_success=success,
-            last_run=row.finished_at if row else None, last_status=row.status if row else None,
-            last_error=row.error if failing else None, last_error_at=row.finished_at if failing else None,
+            last_run=row.finished_at if row else None,
+            last_status=row.status if row else None,
+            last_error=row.error if failing else None,
+            last_error_at=row.finished_at if failing else None,
             lag_seconds=max(0.0, now - success - source.interval_seconds) if success else None,
             duration_seconds=(row.finished_at - row.started_at) if row and row.finished_at else None,
             rows_written=row.rows_written if row else None,
             runs_24h=int(counts[sid].n) if sid in counts else 0,
             failures_24h=int(counts[sid].failed or 0) if sid in counts else 0,
-            quarantined_24h=int(q_day.get(sid, 0)), quarantined_total=int(q_all.get(sid, 0)))
+            quarantined_24h=int(q_day.get(sid, 0)),
+            quarantined_total=int(q_all.get(sid, 0)),
+        )
     return result
 
 
@@ -143,7 +195,9 @@ def backfill_progress(store: Store, config: Config) -> BackfillProgress:
     return BackfillProgress(
         chunks_done=sum(r.chunks_done if r.status == "running" else r.chunks_total for r in rows),
         chunks_total=sum(r.chunks_total for r in rows),
-        sources_done=sum(r.status != "running" for r in rows), sources_total=len(rows))
+        sources_done=sum(r.status != "running" for r in rows),
+        sources_total=len(rows),
+    )
 
 
 def recent_quarantine(store: Store, limit: int = 50, source_id: str | None = None) -> list[dict]:
@@ -156,18 +210,38 @@ def recent_quarantine(store: Store, limit: int = 50, source_id: str | None = Non
 
 def open_flags(store: Store, limit: int = 50) -> list[dict]:
     """Flagged outliers awaiting follow-up, newest first, with their series and source."""
-    query = (select(flags.c.ts, flags.c.value, flags.c.median, flags.c.score, flags.c.flagged_at, series.c.metric,
-                    series.c.unit, series.c.database, series.c.source_id)
-             .join(series, series.c.id == flags.c.series_id).where(flags.c.status == "open")
-             .order_by(flags.c.flagged_at.desc(), flags.c.id.desc()).limit(limit))
+    query = (
+        select(
+            flags.c.ts,
+            flags.c.value,
+            flags.c.median,
+            flags.c.score,
+            flags.c.flagged_at,
+            series.c.metric,
+            series.c.unit,
+            series.c.database,
+            series.c.source_id,
+        )
+        .join(series, series.c.id == flags.c.series_id)
+        .where(flags.c.status == "open")
+        .order_by(flags.c.flagged_at.desc(), flags.c.id.desc())
+        .limit(limit)
+    )
     with store.engine.connect() as connection:
         return [dict(r._mapping) for r in connection.execute(query)]
 
 
 def recent_runs(store: Store, limit: int = 50, kind: str = "collect") -> list[dict]:
     with store.engine.connect() as connection:
-        return [dict(r._mapping) for r in connection.execute(
-            select(collection_runs).where(collection_runs.c.kind == kind).order_by(collection_runs.c.id.desc()).limit(limit))]
+        return [
+            dict(r._mapping)
+            for r in connection.execute(
+                select(collection_runs)
+                .where(collection_runs.c.kind == kind)
+                .order_by(collection_runs.c.id.desc())
+                .limit(limit)
+            )
+        ]
 
 
 def combine(parts: Iterable[Freshness]) -> Freshness:
@@ -178,8 +252,12 @@ def combine(parts: Iterable[Freshness]) -> Freshness:
     current = [p for p in parts if not p.stale] or parts
     times = [p.as_of for p in current]
     stale = tuple(sorted({s for p in parts for s in p.stale_sources}))
-    return Freshness(None if any(t is None for t in times) else min(times), all(p.stale for p in parts), stale,
-                     sum(p.sources for p in parts))
+    return Freshness(
+        None if any(t is None for t in times) else min(times),
+        all(p.stale for p in parts),
+        stale,
+        sum(p.sources for p in parts),
+    )
 
 
 def scheduler_status(store: Store, local_state: str | None, heartbeat_seconds: float, now: float | None = None) -> dict:
@@ -193,9 +271,13 @@ def scheduler_status(store: Store, local_state: str | None, heartbeat_seconds: f
         state = "running-elsewhere"
     else:
         state = local_state if local_state in ("lost-lock",) else "stopped"
-    return {"state": state, "running": state in ("running", "running-elsewhere"),
-            "owner": beat["owner"] if beat else None, "last_heartbeat": beat["beat_at"] if beat else None,
-            "jobs": beat["jobs"] if beat else 0}
+    return {
+        "state": state,
+        "running": state in ("running", "running-elsewhere"),
+        "owner": beat["owner"] if beat else None,
+        "last_heartbeat": beat["beat_at"] if beat else None,
+        "jobs": beat["jobs"] if beat else 0,
+    }
 
 
 def collection_run(store: Store, run_id: int) -> dict | None:
@@ -211,12 +293,24 @@ def week_quality(store: Store, start: float, end: float) -> dict[str, Any]:
         held = connection.execute(
             select(quarantine.c.source_id, quarantine.c.reason, func.count().label("n"))
             .where(quarantine.c.received_at >= start, quarantine.c.received_at < end)
-            .group_by(quarantine.c.source_id, quarantine.c.reason)).all()
+            .group_by(quarantine.c.source_id, quarantine.c.reason)
+        ).all()
         flagged = connection.execute(
-            select(flags.c.ts, flags.c.value, flags.c.median, flags.c.score, flags.c.status, series.c.metric,
-                   series.c.unit, series.c.database, series.c.source_id)
-            .join(series, series.c.id == flags.c.series_id).where(flags.c.ts >= start, flags.c.ts < end)
-            .order_by(flags.c.ts, series.c.metric, series.c.unit)).all()
+            select(
+                flags.c.ts,
+                flags.c.value,
+                flags.c.median,
+                flags.c.score,
+                flags.c.status,
+                series.c.metric,
+                series.c.unit,
+                series.c.database,
+                series.c.source_id,
+            )
+            .join(series, series.c.id == flags.c.series_id)
+            .where(flags.c.ts >= start, flags.c.ts < end)
+            .order_by(flags.c.ts, series.c.metric, series.c.unit)
+        ).all()
     by_source: dict[str, dict[str, Any]] = {}
     for row in sorted(held, key=lambda r: (r.source_id, -r.n, r.reason)):
         entry = by_source.setdefault(row.source_id, {"count": 0, "top_reason": row.reason})

@@ -8,6 +8,7 @@ weekends); a gauge with its last 30 days. With too little history nothing is fla
 is a change smaller than MIN_RELATIVE_CHANGE of the median: a steady trend makes the MAD
 small, and a statistically unusual 20% move along a trend is not worth anyone's follow-up.
 """
+
 from __future__ import annotations
 
 import statistics
@@ -16,13 +17,14 @@ from typing import NamedTuple
 THRESHOLD = 3.5
 MIN_RELATIVE_CHANGE = 0.3
 MIN_HISTORY = 6
-WEEKLY_HISTORY = 8           # same weekday, up to eight weeks back (a trend moves older ones away)
+WEEKLY_HISTORY = 8  # same weekday, up to eight weeks back (a trend moves older ones away)
 GAUGE_HISTORY_SECONDS = 30 * 86400
 WEEK_SECONDS = 7 * 86400
 
 
 class Candidate(NamedTuple):
     """A sample to check: same_weekday for daily counts, otherwise the recent history."""
+
     series_id: int
     ts: int
     value: float
@@ -64,6 +66,10 @@ def find(candidates: list[Candidate], history: dict[int, dict[int, float]]) -> l
     found = []
     for candidate in candidates:
         judged = robust_z(candidate.value, history_of(candidate, history.get(candidate.series_id, {})))
-        if judged and abs(judged[0]) > THRESHOLD and abs(candidate.value - judged[1]) >= MIN_RELATIVE_CHANGE * abs(judged[1]):
+        if (
+            judged
+            and abs(judged[0]) > THRESHOLD
+            and abs(candidate.value - judged[1]) >= MIN_RELATIVE_CHANGE * abs(judged[1])
+        ):
             found.append(Outlier(candidate.series_id, candidate.ts, candidate.value, judged[1], judged[0]))
     return found

@@ -4,6 +4,7 @@ Each function takes the store and the configuration and returns plain dataclasse
 frames (picklable, so the web layer can cache them keyed by the store's data version).
 Every figure carries its Freshness: the time it is as of and whether a source is stale.
 """
+
 from __future__ import annotations
 
 import datetime as dt
@@ -59,13 +60,15 @@ class TaskRow:
     numerator: float | None
     denominator: float | None
     actual: Figure
-    status: str                     # met | on_track | at_risk | overdue | no_data
+    status: str  # met | on_track | at_risk | overdue | no_data
     trend: list[tuple[int, float | None]]
-    plan: list[tuple[int, float]] = field(default_factory=list)   # the straight path to target by the deadline
+    plan: list[tuple[int, float]] = field(default_factory=list)  # the straight path to target by the deadline
 
     @property
     def gap(self) -> float | None:
-        return None if self.actual.value is None or self.actual.target is None else self.actual.value - self.actual.target
+        return (
+            None if self.actual.value is None or self.actual.target is None else self.actual.value - self.actual.target
+        )
 
 
 @dataclass(frozen=True)
@@ -82,7 +85,7 @@ class DatabaseRow:
     records_target: int
     complete: bool
     freshness: Freshness
-    previous_score: float | None = None   # at the end of the week before
+    previous_score: float | None = None  # at the end of the week before
 
     @property
     def change(self) -> float | None:
@@ -91,20 +94,21 @@ class DatabaseRow:
 
 @dataclass(frozen=True)
 class Alert:
-    severity: str                   # red | amber
-    kind: str                       # stale_source | database_red | task_overdue | task_at_risk
+    severity: str  # red | amber
+    kind: str  # stale_source | database_red | task_overdue | task_at_risk
     subject: str
-    value: float | None = None      # the score or rate that raised it (a stale source: its as-of time)
-    detail: str = ""                # e.g. the source's last error
+    value: float | None = None  # the score or rate that raised it (a stale source: its as-of time)
+    detail: str = ""  # e.g. the source's last error
 
 
 @dataclass(frozen=True)
 class Snapshot:
     """Everything the pages show, computed once per data version."""
+
     built_at: float
     week: int
     week_label: str
-    weeks: list[int]                # the weeks with data, oldest first (what a period filter offers)
+    weeks: list[int]  # the weeks with data, oldest first (what a period filter offers)
     health: dict[str, SourceHealth]
     backfill: BackfillProgress
     indicators: list[IndicatorRow]
@@ -123,12 +127,17 @@ class WeeklySums:
         self.ministry = frame.groupby(["week", "metric"])["value"].sum().to_dict()
         self.by_unit = frame.groupby(["week", "unit", "metric"])["value"].sum().to_dict()
 
-    def ratio(self, ratio: Ratio, week: int, unit: str | None = None) -> tuple[float | None, float | None, float | None]:
+    def ratio(
+        self, ratio: Ratio, week: int, unit: str | None = None
+    ) -> tuple[float | None, float | None, float | None]:
         """(numerator, denominator, percent) of ratio over week, for one unit or all units."""
         if unit is None:
             num, den = self.ministry.get((week, ratio.numerator)), self.ministry.get((week, ratio.denominator))
         else:
-            num, den = self.by_unit.get((week, unit, ratio.numerator)), self.by_unit.get((week, unit, ratio.denominator))
+            num, den = (
+                self.by_unit.get((week, unit, ratio.numerator)),
+                self.by_unit.get((week, unit, ratio.denominator)),
+            )
         if num is None or den is None:
             return None, None, None
         return float(num), float(den), (100.0 * num / den if den > 0 else None)
@@ -146,7 +155,11 @@ def _effectiveness_score(values: dict[str, float | None], catalogue: Catalogue) 
     the groups that have indicators with data."""
     total_points, score = 0.0, 0.0
     for group in catalogue.groups.values():
-        rates = [min(100.0, v) for code, v in values.items() if v is not None and catalogue.indicators[code].group == group.code]
+        rates = [
+            min(100.0, v)
+            for code, v in values.items()
+            if v is not None and catalogue.indicators[code].group == group.code
+        ]
         if rates:
             total_points += group.points
             score += group.points * sum(rates) / len(rates) / 100.0
@@ -162,8 +175,10 @@ def plan_path(trend: list[tuple[int, float | None]], target: float, deadline: dt
     start_week, start_value = known[0]
     end = dt.datetime.combine(deadline, dt.time(), dt.timezone(dt.timedelta(hours=7))).timestamp()
     span = end - start_week
-    return [(w, target if span <= 0 or w >= end else start_value + (target - start_value) * (w - start_week) / span)
-            for w, _ in trend]
+    return [
+        (w, target if span <= 0 or w >= end else start_value + (target - start_value) * (w - start_week) / span)
+        for w, _ in trend
+    ]
 
 
 def _task_status(task, actual: float | None, today: dt.date) -> str:
@@ -199,16 +214,30 @@ def build_snapshot(store: Store, config: Config, now: float | None = None, week:
             by_unit[unit] = sums.ratio(ind, week, unit)[2]
             unit_values[unit][ind.code] = by_unit[unit]
         ministry_values[ind.code], previous_values[ind.code] = value, before
-        indicators.append(IndicatorRow(
-            ind.code, ind.name_vi, ind.name_en, ind.formula_vi, ind.target,
-            Figure(value, freshness(_sources(frame, metrics), health), before, ind.target), by_unit,
-            [(w, sums.ratio(ind, w)[2]) for w in weeks]))
+        indicators.append(
+            IndicatorRow(
+                ind.code,
+                ind.name_vi,
+                ind.name_en,
+                ind.formula_vi,
+                ind.target,
+                Figure(value, freshness(_sources(frame, metrics), health), before, ind.target),
+                by_unit,
+                [(w, sums.ratio(ind, w)[2]) for w in weeks],
+            )
+        )
     indicator_metrics = [m for ind in catalogue.indicators.values() for m in (ind.numerator, ind.denominator)]
-    effectiveness = Figure(_effectiveness_score(ministry_values, catalogue), freshness(_sources(frame, indicator_metrics), health),
-                           _effectiveness_score(previous_values, catalogue))
-    unit_effectiveness = {unit: Figure(_effectiveness_score(values, catalogue),
-                                       freshness(_sources(frame, indicator_metrics, unit), health))
-                          for unit, values in unit_values.items()}
+    effectiveness = Figure(
+        _effectiveness_score(ministry_values, catalogue),
+        freshness(_sources(frame, indicator_metrics), health),
+        _effectiveness_score(previous_values, catalogue),
+    )
+    unit_effectiveness = {
+        unit: Figure(
+            _effectiveness_score(values, catalogue), freshness(_sources(frame, indicator_metrics, unit), health)
+        )
+        for unit, values in unit_values.items()
+    }
 
     today = local(now).date()
     tasks = []
@@ -217,29 +246,64 @@ def build_snapshot(store: Store, config: Config, now: float | None = None, week:
         before = sums.ratio(task, previous, task.owner)[2]
         fresh = freshness(_sources(frame, [task.numerator, task.denominator], task.owner), health)
         trend = [(w, sums.ratio(task, w, task.owner)[2]) for w in weeks]
-        tasks.append(TaskRow(task.code, task.name_vi, task.name_en, task.owner, task.rule_vi, task.deadline,
-                             task.sla_hours, num, den, Figure(actual, fresh, before, task.target),
-                             _task_status(task, actual, today), trend, plan_path(trend, task.target, task.deadline)))
-    attainment = [min(1.0, t.actual.value / t.actual.target) * 100 for t in tasks
-                  if t.actual.value is not None and t.actual.target]
-    attainment_before = [min(1.0, t.actual.previous / t.actual.target) * 100 for t in tasks
-                         if t.actual.previous is not None and t.actual.target]
-    project06 = Figure(sum(attainment) / len(attainment) if attainment else None,
-                       freshness([s for t in tasks for s in _sources(frame, [catalogue.tasks[t.code].numerator], t.owner)], health),
-                       sum(attainment_before) / len(attainment_before) if attainment_before else None, 100.0)
+        tasks.append(
+            TaskRow(
+                task.code,
+                task.name_vi,
+                task.name_en,
+                task.owner,
+                task.rule_vi,
+                task.deadline,
+                task.sla_hours,
+                num,
+                den,
+                Figure(actual, fresh, before, task.target),
+                _task_status(task, actual, today),
+                trend,
+                plan_path(trend, task.target, task.deadline),
+            )
+        )
+    attainment = [
+        min(1.0, t.actual.value / t.actual.target) * 100
+        for t in tasks
+        if t.actual.value is not None and t.actual.target
+    ]
+    attainment_before = [
+        min(1.0, t.actual.previous / t.actual.target) * 100
+        for t in tasks
+        if t.actual.previous is not None and t.actual.target
+    ]
+    project06 = Figure(
+        sum(attainment) / len(attainment) if attainment else None,
+        freshness([s for t in tasks for s in _sources(frame, [catalogue.tasks[t.code].numerator], t.owner)], health),
+        sum(attainment_before) / len(attainment_before) if attainment_before else None,
+        100.0,
+    )
 
     # Databases report states, not flows: the week's figure is the newest sample before its end.
     week_end = week + WEEK
     databases = _database_rows(store, config, health, week_end if week_end <= now else None, week)
     alerts = _alerts(config, health, databases, tasks)
-    return Snapshot(built_at=now, week=week, week_label=iso_week_label(week), weeks=weeks, health=health,
-                    backfill=backfill_progress(store, config), indicators=indicators,
-                    effectiveness=effectiveness, unit_effectiveness=unit_effectiveness, tasks=tasks,
-                    project06=project06, databases=databases, alerts=alerts)
+    return Snapshot(
+        built_at=now,
+        week=week,
+        week_label=iso_week_label(week),
+        weeks=weeks,
+        health=health,
+        backfill=backfill_progress(store, config),
+        indicators=indicators,
+        effectiveness=effectiveness,
+        unit_effectiveness=unit_effectiveness,
+        tasks=tasks,
+        project06=project06,
+        databases=databases,
+        alerts=alerts,
+    )
 
 
-def _database_rows(store: Store, config: Config, health: dict[str, SourceHealth], before: float | None,
-                   previous_before: float) -> list[DatabaseRow]:
+def _database_rows(
+    store: Store, config: Config, health: dict[str, SourceHealth], before: float | None, previous_before: float
+) -> list[DatabaseRow]:
     catalogue = config.catalogue
     criteria = list(catalogue.criteria.values())
     metrics = [c.metric for c in criteria] + ["db_stage", "db_records"]
@@ -256,11 +320,26 @@ def _database_rows(store: Store, config: Config, health: dict[str, SourceHealth]
         before_values = dict(zip(*(earlier.loc[earlier["database"] == db.code, k] for k in ("metric", "value"))))
         previous_score = _weighted(criteria, {c.code: before_values.get(c.metric) for c in criteria})
         stage = int(values["db_stage"]) if "db_stage" in values else None
-        complete = (stage == top_stage and len(known) == len(criteria)
-                    and all(catalogue.colour(s) == "green" for _, s in known))
-        rows.append(DatabaseRow(db.code, db.name_vi, db.name_en, db.owner, stage, scores, score,
-                                catalogue.colour(score), values.get("db_records"), db.records_target, complete,
-                                freshness(mine["source_id"].unique().tolist(), health), previous_score))
+        complete = (
+            stage == top_stage and len(known) == len(criteria) and all(catalogue.colour(s) == "green" for _, s in known)
+        )
+        rows.append(
+            DatabaseRow(
+                db.code,
+                db.name_vi,
+                db.name_en,
+                db.owner,
+                stage,
+                scores,
+                score,
+                catalogue.colour(score),
+                values.get("db_records"),
+                db.records_target,
+                complete,
+                freshness(mine["source_id"].unique().tolist(), health),
+                previous_score,
+            )
+        )
     return rows
 
 
@@ -270,7 +349,9 @@ def _weighted(criteria: list, scores: dict[str, float | None]) -> float | None:
     return sum(w * s for w, s in known) / sum(w for w, _ in known) if known else None
 
 
-def _alerts(config: Config, health: dict[str, SourceHealth], databases: list[DatabaseRow], tasks: list[TaskRow]) -> list[Alert]:
+def _alerts(
+    config: Config, health: dict[str, SourceHealth], databases: list[DatabaseRow], tasks: list[TaskRow]
+) -> list[Alert]:
     alerts = []
     for h in health.values():
         if h.stale:
@@ -280,16 +361,21 @@ def _alerts(config: Config, health: dict[str, SourceHealth], databases: list[Dat
             alerts.append(Alert("red", "database_red", db.code, db.score))
     for task in tasks:
         if task.status in ("overdue", "at_risk"):
-            alerts.append(Alert("red" if task.status == "overdue" else "amber", f"task_{task.status}", task.code,
-                                task.actual.value))
+            alerts.append(
+                Alert(
+                    "red" if task.status == "overdue" else "amber", f"task_{task.status}", task.code, task.actual.value
+                )
+            )
     return alerts
 
 
 def unit_figures(snapshot: Snapshot, unit: str) -> dict[str, float | None]:
     """One unit's figures of the snapshot's week, rounded as printed: what a unit head confirms
     (a confirmation holds while these stay the same)."""
+
     def rounded(value: float | None) -> float | None:
         return None if value is None else round(value, 2)
+
     figures = {f"indicator:{row.code}": rounded(row.by_unit.get(unit)) for row in snapshot.indicators}
     figures.update({f"task:{task.code}": rounded(task.actual.value) for task in snapshot.tasks if task.owner == unit})
     figures.update({f"database:{db.code}": rounded(db.score) for db in snapshot.databases if db.owner == unit})
@@ -302,5 +388,8 @@ def effectiveness_trend(snapshot: Snapshot, catalogue: Catalogue) -> list[tuple[
     for row in snapshot.indicators:
         for week, value in row.trend:
             by_week.setdefault(week, {})[row.code] = value
-    return [(week, _effectiveness_score(values, catalogue)) for week, values in sorted(by_week.items())
-            if week <= snapshot.week]
+    return [
+        (week, _effectiveness_score(values, catalogue))
+        for week, values in sorted(by_week.items())
+        if week <= snapshot.week
+    ]

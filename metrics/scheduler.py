@@ -4,6 +4,7 @@ APScheduler runs the jobs (max_instances=1, coalesce, misfire grace of one inter
 bounded thread pool; the collection runner enforces each source's timeout. At most one
 scheduler runs per store (SchedulerLock); it writes a heartbeat the web app reports.
 """
+
 from __future__ import annotations
 
 import datetime as dt
@@ -13,7 +14,8 @@ import random
 import socket
 import threading
 import time
-from typing import Any, Callable
+from collections.abc import Callable
+from typing import Any
 
 from apscheduler.executors.pool import ThreadPoolExecutor
 from apscheduler.schedulers.background import BackgroundScheduler
@@ -34,7 +36,7 @@ class CollectionScheduler:
         self.config = collector.config
         self.store = collector.store
         self.lock = SchedulerLock(self.store)
-        self.state = "stopped"          # stopped | running | standby (another process schedules) | lost-lock
+        self.state = "stopped"  # stopped | running | standby (another process schedules) | lost-lock
         self.started_at: float | None = None
         self.owner = f"{socket.gethostname()}:{os.getpid()}"
         self._stop = threading.Event()
@@ -52,16 +54,21 @@ class CollectionScheduler:
         self._scheduler = BackgroundScheduler(
             timezone=dt.UTC,
             executors={"default": ThreadPoolExecutor(max_workers=self.config.settings.collection.max_workers + 1)},
-            job_defaults={"coalesce": True, "max_instances": 1})
+            job_defaults={"coalesce": True, "max_instances": 1},
+        )
         now = dt.datetime.now(dt.UTC)
         for source in sources:
             self._scheduler.add_job(
-                self.collector.collect, IntervalTrigger(seconds=source.interval_seconds, jitter=source.jitter_seconds),
-                args=[source.id], id=source.id, name=source.id, misfire_grace_time=int(source.interval_seconds),
+                self.collector.collect,
+                IntervalTrigger(seconds=source.interval_seconds, jitter=source.jitter_seconds),
+                args=[source.id],
+                id=source.id,
+                name=source.id,
+                misfire_grace_time=int(source.interval_seconds),
                 # the first run comes soon after start, spread so the sources don't all start at once
-                next_run_time=now + dt.timedelta(seconds=1 + random.uniform(0, min(5.0, source.interval_seconds / 4))))
-        self._scheduler.add_job(self._beat, "interval", seconds=HEARTBEAT_SECONDS, id="heartbeat",
-                                next_run_time=now)
+                next_run_time=now + dt.timedelta(seconds=1 + random.uniform(0, min(5.0, source.interval_seconds / 4))),
+            )
+        self._scheduler.add_job(self._beat, "interval", seconds=HEARTBEAT_SECONDS, id="heartbeat", next_run_time=now)
         if self.extra_jobs:
             self.extra_jobs(self._scheduler)
         self.started_at = time.time()
@@ -69,8 +76,9 @@ class CollectionScheduler:
         self.state = "running"
         if with_backfill:
             weeks = self.config.settings.collection.backfill_weeks
-            self.backfill_thread = threading.Thread(target=backfill, args=(self.collector, weeks, self._stop),
-                                                    name="backfill", daemon=True)
+            self.backfill_thread = threading.Thread(
+                target=backfill, args=(self.collector, weeks, self._stop), name="backfill", daemon=True
+            )
             self.backfill_thread.start()
         log.info("scheduler started with %d sources", len(sources))
         return True
@@ -86,8 +94,12 @@ class CollectionScheduler:
     def status(self) -> dict[str, Any]:
         jobs = self._scheduler.get_jobs() if self._scheduler and self.state == "running" else []
         sources = {s.id for s in self.config.sources}
-        return {"state": self.state, "owner": self.owner, "jobs": len([j for j in jobs if j.id in sources]),
-                "started_at": self.started_at}
+        return {
+            "state": self.state,
+            "owner": self.owner,
+            "jobs": len([j for j in jobs if j.id in sources]),
+            "started_at": self.started_at,
+        }
 
     def shutdown(self, wait: bool = True, grace_seconds: float = 10) -> None:
         """Stop scheduling; with wait, give runs in progress up to grace_seconds to commit (a run

@@ -3,6 +3,7 @@
 Both locks die with the process that holds them (kill -9 included), so a restarted process
 or another worker takes over without anybody cleaning up.
 """
+
 from __future__ import annotations
 
 import threading

@@ -3,21 +3,36 @@
 Times are integer or float seconds since the epoch, i.e. UTC: portable between SQLite and
 PostgreSQL and cheap to bucket into local days and ISO weeks (Vietnam has no DST).
 """
+
 from __future__ import annotations
 
-from sqlalchemy import (BigInteger, Column, Float, ForeignKey, Index, Integer, MetaData, String, Table, Text,
-                        UniqueConstraint)
+from sqlalchemy import (
+    BigInteger,
+    Column,
+    Float,
+    ForeignKey,
+    Index,
+    Integer,
+    MetaData,
+    String,
+    Table,
+    Text,
+    UniqueConstraint,
+)
 
-metadata = MetaData(naming_convention={
-    "ix": "ix_%(column_0_label)s",
-    "uq": "uq_%(table_name)s_%(column_0_name)s",
-    "ck": "ck_%(table_name)s_%(constraint_name)s",
-    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
-    "pk": "pk_%(table_name)s",
-})
+metadata = MetaData(
+    naming_convention={
+        "ix": "ix_%(column_0_label)s",
+        "uq": "uq_%(table_name)s_%(column_0_name)s",
+        "ck": "ck_%(table_name)s_%(constraint_name)s",
+        "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+        "pk": "pk_%(table_name)s",
+    }
+)
 
 series = Table(
-    "series", metadata,
+    "series",
+    metadata,
     Column("id", Integer, primary_key=True, autoincrement=True),
     Column("metric", String(40), nullable=False),
     Column("unit", String(40), nullable=False, server_default=""),
@@ -28,7 +43,8 @@ series = Table(
 )
 
 samples = Table(
-    "samples", metadata,
+    "samples",
+    metadata,
     Column("series_id", Integer, ForeignKey("series.id"), primary_key=True),
     Column("ts", BigInteger, primary_key=True),
     Column("value", Float, nullable=False),
@@ -37,24 +53,26 @@ samples = Table(
 )
 
 collection_runs = Table(
-    "collection_runs", metadata,
+    "collection_runs",
+    metadata,
     Column("id", Integer, primary_key=True, autoincrement=True),
     Column("source_id", String(64), nullable=False),
-    Column("kind", String(16), nullable=False),          # collect | backfill
+    Column("kind", String(16), nullable=False),  # collect | backfill
     Column("started_at", Float, nullable=False),
     Column("finished_at", Float),
-    Column("status", String(16), nullable=False),        # running | ok | failed | timeout | interrupted
+    Column("status", String(16), nullable=False),  # running | ok | failed | timeout | interrupted
     Column("rows_written", Integer, nullable=False, server_default="0"),
     Column("rows_rejected", Integer, nullable=False, server_default="0"),
     Column("error", Text),
     Column("window_start", Float),
     Column("window_end", Float),
-    Column("data_until", Float),                         # newest record time the run delivered
+    Column("data_until", Float),  # newest record time the run delivered
     Index("ix_collection_runs_source_started", "source_id", "started_at"),
 )
 
 quarantine = Table(
-    "quarantine", metadata,
+    "quarantine",
+    metadata,
     Column("id", Integer, primary_key=True, autoincrement=True),
     Column("source_id", String(64), nullable=False),
     Column("run_id", Integer, nullable=False),
@@ -65,38 +83,42 @@ quarantine = Table(
 )
 
 flags = Table(
-    "flags", metadata,
+    "flags",
+    metadata,
     Column("id", Integer, primary_key=True, autoincrement=True),
     Column("series_id", Integer, ForeignKey("series.id"), nullable=False),
     Column("ts", BigInteger, nullable=False),
     Column("value", Float, nullable=False),
     Column("median", Float, nullable=False),
-    Column("score", Float, nullable=False),              # robust z-score against the series' history
+    Column("score", Float, nullable=False),  # robust z-score against the series' history
     Column("run_id", Integer, nullable=False),
     Column("flagged_at", Float, nullable=False),
-    Column("status", String(16), nullable=False, server_default="open"),   # open | confirmed | corrected
+    Column("status", String(16), nullable=False, server_default="open"),  # open | confirmed | corrected
     UniqueConstraint("series_id", "ts"),
 )
 
 data_version = Table(
-    "data_version", metadata,
+    "data_version",
+    metadata,
     Column("id", Integer, primary_key=True, autoincrement=False),
     Column("version", BigInteger, nullable=False),
     Column("updated_at", Float, nullable=False),
 )
 
 backfills = Table(
-    "backfills", metadata,
+    "backfills",
+    metadata,
     Column("source_id", String(64), primary_key=True),
     Column("chunks_total", Integer, nullable=False),
     Column("chunks_done", Integer, nullable=False),
     Column("started_at", Float, nullable=False),
     Column("finished_at", Float),
-    Column("status", String(16), nullable=False),        # running | done | failed
+    Column("status", String(16), nullable=False),  # running | done | failed
 )
 
 screen_heartbeats = Table(
-    "screen_heartbeats", metadata,
+    "screen_heartbeats",
+    metadata,
     Column("client_id", String(64), primary_key=True),  # one browser showing a wall screen
     Column("screen", String(64), nullable=False),
     Column("last_seen", Float, nullable=False),
@@ -106,14 +128,16 @@ screen_heartbeats = Table(
 )
 
 page_views = Table(
-    "page_views", metadata,
-    Column("day", BigInteger, primary_key=True),         # local day start, epoch seconds
+    "page_views",
+    metadata,
+    Column("day", BigInteger, primary_key=True),  # local day start, epoch seconds
     Column("page", String(64), primary_key=True),
     Column("views", Integer, nullable=False),
 )
 
 scheduler_heartbeat = Table(
-    "scheduler_heartbeat", metadata,
+    "scheduler_heartbeat",
+    metadata,
     Column("id", Integer, primary_key=True, autoincrement=False),
     Column("owner", String(200), nullable=False),
     Column("started_at", Float, nullable=False),
@@ -124,27 +148,29 @@ scheduler_heartbeat = Table(
 # The weekly briefing (briefings/): every edition built, never rewritten; a failed build is
 # kept too (status failed, no files) so it is reported and retried.
 briefing_editions = Table(
-    "briefing_editions", metadata,
+    "briefing_editions",
+    metadata,
     Column("id", Integer, primary_key=True, autoincrement=True),
-    Column("week", String(10), nullable=False),           # ISO week, 2026-W47
-    Column("scope", String(32), nullable=False),          # "" for the ministry, else a unit code
+    Column("week", String(10), nullable=False),  # ISO week, 2026-W47
+    Column("scope", String(32), nullable=False),  # "" for the ministry, else a unit code
     Column("lang", String(2), nullable=False),
-    Column("status", String(16), nullable=False),         # built | failed
+    Column("status", String(16), nullable=False),  # built | failed
     Column("built_at", Float, nullable=False),
     Column("data_version", BigInteger, nullable=False),
     Column("data_until", Float),
-    Column("files", Text, nullable=False, server_default="{}"),   # JSON {"pdf": {"path", "sha256", "bytes"}, ...}
+    Column("files", Text, nullable=False, server_default="{}"),  # JSON {"pdf": {"path", "sha256", "bytes"}, ...}
     Column("error", Text),
-    Column("trigger", String(16), nullable=False, server_default="manual"),   # manual | schedule | retry
+    Column("trigger", String(16), nullable=False, server_default="manual"),  # manual | schedule | retry
     Index("ix_briefing_editions_week", "week", "scope", "lang"),
 )
 
 briefing_deliveries = Table(
-    "briefing_deliveries", metadata,
+    "briefing_deliveries",
+    metadata,
     Column("id", Integer, primary_key=True, autoincrement=True),
     Column("edition_id", Integer, nullable=False),
     Column("recipient", String(320), nullable=False),
-    Column("status", String(16), nullable=False),         # pending | sent | failed (gave up)
+    Column("status", String(16), nullable=False),  # pending | sent | failed (gave up)
     Column("attempts", Integer, nullable=False, server_default="0"),
     Column("last_error", Text),
     Column("updated_at", Float, nullable=False),
@@ -154,10 +180,11 @@ briefing_deliveries = Table(
 # A unit head confirms the unit's figures for a week; the figures confirmed are kept, so a
 # figure that changes after confirmation prints as provisional again.
 confirmations = Table(
-    "confirmations", metadata,
+    "confirmations",
+    metadata,
     Column("week", String(10), primary_key=True),
     Column("unit", String(32), primary_key=True),
     Column("confirmed_by", String(120), nullable=False),
     Column("confirmed_at", Float, nullable=False),
-    Column("figures", Text, nullable=False),              # JSON of the unit's figures as confirmed
+    Column("figures", Text, nullable=False),  # JSON of the unit's figures as confirmed
 )

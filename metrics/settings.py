@@ -4,6 +4,7 @@ One TOML file (config/settings.toml by default; --config or IOC_CONFIG to choose
 names the catalogue folder and the sources file. IOC_STORE_URL, IOC_CACHE_URL and IOC_DATA_DIR
 override what the file says.
 """
+
 from __future__ import annotations
 
 import os
@@ -84,7 +85,7 @@ class SourceConfig(Section):
     options: Any = None
 
     @model_validator(mode="after")
-    def _timing(self) -> "SourceConfig":
+    def _timing(self) -> SourceConfig:
         if self.timeout_seconds >= self.interval_seconds:
             raise ValueError("timeout_seconds must be below interval_seconds, so one run ends before the next starts")
         if self.jitter_seconds >= self.interval_seconds:
@@ -99,6 +100,7 @@ class SourcesFile(Section):
 @dataclass(frozen=True)
 class Config:
     """Everything start-up read: settings, catalogue and sources, with the paths they came from."""
+
     settings_file: Path
     config_dir: Path
     data_dir: Path
@@ -122,10 +124,14 @@ def _load_sources(path: Path, catalogue: Catalogue, config_dir: Path) -> tuple[S
         prefix = f"sources[{index}]"
         source = parse(SourceConfig, entry, path, prefix)
         if source.id in seen:
-            raise ConfigError(path, f"{prefix}.id", f"duplicate source id '{source.id}' (already used by sources[{seen[source.id]}])")
+            raise ConfigError(
+                path, f"{prefix}.id", f"duplicate source id '{source.id}' (already used by sources[{seen[source.id]}])"
+            )
         seen[source.id] = index
         if source.kind not in KINDS:
-            raise ConfigError(path, f"{prefix}.kind", f"unknown kind '{source.kind}' (known: {', '.join(sorted(KINDS))})")
+            raise ConfigError(
+                path, f"{prefix}.kind", f"unknown kind '{source.kind}' (known: {', '.join(sorted(KINDS))})"
+            )
         kind = source_class(source.kind)
         options: Options = parse(kind.Options, source.options or {}, path, f"{prefix}.options")
         try:
@@ -146,5 +152,13 @@ def load_config(settings_file: Path | str | None = None) -> Config:
     data_dir = Path(os.environ.get("IOC_DATA_DIR") or "data").resolve()
     store_url = os.environ.get("IOC_STORE_URL") or settings.store.url or f"sqlite:///{data_dir / 'ioc.sqlite3'}"
     cache_url = os.environ.get("IOC_CACHE_URL") or settings.cache.url
-    return Config(settings_file=path, config_dir=config_dir, data_dir=data_dir, store_url=store_url,
-                  cache_url=cache_url, settings=settings, catalogue=catalogue, sources=sources)
+    return Config(
+        settings_file=path,
+        config_dir=config_dir,
+        data_dir=data_dir,
+        store_url=store_url,
+        cache_url=cache_url,
+        settings=settings,
+        catalogue=catalogue,
+        sources=sources,
+    )

@@ -5,14 +5,16 @@ quarantined records, its run-log row and a new data version in one transaction, 
 never leaves half a collection, and samples are upserted on (series, time) so a period
 collected twice is stored once.
 """
+
 from __future__ import annotations
 
 import json
 import threading
 import time
+from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Iterable, NamedTuple
+from typing import Any, NamedTuple
 
 from alembic import command
 from alembic.config import Config as AlembicConfig
@@ -21,13 +23,25 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import make_url
 
 from metrics import outliers
-from metrics.schema import (backfills, collection_runs, data_version, flags, quarantine, samples, scheduler_heartbeat,
-                            page_views, screen_heartbeats, series)
+from metrics.schema import (
+    backfills,
+    collection_runs,
+    data_version,
+    flags,
+    page_views,
+    quarantine,
+    samples,
+    scheduler_heartbeat,
+    screen_heartbeats,
+    series,
+)
 from metrics.timebuckets import bucket_start
 
 MIGRATIONS = Path(__file__).resolve().parent / "migrations"
-UPSERT = ("INSERT INTO samples (series_id, ts, value, run_id) VALUES ({p}, {p}, {p}, {p}) "
-          "ON CONFLICT (series_id, ts) DO UPDATE SET value = excluded.value, run_id = excluded.run_id")
+UPSERT = (
+    "INSERT INTO samples (series_id, ts, value, run_id) VALUES ({p}, {p}, {p}, {p}) "
+    "ON CONFLICT (series_id, ts) DO UPDATE SET value = excluded.value, run_id = excluded.run_id"
+)
 
 
 class SeriesKey(NamedTuple):
@@ -42,6 +56,7 @@ class Sample(NamedTuple):
 
     check is how it is judged for outliers: "weekday" (a complete daily count, against the
     same weekday), "recent" (a gauge, against its last 30 days) or "" (not judged)."""
+
     key: SeriesKey
     ts: int
     value: float
@@ -51,7 +66,7 @@ class Sample(NamedTuple):
 class Rejected(NamedTuple):
     raw: dict[str, Any]
     reason: str
-    record: Any = None      # the record as the source gave it (not stored; for the source's own report)
+    record: Any = None  # the record as the source gave it (not stored; for the source's own report)
 
 
 @dataclass(frozen=True)
@@ -83,7 +98,9 @@ def create_store_engine(url: str) -> Engine:
         event.listen(engine, "connect", _sqlite_pragmas)
         return engine
     if parsed.get_backend_name() != "postgresql":
-        raise ValueError(f"store URL {parsed.render_as_string(hide_password=True)}: only SQLite and PostgreSQL are supported")
+        raise ValueError(
+            f"store URL {parsed.render_as_string(hide_password=True)}: only SQLite and PostgreSQL are supported"
+        )
     return create_engine(url, pool_pre_ping=True, pool_size=5, max_overflow=10)
 
 
@@ -122,8 +139,9 @@ class Store:
     def data_state(self) -> tuple[int, float]:
         """The data version and when it last changed: what a document built from the store cites."""
         with self.engine.connect() as connection:
-            row = connection.execute(select(data_version.c.version, data_version.c.updated_at)
-                                     .where(data_version.c.id == 1)).one()
+            row = connection.execute(
+                select(data_version.c.version, data_version.c.updated_at).where(data_version.c.id == 1)
+            ).one()
         return int(row.version), float(row.updated_at)
 
     # -- write side --------------------------------------------------------------------------
@@ -133,19 +151,43 @@ class Store:
 
     def start_run(self, source_id: str, kind: str, window_start: float | None, window_end: float | None) -> int:
         with self._writing(), self.engine.begin() as connection:
-            run_id = int(connection.execute(insert(collection_runs).values(
-                source_id=source_id, kind=kind, started_at=time.time(), status="running",
-                window_start=window_start, window_end=window_end).returning(collection_runs.c.id)).scalar_one())
+            run_id = int(
+                connection.execute(
+                    insert(collection_runs)
+                    .values(
+                        source_id=source_id,
+                        kind=kind,
+                        started_at=time.time(),
+                        status="running",
+                        window_start=window_start,
+                        window_end=window_end,
+                    )
+                    .returning(collection_runs.c.id)
+                ).scalar_one()
+            )
             # A source's runs never overlap (max_instances=1): an older one still 'running'
             # lost its store connection (or its process) and stored nothing.
-            connection.execute(self._interrupt(update(collection_runs).where(
-                collection_runs.c.status == "running", collection_runs.c.source_id == source_id,
-                collection_runs.c.id < run_id)))
+            connection.execute(
+                self._interrupt(
+                    update(collection_runs).where(
+                        collection_runs.c.status == "running",
+                        collection_runs.c.source_id == source_id,
+                        collection_runs.c.id < run_id,
+                    )
+                )
+            )
             return run_id
 
-    def finish_run(self, run_id: int, source_id: str, status: str, written: Iterable[Sample] = (),
-                   rejected: Iterable[Rejected] = (), error: str | None = None,
-                   data_until: float | None = None) -> RunOutcome:
+    def finish_run(
+        self,
+        run_id: int,
+        source_id: str,
+        status: str,
+        written: Iterable[Sample] = (),
+        rejected: Iterable[Rejected] = (),
+        error: str | None = None,
+        data_until: float | None = None,
+    ) -> RunOutcome:
         """Commit a run's samples, quarantine, log row and a new data version, all or nothing."""
         rows = _dedupe(written)
         rejected = list(rejected)
@@ -154,18 +196,43 @@ class Store:
             new_ids = self._resolve_series(connection, {s.key for s in rows}, source_id)
             if rows:
                 self._upsert_samples(connection, [(new_ids[s.key], s.ts, s.value, run_id) for s in rows])
-                self._flag_outliers(connection, [outliers.Candidate(new_ids[s.key], s.ts, s.value, s.check == "weekday")
-                                                 for s in rows if s.check], run_id, now)
+                self._flag_outliers(
+                    connection,
+                    [outliers.Candidate(new_ids[s.key], s.ts, s.value, s.check == "weekday") for s in rows if s.check],
+                    run_id,
+                    now,
+                )
             if rejected:
-                connection.execute(insert(quarantine), [
-                    {"source_id": source_id, "run_id": run_id, "received_at": now,
-                     "raw": json.dumps(r.raw, ensure_ascii=False, default=str)[:4000], "reason": r.reason[:1000]}
-                    for r in rejected])
-            connection.execute(update(collection_runs).where(collection_runs.c.id == run_id).values(
-                finished_at=now, status=status, rows_written=len(rows), rows_rejected=len(rejected), data_until=data_until,
-                error=error[:2000] if error else None))
-            connection.execute(update(data_version).where(data_version.c.id == 1).values(
-                version=data_version.c.version + 1, updated_at=now))
+                connection.execute(
+                    insert(quarantine),
+                    [
+                        {
+                            "source_id": source_id,
+                            "run_id": run_id,
+                            "received_at": now,
+                            "raw": json.dumps(r.raw, ensure_ascii=False, default=str)[:4000],
+                            "reason": r.reason[:1000],
+                        }
+                        for r in rejected
+                    ],
+                )
+            connection.execute(
+                update(collection_runs)
+                .where(collection_runs.c.id == run_id)
+                .values(
+                    finished_at=now,
+                    status=status,
+                    rows_written=len(rows),
+                    rows_rejected=len(rejected),
+                    data_until=data_until,
+                    error=error[:2000] if error else None,
+                )
+            )
+            connection.execute(
+                update(data_version)
+                .where(data_version.c.id == 1)
+                .values(version=data_version.c.version + 1, updated_at=now)
+            )
         self._series_ids.update(new_ids)  # only once committed
         return RunOutcome(run_id, status, len(rows), len(rejected), error)
 
@@ -175,12 +242,19 @@ class Store:
         if not missing:
             return ids
         insert_series = (postgresql.insert if self.dialect == "postgresql" else sqlite.insert)(series)
-        connection.execute(insert_series.on_conflict_do_nothing(), [
-            {"metric": k.metric, "unit": k.unit, "database": k.database, "labels": k.labels, "source_id": source_id}
-            for k in missing])
+        connection.execute(
+            insert_series.on_conflict_do_nothing(),
+            [
+                {"metric": k.metric, "unit": k.unit, "database": k.database, "labels": k.labels, "source_id": source_id}
+                for k in missing
+            ],
+        )
         metrics = sorted({k.metric for k in missing})
-        for row in connection.execute(select(series.c.id, series.c.metric, series.c.unit, series.c.database,
-                                             series.c.labels).where(series.c.metric.in_(metrics))):
+        for row in connection.execute(
+            select(series.c.id, series.c.metric, series.c.unit, series.c.database, series.c.labels).where(
+                series.c.metric.in_(metrics)
+            )
+        ):
             key = SeriesKey(row.metric, row.unit, row.database, row.labels)
             if key in keys:
                 ids[key] = row.id
@@ -197,8 +271,11 @@ class Store:
     def last_data_until(self, source_id: str) -> float | None:
         """Newest record time a successful run of this source delivered (for incremental sources)."""
         with self.engine.connect() as connection:
-            return connection.execute(select(func.max(collection_runs.c.data_until)).where(
-                collection_runs.c.source_id == source_id, collection_runs.c.status == "ok")).scalar_one()
+            return connection.execute(
+                select(func.max(collection_runs.c.data_until)).where(
+                    collection_runs.c.source_id == source_id, collection_runs.c.status == "ok"
+                )
+            ).scalar_one()
 
     def _flag_outliers(self, connection: Any, candidates: list, run_id: int, now: float) -> None:
         """Flag suspicious values of this batch in the same transaction (metrics/outliers.py)."""
@@ -206,30 +283,56 @@ class Store:
             return
         oldest = min(c.ts for c in candidates) - outliers.WEEKLY_HISTORY * outliers.WEEK_SECONDS
         history: dict[int, dict[int, float]] = {}
-        for row in connection.execute(select(samples.c.series_id, samples.c.ts, samples.c.value).where(
-                samples.c.series_id.in_({c.series_id for c in candidates}), samples.c.ts >= oldest)):
+        for row in connection.execute(
+            select(samples.c.series_id, samples.c.ts, samples.c.value).where(
+                samples.c.series_id.in_({c.series_id for c in candidates}), samples.c.ts >= oldest
+            )
+        ):
             history.setdefault(row.series_id, {})[row.ts] = row.value
         found = outliers.find(candidates, history)
         if not found:
             return
         stmt = (postgresql.insert if self.dialect == "postgresql" else sqlite.insert)(flags)
-        stmt = stmt.on_conflict_do_update(index_elements=[flags.c.series_id, flags.c.ts], set_={
-            "value": stmt.excluded.value, "median": stmt.excluded.median, "score": stmt.excluded.score,
-            "run_id": stmt.excluded.run_id})
-        connection.execute(stmt, [{"series_id": o.series_id, "ts": o.ts, "value": o.value, "median": o.median,
-                                   "score": o.score, "run_id": run_id, "flagged_at": now} for o in found])
+        stmt = stmt.on_conflict_do_update(
+            index_elements=[flags.c.series_id, flags.c.ts],
+            set_={
+                "value": stmt.excluded.value,
+                "median": stmt.excluded.median,
+                "score": stmt.excluded.score,
+                "run_id": stmt.excluded.run_id,
+            },
+        )
+        connection.execute(
+            stmt,
+            [
+                {
+                    "series_id": o.series_id,
+                    "ts": o.ts,
+                    "value": o.value,
+                    "median": o.median,
+                    "score": o.score,
+                    "run_id": run_id,
+                    "flagged_at": now,
+                }
+                for o in found
+            ],
+        )
 
     def mark_interrupted_runs(self) -> int:
         """Runs left 'running' by a process that died are logged as interrupted (at start-up)."""
         with self._writing(), self.engine.begin() as connection:
-            return connection.execute(self._interrupt(
-                update(collection_runs).where(collection_runs.c.status == "running"))).rowcount
+            return connection.execute(
+                self._interrupt(update(collection_runs).where(collection_runs.c.status == "running"))
+            ).rowcount
 
     @staticmethod
     def _interrupt(query):
-        return query.values(status="interrupted", finished_at=time.time(),
-                            error="lần thu bị ngắt trước khi kết thúc (tiến trình hoặc kết nối tới kho dừng); "
-                                  "không dữ liệu nào của lần này được ghi")
+        return query.values(
+            status="interrupted",
+            finished_at=time.time(),
+            error="lần thu bị ngắt trước khi kết thúc (tiến trình hoặc kết nối tới kho dừng); "
+            "không dữ liệu nào của lần này được ghi",
+        )
 
     # -- backfill progress and scheduler heartbeat ------------------------------------------------
 
@@ -239,17 +342,25 @@ class Store:
 
     def backfill_progress(self, source_id: str, total: int, done: int, status: str) -> None:
         now = time.time()
-        values = {"chunks_total": total, "chunks_done": done, "status": status,
-                  "finished_at": now if status != "running" else None}
+        values = {
+            "chunks_total": total,
+            "chunks_done": done,
+            "status": status,
+            "finished_at": now if status != "running" else None,
+        }
         with self._writing(), self.engine.begin() as connection:
-            changed = connection.execute(update(backfills).where(backfills.c.source_id == source_id).values(**values)).rowcount
+            changed = connection.execute(
+                update(backfills).where(backfills.c.source_id == source_id).values(**values)
+            ).rowcount
             if not changed:
                 connection.execute(insert(backfills).values(source_id=source_id, started_at=now, **values))
 
     def beat(self, owner: str, started_at: float, jobs: int) -> None:
         with self._writing(), self.engine.begin() as connection:
             values = {"owner": owner, "started_at": started_at, "beat_at": time.time(), "jobs": jobs}
-            if not connection.execute(update(scheduler_heartbeat).where(scheduler_heartbeat.c.id == 1).values(**values)).rowcount:
+            if not connection.execute(
+                update(scheduler_heartbeat).where(scheduler_heartbeat.c.id == 1).values(**values)
+            ).rowcount:
                 connection.execute(insert(scheduler_heartbeat).values(id=1, **values))
 
     def screen_beat(self, client_id: str, screen: str, data_version: int, address: str) -> None:
@@ -257,28 +368,43 @@ class Store:
         now = time.time()
         with self._writing(), self.engine.begin() as connection:
             values = {"screen": screen, "last_seen": now, "data_version": data_version, "address": address[:64]}
-            if not connection.execute(update(screen_heartbeats).where(
-                    screen_heartbeats.c.client_id == client_id).values(**values)).rowcount:
+            if not connection.execute(
+                update(screen_heartbeats).where(screen_heartbeats.c.client_id == client_id).values(**values)
+            ).rowcount:
                 connection.execute(insert(screen_heartbeats).values(client_id=client_id, first_seen=now, **values))
 
     def count_view(self, page: str) -> None:
         """One visit of a page (the web app's own small table; no data version bump)."""
         day = bucket_start(time.time(), "day")
-        stmt = (postgresql.insert if self.dialect == "postgresql" else sqlite.insert)(page_views).values(day=day, page=page[:64], views=1)
+        stmt = (postgresql.insert if self.dialect == "postgresql" else sqlite.insert)(page_views).values(
+            day=day, page=page[:64], views=1
+        )
         with self._writing(), self.engine.begin() as connection:
-            connection.execute(stmt.on_conflict_do_update(index_elements=[page_views.c.day, page_views.c.page],
-                                                          set_={"views": page_views.c.views + 1}))
+            connection.execute(
+                stmt.on_conflict_do_update(
+                    index_elements=[page_views.c.day, page_views.c.page], set_={"views": page_views.c.views + 1}
+                )
+            )
 
     def views_by_page(self, since: float) -> dict[str, int]:
         with self.engine.connect() as connection:
-            return {row.page: int(row.views) for row in connection.execute(
-                select(page_views.c.page, func.sum(page_views.c.views).label("views"))
-                .where(page_views.c.day >= since).group_by(page_views.c.page))}
+            return {
+                row.page: int(row.views)
+                for row in connection.execute(
+                    select(page_views.c.page, func.sum(page_views.c.views).label("views"))
+                    .where(page_views.c.day >= since)
+                    .group_by(page_views.c.page)
+                )
+            }
 
     def screens_seen(self) -> list[dict[str, Any]]:
         with self.engine.connect() as connection:
-            return [dict(r._mapping) for r in connection.execute(
-                select(screen_heartbeats).order_by(screen_heartbeats.c.screen, screen_heartbeats.c.last_seen.desc()))]
+            return [
+                dict(r._mapping)
+                for r in connection.execute(
+                    select(screen_heartbeats).order_by(screen_heartbeats.c.screen, screen_heartbeats.c.last_seen.desc())
+                )
+            ]
 
     def heartbeat(self) -> dict[str, Any] | None:
         with self.engine.connect() as connection:

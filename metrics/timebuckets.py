@@ -3,6 +3,7 @@
 Asia/Ho_Chi_Minh is UTC+7 all year (no daylight saving), so local buckets are integer
 arithmetic on UTC seconds and can be computed the same way in SQL on SQLite and PostgreSQL.
 """
+
 from __future__ import annotations
 
 import datetime as dt

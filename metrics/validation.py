@@ -4,12 +4,14 @@ A record that fails goes to quarantine with the reason; the good records of the 
 are kept. Times are floored to the metric's bucket (a local day or an hour), which is what
 makes a repeated collection of the same period overwrite rather than duplicate.
 """
+
 from __future__ import annotations
 
 import datetime as dt
 import math
 import unicodedata
-from typing import Any, Iterable
+from collections.abc import Iterable
+from typing import Any
 
 from data_sources.base import Record
 from metrics.catalogue import Catalogue
@@ -22,15 +24,20 @@ MAX_CODE_LENGTH = 40
 
 def _raw(record: Any) -> dict[str, Any]:
     if isinstance(record, Record):
-        return {"metric": record.metric, "unit": record.unit, "database": record.database, "origin": record.origin,
-                "ts": record.ts.isoformat() if isinstance(record.ts, dt.datetime) else repr(record.ts),
-                "value": record.value if isinstance(record.value, (int, float, str)) else repr(record.value)}
+        return {
+            "metric": record.metric,
+            "unit": record.unit,
+            "database": record.database,
+            "origin": record.origin,
+            "ts": record.ts.isoformat() if isinstance(record.ts, dt.datetime) else repr(record.ts),
+            "value": record.value if isinstance(record.value, (int, float, str)) else repr(record.value),
+        }
     return {"record": repr(record)[:500]}
 
 
 def _code(value: Any) -> str:
     text = unicodedata.normalize("NFC", str(value or "")).strip()
-    return text[:MAX_CODE_LENGTH + 1]
+    return text[: MAX_CODE_LENGTH + 1]
 
 
 def _plain(number: float) -> str:
@@ -76,12 +83,14 @@ def check(record: Any, catalogue: Catalogue, oldest: dt.datetime, now: dt.dateti
         judged = "recent"
     else:  # a day still under way is not judged: its count is incomplete
         judged = "weekday" if metric.bucket == "day" and bucket + DAY <= now.timestamp() else ""
-    return Sample(SeriesKey(metric_code, unit, database if metric.scope == "database" else ""),
-                  bucket, float(value), judged)
+    return Sample(
+        SeriesKey(metric_code, unit, database if metric.scope == "database" else ""), bucket, float(value), judged
+    )
 
 
-def validate(records: Iterable[Any], catalogue: Catalogue, oldest: dt.datetime,
-             now: dt.datetime | None = None) -> tuple[list[Sample], list[Rejected]]:
+def validate(
+    records: Iterable[Any], catalogue: Catalogue, oldest: dt.datetime, now: dt.datetime | None = None
+) -> tuple[list[Sample], list[Rejected]]:
     now = now or dt.datetime.now(dt.UTC)
     good, bad = [], []
     for record in records:

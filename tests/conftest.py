@@ -3,6 +3,7 @@
 Tests that need PostgreSQL or Chromium skip when it is missing on a developer's machine,
 and fail instead when IOC_REQUIRE_SERVICES=1 (as .ci/run sets), so CI never skips silently.
 """
+
 from __future__ import annotations
 
 import dataclasses
@@ -61,6 +62,7 @@ def sqlite_store(tmp_path: Path) -> Store:
 def _postgres_database():
     """Create a database of its own for this test on the local server; yields its URL."""
     from sqlalchemy import create_engine, text
+
     try:
         admin = create_engine(PG_ADMIN_URL, isolation_level="AUTOCOMMIT")
         with admin.connect() as connection:
@@ -105,6 +107,7 @@ def fake_kind(monkeypatch):
     """Registers tests/fakes.py's FakeSource as kind "fake", as a new module would be."""
     from data_sources.registry import KINDS
     from tests.fakes import FakeSource
+
     monkeypatch.setitem(KINDS, "fake", "tests.fakes:FakeSource")
     FakeSource.calls.clear()
     FakeSource.release.clear()
@@ -116,13 +119,19 @@ def fake_kind(monkeypatch):
 def api():
     """A real HTTP server on loopback whose answers the test scripts (tests/data_sources/loopback.py)."""
     from tests.data_sources.loopback import LoopbackServer
+
     server = LoopbackServer()
     yield server
     server.close()
 
 
-BROWSER_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-                "--disable-sync"]
+BROWSER_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
 
 
 @pytest.fixture(scope="module")
@@ -130,6 +139,7 @@ def browser():
     """Debian's Chromium driven by Playwright (no browser download); required in CI."""
     require(os.path.exists(CHROMIUM), f"Chromium at {CHROMIUM}")
     from playwright.sync_api import sync_playwright
+
     with sync_playwright() as playwright:
         chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=BROWSER_ARGS)
         yield chromium
@@ -143,6 +153,13 @@ def with_sources(config: Config, *sources: SourceConfig, data_dir: Path | None =
 
 def demo_source(config: Config, unit: str, source_id: str | None = None, **options) -> SourceConfig:
     from data_sources.demo import DemoOptions
-    return SourceConfig(id=source_id or f"demo-{unit.lower()}", kind="demo", interval_seconds=60, jitter_seconds=0,
-                        timeout_seconds=10, look_back_days=2,
-                        options=DemoOptions(unit=unit, **options))
+
+    return SourceConfig(
+        id=source_id or f"demo-{unit.lower()}",
+        kind="demo",
+        interval_seconds=60,
+        jitter_seconds=0,
+        timeout_seconds=10,
+        look_back_days=2,
+        options=DemoOptions(unit=unit, **options),
+    )

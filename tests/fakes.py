@@ -1,4 +1,5 @@
 """Sources that misbehave on purpose, for the collection runner's tests."""
+
 from __future__ import annotations
 
 import datetime as dt
@@ -16,6 +17,7 @@ class FakeOptions(Options):
 
 class FakeSource(Source):
     """Sleeps, fails or answers with one tthc_received record per call."""
+
     Options = FakeOptions
     calls: dict[str, int] = {}
     release = threading.Event()

@@ -4,6 +4,7 @@
 
 Uses Debian's Chromium through Playwright (no browser download). Not a test.
 """
+
 from __future__ import annotations
 
 import sys
@@ -12,10 +13,24 @@ from pathlib import Path
 from playwright.sync_api import sync_playwright
 
 CHROMIUM = "/usr/bin/chromium"
-ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync"]
-PAGES = {"overview": "/", "effectiveness": "/hieu-qua", "project06": "/de-an-06", "databases": "/co-so-du-lieu", "briefings": "/ban-tin",
-         "unit": "/don-vi?unit=QLD", "sources": "/nguon-du-lieu", "database": "/csdl?db=TIEMCHUNG",
-         "databases-filtered": "/co-so-du-lieu?unit=KCB"}
+ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+PAGES = {
+    "overview": "/",
+    "effectiveness": "/hieu-qua",
+    "project06": "/de-an-06",
+    "databases": "/co-so-du-lieu",
+    "briefings": "/ban-tin",
+    "unit": "/don-vi?unit=QLD",
+    "sources": "/nguon-du-lieu",
+    "database": "/csdl?db=TIEMCHUNG",
+    "databases-filtered": "/co-so-du-lieu?unit=KCB",
+}
 
 
 def main() -> None:
@@ -27,7 +42,7 @@ def main() -> None:
     with sync_playwright() as p:
         launched = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
         browser = launched.new_context()
-        browser.add_cookies([{"name": "ioc_lang", "value": lang, "url": base}])   # the language switch's cookie
+        browser.add_cookies([{"name": "ioc_lang", "value": lang, "url": base}])  # the language switch's cookie
         page = browser.new_page()
         page.set_viewport_size({"width": width, "height": height})
         errors: list[str] = []

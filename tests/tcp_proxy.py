@@ -1,4 +1,5 @@
 """A TCP proxy on loopback that a test can cut and restore: a store server that goes away."""
+
 from __future__ import annotations
 
 import socket

@@ -1,4 +1,5 @@
 """`python app.py` end to end, as a newcomer runs it: serves fast, collects, survives kill -9."""
+
 from __future__ import annotations
 
 import json
@@ -33,8 +34,13 @@ def start(data_dir: Path, port: int) -> subprocess.Popen:
     env = {**os.environ, "IOC_DATA_DIR": str(data_dir)}
     env.pop("IOC_STORE_URL", None)
     env.pop("IOC_CACHE_URL", None)
-    return subprocess.Popen([sys.executable, "app.py", "--port", str(port)], cwd=REPO, env=env,
-                            stdout=subprocess.DEVNULL, stderr=open(data_dir.parent / f"app-{port}.log", "wb"))
+    return subprocess.Popen(
+        [sys.executable, "app.py", "--port", str(port)],
+        cwd=REPO,
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=open(data_dir.parent / f"app-{port}.log", "wb"),
+    )
 
 
 def wait_ready(base: str, process: subprocess.Popen) -> float:
@@ -66,7 +72,7 @@ def healthz(base: str) -> dict:
 def stored_keys(database: Path) -> set[tuple[int, int]]:
     connection = sqlite3.connect(database, isolation_level=None)
     try:
-        connection.execute("BEGIN")   # one snapshot for both reads: the app may be writing meanwhile
+        connection.execute("BEGIN")  # one snapshot for both reads: the app may be writing meanwhile
         rows = connection.execute("SELECT series_id, ts FROM samples").fetchall()
         (total,) = connection.execute("SELECT COUNT(*) FROM samples").fetchone()
         connection.execute("COMMIT")
@@ -100,8 +106,11 @@ def test_a_fresh_start_serves_within_30_s_collects_and_survives_kill_9(app_dir):
         # Kill it hard in the middle of a collection, once some runs have committed.
         def a_run_in_progress():
             with sqlite3.connect(database, timeout=10) as connection:
-                counts = dict(connection.execute("SELECT status, COUNT(*) FROM collection_runs GROUP BY status").fetchall())
+                counts = dict(
+                    connection.execute("SELECT status, COUNT(*) FROM collection_runs GROUP BY status").fetchall()
+                )
                 return counts.get("running", 0) and counts.get("ok", 0)
+
         wait_for(a_run_in_progress, 30, step=0.01)
         process.send_signal(signal.SIGKILL)
         process.wait(10)
@@ -110,15 +119,26 @@ def test_a_fresh_start_serves_within_30_s_collects_and_survives_kill_9(app_dir):
 
         process = start(app_dir, port)
         wait_ready(base, process)
-        health = wait_for(lambda: (lambda h: h if not h["backfill"]["loading"] and
-                                   sum(s["last_success"] is not None for s in h["sources"].values()) >= 12 else None)(healthz(base)), 90)
+        health = wait_for(
+            lambda: (
+                lambda h: (
+                    h
+                    if not h["backfill"]["loading"]
+                    and sum(s["last_success"] is not None for s in h["sources"].values()) >= 12
+                    else None
+                )
+            )(healthz(base)),
+            90,
+        )
         assert health["store"]["ok"] and health["scheduler"]["running"]
         assert len(health["sources"]) == 12
         after = stored_keys(database)
         assert before <= after, f"{len(before - after)} committed samples lost"
         with sqlite3.connect(database) as connection:
             assert connection.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
-            interrupted = connection.execute("SELECT COUNT(*) FROM collection_runs WHERE status = 'interrupted'").fetchone()[0]
+            interrupted = connection.execute(
+                "SELECT COUNT(*) FROM collection_runs WHERE status = 'interrupted'"
+            ).fetchone()[0]
         assert interrupted >= 1
 
         # The pages show it, in Vietnamese.
@@ -134,8 +154,14 @@ def test_a_fresh_start_serves_within_30_s_collects_and_survives_kill_9(app_dir):
 
 def test_the_collect_command_runs_sources_once(tmp_path):
     env = {**os.environ, "IOC_DATA_DIR": str(tmp_path)}
-    result = subprocess.run([sys.executable, "-m", "metrics", "collect", "--once", "--source", "demo-kcb", "--source", "demo-btxh"],
-                            cwd=REPO, env=env, capture_output=True, text=True, timeout=120)
+    result = subprocess.run(
+        [sys.executable, "-m", "metrics", "collect", "--once", "--source", "demo-kcb", "--source", "demo-btxh"],
+        cwd=REPO,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
     lines = dict(line.split(None, 1) for line in result.stdout.strip().splitlines())
     assert lines["demo-kcb"].startswith("ok") and "written=" in lines["demo-kcb"]
     assert lines["demo-btxh"].startswith("failed") and "không phản hồi" in lines["demo-btxh"]
@@ -143,15 +169,26 @@ def test_the_collect_command_runs_sources_once(tmp_path):
     with sqlite3.connect(tmp_path / "ioc.sqlite3") as connection:
         statuses = dict(connection.execute("SELECT source_id, status FROM collection_runs").fetchall())
     assert statuses == {"demo-kcb": "ok", "demo-btxh": "failed"}
-    unknown = subprocess.run([sys.executable, "-m", "metrics", "collect", "--source", "nope"], cwd=REPO, env=env,
-                             capture_output=True, text=True, timeout=120)
+    unknown = subprocess.run(
+        [sys.executable, "-m", "metrics", "collect", "--source", "nope"],
+        cwd=REPO,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
     assert unknown.returncode == 2 and "unknown source: nope" in unknown.stderr
 
 
 def test_the_scheduler_command_runs_alone_and_refuses_a_second_one_on_the_same_store(tmp_path):
     env = {**os.environ, "IOC_DATA_DIR": str(tmp_path)}
-    first = subprocess.Popen([sys.executable, "-m", "metrics", "scheduler"], cwd=REPO, env=env,
-                             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    first = subprocess.Popen(
+        [sys.executable, "-m", "metrics", "scheduler"],
+        cwd=REPO,
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
     try:
         database = tmp_path / "ioc.sqlite3"
 
@@ -160,13 +197,24 @@ def test_the_scheduler_command_runs_alone_and_refuses_a_second_one_on_the_same_s
                 return 0
             with sqlite3.connect(database, timeout=10) as connection:
                 try:
-                    return connection.execute("SELECT COUNT(*) FROM collection_runs WHERE kind = 'collect' "
-                                              "AND status != 'running'").fetchone()[0] >= 12
+                    return (
+                        connection.execute(
+                            "SELECT COUNT(*) FROM collection_runs WHERE kind = 'collect' AND status != 'running'"
+                        ).fetchone()[0]
+                        >= 12
+                    )
                 except sqlite3.OperationalError:
                     return 0
+
         wait_for(live_runs, 60)
-        second = subprocess.run([sys.executable, "-m", "metrics", "scheduler"], cwd=REPO, env=env,
-                                capture_output=True, text=True, timeout=60)
+        second = subprocess.run(
+            [sys.executable, "-m", "metrics", "scheduler"],
+            cwd=REPO,
+            env=env,
+            capture_output=True,
+            text=True,
+            timeout=60,
+        )
         assert second.returncode == 1 and "another scheduler is already running" in second.stderr
         with sqlite3.connect(database) as connection:
             (owner,) = connection.execute("SELECT owner FROM scheduler_heartbeat").fetchone()
@@ -183,8 +231,14 @@ def test_a_port_already_taken_stops_start_up_before_any_collection(tmp_path):
         port = taken.getsockname()[1]
         env = {**os.environ, "IOC_DATA_DIR": str(tmp_path / "data")}
         started = time.monotonic()
-        done = subprocess.run([sys.executable, "app.py", "--port", str(port)], cwd=REPO, env=env, capture_output=True,
-                              text=True, timeout=60)
+        done = subprocess.run(
+            [sys.executable, "app.py", "--port", str(port)],
+            cwd=REPO,
+            env=env,
+            capture_output=True,
+            text=True,
+            timeout=60,
+        )
     assert done.returncode == 4 and f"cannot listen on 127.0.0.1:{port}" in done.stderr
     assert time.monotonic() - started < 30
-    assert "collected" not in done.stderr      # the scheduler never started
+    assert "collected" not in done.stderr  # the scheduler never started

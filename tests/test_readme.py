@@ -1,4 +1,5 @@
 """The README's configuration examples load as written, run, and cover every kind of source."""
+
 from __future__ import annotations
 
 import dataclasses
@@ -17,13 +18,17 @@ from tests.data_sources.loopback import Answer
 
 README = (REPO / "README.md").read_text(encoding="utf-8")
 BLOCKS = re.findall(r"```(\w+)\n(.*?)```", README, re.S)
-EXAMPLES = {re.search(r'kind = "(\w+)"', body).group(1): body for lang, body in BLOCKS if lang == "toml" and "[[sources]]" in body}
+EXAMPLES = {
+    re.search(r'kind = "(\w+)"', body).group(1): body
+    for lang, body in BLOCKS
+    if lang == "toml" and "[[sources]]" in body
+}
 
 
 def block_after(example: str, lang: str) -> str:
     """The first code block of the given language after an example."""
     index = [body for _, body in BLOCKS].index(example)
-    return next(body for language, body in BLOCKS[index + 1:] if language == lang)
+    return next(body for language, body in BLOCKS[index + 1 :] if language == lang)
 
 
 def load_with(config_copy: Path, example: str, data_dir: Path):
@@ -47,7 +52,8 @@ def test_the_http_json_example_reads_the_answer_shown(config_copy, tmp_path, sql
     url = api.route("/api/v1/thong-ke/ho-so", Answer(body=block_after(example, "json").encode()))
     monkeypatch.setenv("KCB_API_TOKEN", "Bearer t")
     example = example.replace("https://dvc.kcb.example.vn/api/v1/thong-ke/ho-so", url).replace(
-        "look_back_days = 7", "look_back_days = 3650")
+        "look_back_days = 7", "look_back_days = 3650"
+    )
     config = load_with(config_copy, example, tmp_path)
     outcome = Collector(config, sqlite_store).collect("kcb-dvc-api")
     assert (outcome.status, outcome.rows_written, outcome.rows_rejected) == ("ok", 2, 0)
@@ -60,6 +66,7 @@ def test_the_prometheus_example_reads_the_exposition_shown(config_copy, tmp_path
     config = load_with(config_copy, example.replace("http://monitor.vpb.example.vn:9090/federate", url), tmp_path)
     source = Collector(config, sqlite_store).sources["vpb-dvc-monitoring"]
     from data_sources.base import Window
+
     now = dt.datetime.now(dt.UTC)
     records = {r.metric: r.value for r in source.fetch(Window(now, now))}
     assert records == {"system_availability": 100.0, "system_requests_total": 120345.0}
@@ -70,8 +77,10 @@ def test_the_sql_example_runs_on_postgresql(config_copy, tmp_path, sqlite_store,
     now = dt.datetime.now(dt.UTC)
     with engine.begin() as connection:
         connection.execute(text("CREATE TABLE birth_certificates (issued_at timestamptz, sent_at timestamptz)"))
-        connection.execute(text("INSERT INTO birth_certificates VALUES (:a, :a), (:a, :late), (:b, :b)"),
-                           {"a": now - dt.timedelta(days=1), "late": now, "b": now - dt.timedelta(hours=1)})
+        connection.execute(
+            text("INSERT INTO birth_certificates VALUES (:a, :a), (:a, :late), (:b, :b)"),
+            {"a": now - dt.timedelta(days=1), "late": now, "b": now - dt.timedelta(hours=1)},
+        )
     engine.dispose()
     monkeypatch.setenv("BMTE_DB_URL", postgres_url)
     config = load_with(config_copy, EXAMPLES["sql"], tmp_path)

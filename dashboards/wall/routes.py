@@ -1,5 +1,6 @@
 """/wall?screen=NAME (the kiosk page) and /api/wall (its figures, which also count as the
 screen's heartbeat)."""
+
 from __future__ import annotations
 
 import json
@@ -23,6 +24,7 @@ def register(server: Flask, reader: Reader, screens: ScreensFile) -> None:
 
     def build(name: str, version: int, step: int, lang: str) -> dict:
         return panels.build(reader.snapshot(), config, screens, screens.screen(name), lang)
+
     build.__qualname__ = build.__name__ = "wall_document"
     build.__module__ = __name__
     cached = reader.cache.memoize()(build)

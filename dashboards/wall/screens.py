@@ -1,4 +1,5 @@
 """The screens' playlists, read from config/screens.toml and validated at start-up."""
+
 from __future__ import annotations
 
 from pathlib import Path
@@ -28,6 +29,7 @@ class Screen(Strict):
 
     def heading(self, lang: str) -> str:
         return self.title_en if lang == "en" and self.title_en else self.title
+
     slides: list[Slide] = Field(min_length=1)
 
 
@@ -48,6 +50,10 @@ def load_screens(config: Config) -> ScreensFile:
     seen: dict[str, int] = {}
     for index, screen in enumerate(screens.screens):
         if screen.name in seen:
-            raise ConfigError(path, f"screens[{index}].name", f"duplicate screen '{screen.name}' (already screens[{seen[screen.name]}])")
+            raise ConfigError(
+                path,
+                f"screens[{index}].name",
+                f"duplicate screen '{screen.name}' (already screens[{seen[screen.name]}])",
+            )
         seen[screen.name] = index
     return screens

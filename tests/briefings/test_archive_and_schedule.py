@@ -1,6 +1,7 @@
 """Editions are archived with their SHA-256 and data version and never rewritten; failed
 builds are recorded and retried; the schedule owes each week's editions from Monday 07:00;
 confirmations turn figures from provisional to confirmed until the figures change."""
+
 from __future__ import annotations
 
 import dataclasses
@@ -45,11 +46,11 @@ def test_an_edition_is_stored_with_its_sha256_and_data_version_and_never_rewritt
         assert hashlib.sha256(path.read_bytes()).hexdigest() == row["files"][fmt]["sha256"]
     pdf_path = archive_dir(config) / row["files"]["pdf"]["path"]
     before = (pdf_path.read_bytes(), pdf_path.stat().st_mtime_ns)
-    again = build_edition(store, config, last_week(), "", "vi", built_at=BUILT_AT)   # same data, same time
-    assert again.id != first.id and again.files == first.files                      # same bytes, same file
+    again = build_edition(store, config, last_week(), "", "vi", built_at=BUILT_AT)  # same data, same time
+    assert again.id != first.id and again.files == first.files  # same bytes, same file
     later = build_edition(store, config, last_week(), "", "vi", built_at=BUILT_AT + 60)
     assert later.files["pdf"]["path"] != first.files["pdf"]["path"]
-    assert (pdf_path.read_bytes(), pdf_path.stat().st_mtime_ns) == before            # the old edition is untouched
+    assert (pdf_path.read_bytes(), pdf_path.stat().st_mtime_ns) == before  # the old edition is untouched
     assert len([e for e in editions.editions(store) if e["status"] == "built"]) >= 3
 
 
@@ -71,11 +72,14 @@ def test_a_chart_that_cannot_render_leaves_no_document_and_is_retried(archive, m
 
     def broken(*args, **kwargs):
         raise charts.ChartError("giá trị không vẽ được (nan) ở 'trend'")
+
     monkeypatch.setattr(charts, "trend_chart", broken)
     with pytest.raises(BuildFailed, match="ChartError"):
         build_edition(store, config, last_week(), "TCCB", "vi", trigger="schedule", settings=settings)
     assert not archive_dir(config).exists() or not any(archive_dir(config).rglob("TCCB-*"))
-    failed = [f for f in editions.failed_builds(store) if f["scope"] == "TCCB" and f["week"] == iso_week_label(last_week())]
+    failed = [
+        f for f in editions.failed_builds(store) if f["scope"] == "TCCB" and f["week"] == iso_week_label(last_week())
+    ]
     assert failed and "ChartError" in failed[0]["error"]
     monkeypatch.setattr(charts, "trend_chart", original)
     build_edition(store, config, last_week(), "TCCB", "vi", trigger="retry", settings=settings)
@@ -99,16 +103,19 @@ def test_the_week_just_ended_is_owed_from_monday_seven_oclock_hanoi_time():
     settings = BriefingSettings()
     assert jobs.due_week(settings, monday(6, 59)) == week_start(monday(0, 0)) - 2 * WEEK
     assert jobs.due_week(settings, monday(7, 0)) == week_start(monday(0, 0)) - WEEK
-    assert jobs.due_week(BriefingSettings(schedule=Schedule(time="09:30")), monday(9, 0)) == week_start(monday(0, 0)) - 2 * WEEK
+    assert (
+        jobs.due_week(BriefingSettings(schedule=Schedule(time="09:30")), monday(9, 0))
+        == week_start(monday(0, 0)) - 2 * WEEK
+    )
 
 
 def test_the_schedule_builds_the_ministry_and_every_unit_and_then_owes_nothing(archive):
     config, store = archive
     settings = BriefingSettings(schedule=Schedule(languages=["vi"]))
-    next_monday = monday(7, 5) + WEEK    # nothing is built yet for the week in progress
+    next_monday = monday(7, 5) + WEEK  # nothing is built yet for the week in progress
     assert len(jobs.owed(store, config, settings, next_monday)) == 1 + len(config.catalogue.units)
     now = monday(7, 5)
-    owed = jobs.owed(store, config, settings, now)     # other tests of this module built a few already
+    owed = jobs.owed(store, config, settings, now)  # other tests of this module built a few already
     counts = jobs.build_owed(store, config, settings, now=now)
     assert counts["built"] == len(owed) > 0 and counts["failed"] == 0
     assert jobs.owed(store, config, settings, now) == []
@@ -129,42 +136,74 @@ def test_a_confirmed_unit_prints_confirmed_until_its_figures_change(archive, tmp
     edition = build_edition(store, config, week, "", "vi", built_at=BUILT_AT)
     text = pdf_text(archive_dir(config) / edition.files["pdf"]["path"], tmp_path)
     assert "BMTE (*)" not in text and "KCB (*)" in text and "Đơn vị đã xác nhận số liệu: 1/12." in text
-    with store.engine.begin() as connection:    # a late correction of one of BMTE's figures that week
+    with store.engine.begin() as connection:  # a late correction of one of BMTE's figures that week
         connection.execute(text_update(), {"start": week, "end": week + WEEK})
     briefing = build_briefing(store, config, week, "", "vi")
     assert not next(u for u in briefing.units if u.code == "BMTE").confirmed
 
 
 def text_update():
-    return text("UPDATE samples SET value = value + 1 WHERE ts >= :start AND ts < :end AND series_id IN "
-                "(SELECT id FROM series WHERE unit = 'BMTE' AND metric = 'tthc_resolved_on_time') "
-                "AND ts = (SELECT MIN(ts) FROM samples s2 WHERE s2.series_id = samples.series_id AND s2.ts >= :start)")
+    return text(
+        "UPDATE samples SET value = value + 1 WHERE ts >= :start AND ts < :end AND series_id IN "
+        "(SELECT id FROM series WHERE unit = 'BMTE' AND metric = 'tthc_resolved_on_time') "
+        "AND ts = (SELECT MIN(ts) FROM samples s2 WHERE s2.series_id = samples.series_id AND s2.ts >= :start)"
+    )
 
 
 def test_the_command_line_builds_a_unit_edition_in_english_into_a_folder(filled, tmp_path):
     config, store = filled
-    env = {**os.environ, "IOC_STORE_URL": str(store.engine.url), "IOC_DATA_DIR": str(tmp_path / "data"),
-           "PYTHONPATH": str(REPO)}
+    env = {
+        **os.environ,
+        "IOC_STORE_URL": str(store.engine.url),
+        "IOC_DATA_DIR": str(tmp_path / "data"),
+        "PYTHONPATH": str(REPO),
+    }
     label = iso_week_label(last_week())
-    done = subprocess.run([sys.executable, "-m", "briefings", "weekly", "--week", label, "--unit", "QLD", "--lang", "en",
-                           "--out", str(tmp_path / "out")], capture_output=True, text=True, env=env, cwd=REPO, timeout=120)
+    done = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "briefings",
+            "weekly",
+            "--week",
+            label,
+            "--unit",
+            "QLD",
+            "--lang",
+            "en",
+            "--out",
+            str(tmp_path / "out"),
+        ],
+        capture_output=True,
+        text=True,
+        env=env,
+        cwd=REPO,
+        timeout=120,
+    )
     assert done.returncode == 0, done.stderr
     for fmt in ("pdf", "docx", "xlsx"):
         assert (tmp_path / "out" / f"ban-tin-{label}-QLD-en.{fmt}").stat().st_size > 1000
     assert "WEEKLY OPERATIONS BRIEFING" in pdf_text(tmp_path / "out" / f"ban-tin-{label}-QLD-en.pdf", tmp_path)
-    refused = subprocess.run([sys.executable, "-m", "briefings", "weekly", "--week", "2026-W99"], capture_output=True,
-                             text=True, env=env, cwd=REPO, timeout=120)
+    refused = subprocess.run(
+        [sys.executable, "-m", "briefings", "weekly", "--week", "2026-W99"],
+        capture_output=True,
+        text=True,
+        env=env,
+        cwd=REPO,
+        timeout=120,
+    )
     assert refused.returncode == 2 and "không hợp lệ" in refused.stderr
     Path(tmp_path / "data").exists()
 
 
 def test_the_scheduler_fires_on_monday_at_seven_hanoi_time_and_retries_between(filled):
     from apscheduler.schedulers.background import BackgroundScheduler
+
     config, store = filled
     scheduler = BackgroundScheduler(timezone=dt.UTC)
     jobs.register(scheduler, store, config)
     weekly = scheduler.get_job("briefings-weekly").trigger
-    start = dt.datetime(2026, 11, 25, 12, 0, tzinfo=LOCAL)          # a Wednesday
+    start = dt.datetime(2026, 11, 25, 12, 0, tzinfo=LOCAL)  # a Wednesday
     fire = weekly.get_next_fire_time(None, start).astimezone(LOCAL)
     assert (fire.date(), fire.hour, fire.minute) == (dt.date(2026, 11, 30), 7, 0) and fire.weekday() == 0
     retry = scheduler.get_job("briefings-retry").trigger
@@ -174,10 +213,12 @@ def test_the_scheduler_fires_on_monday_at_seven_hanoi_time_and_retries_between(f
 def test_a_build_while_the_store_is_down_is_recorded_once_it_is_back_then_built(archive, monkeypatch):
     config, store = archive
     from sqlalchemy.exc import OperationalError
+
     settings = BriefingSettings(schedule=Schedule(languages=["vi"]))
 
     def down(*_args, **_kwargs):
         raise OperationalError("SELECT 1", {}, ConnectionRefusedError("connection refused"))
+
     with monkeypatch.context() as patch:
         patch.setattr(store, "data_state", down)
         patch.setattr(editions, "record_edition", down)
@@ -195,7 +236,7 @@ def test_a_build_while_the_store_is_down_is_recorded_once_it_is_back_then_built(
 def test_a_week_without_figures_is_refused_and_its_retries_do_not_pile_up(archive):
     config, store = archive
     settings = BriefingSettings(schedule=Schedule(languages=["vi"]))
-    empty_week = last_week() - 20 * WEEK        # before the demo history
+    empty_week = last_week() - 20 * WEEK  # before the demo history
     for _ in range(3):
         with pytest.raises(BuildFailed, match="không có số liệu nào"):
             build_edition(store, config, empty_week, "", "vi", trigger="retry", settings=settings)

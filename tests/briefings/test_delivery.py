@@ -1,5 +1,6 @@
 """E-mail delivery against a real SMTP server on loopback (aiosmtpd): the three files
 arrive; a failed send is retried, reported, and given up only after the configured attempts."""
+
 from __future__ import annotations
 
 import dataclasses
@@ -22,7 +23,7 @@ class Inbox:
         self.messages: list[email.message.EmailMessage] = []
         self.envelopes: list[list[str]] = []
 
-    async def handle_DATA(self, server, session, envelope):   # noqa: N802 (aiosmtpd's name)
+    async def handle_DATA(self, server, session, envelope):  # noqa: N802 (aiosmtpd's name)
         self.messages.append(email.message_from_bytes(envelope.content, policy=email.policy.default))
         self.envelopes.append(list(envelope.rcpt_tos))
         return "250 OK"
@@ -41,9 +42,12 @@ def settings_for(port: int, attempts: int = 12) -> BriefingSettings:
     return BriefingSettings(
         schedule=Schedule(languages=["vi"], max_send_attempts=attempts),
         smtp=Smtp(host="127.0.0.1", port=port, sender="ioc@moh.gov.vn", timeout_seconds=5),
-        recipients=[Recipient(email="vanphong@moh.gov.vn", scope="ministry"),
-                    Recipient(email="truongphong.kcb@moh.gov.vn", scope="KCB"),
-                    Recipient(email="english@moh.gov.vn", scope="ministry", lang="en")])
+        recipients=[
+            Recipient(email="vanphong@moh.gov.vn", scope="ministry"),
+            Recipient(email="truongphong.kcb@moh.gov.vn", scope="KCB"),
+            Recipient(email="english@moh.gov.vn", scope="ministry", lang="en"),
+        ],
+    )
 
 
 def test_an_edition_is_mailed_with_its_three_files_to_the_recipients_of_its_scope(filled, tmp_path, smtp_server):
@@ -52,7 +56,7 @@ def test_an_edition_is_mailed_with_its_three_files_to_the_recipients_of_its_scop
     config = dataclasses.replace(config, data_dir=tmp_path / "data")
     settings = settings_for(controller.port)
     edition = build_edition(store, config, last_week(), "", "vi", settings=settings, built_at=BUILT_AT)
-    assert queue_for(store, settings, edition.id, "", "vi") == 1     # not KCB's head, not the English reader
+    assert queue_for(store, settings, edition.id, "", "vi") == 1  # not KCB's head, not the English reader
     assert send_pending(store, config, settings)["sent"] == 1
     assert inbox.envelopes == [["vanphong@moh.gov.vn"]]
     message = inbox.messages[0]
@@ -69,7 +73,7 @@ def test_an_edition_is_mailed_with_its_three_files_to_the_recipients_of_its_scop
 def test_a_failed_send_stays_pending_with_its_error_and_goes_when_the_server_answers(filled, tmp_path):
     config, store = filled
     config = dataclasses.replace(config, data_dir=tmp_path / "data")
-    port = free_port()                        # nothing listens here yet
+    port = free_port()  # nothing listens here yet
     settings = settings_for(port, attempts=3)
     edition = build_edition(store, config, last_week(), "KCB", "vi", settings=settings, built_at=BUILT_AT)
     queue_for(store, settings, edition.id, "KCB", "vi")

@@ -1,5 +1,6 @@
 """The PDF read back as a reader gets it: pdftotext for the words and numbers, pdfinfo for
 pages and paper, pdffonts for embedding."""
+
 from __future__ import annotations
 
 import re
@@ -30,7 +31,7 @@ def test_every_page_is_a4_numbered_and_carries_the_week_and_data_time(ministry, 
     assert "595.276 x 841.89 pts (A4)" in pdf_info(pdf, tmp_path)
     texts = pdf_text(pdf, tmp_path).split("\f")[:pages]
     until = fmt.when(briefing.data_until)
-    assert until.startswith("23:59 ")      # a past week: its Sunday evening
+    assert until.startswith("23:59 ")  # a past week: its Sunday evening
     for number, page in enumerate(texts, start=1):
         assert f"Trang {number}/{pages}" in page
         assert f"Tuần {briefing.week_label} · dữ liệu đến {until}" in page
@@ -42,12 +43,19 @@ def test_the_vietnamese_text_reads_back_exactly_with_every_section(ministry, tmp
     text = pdf_text(pdf, tmp_path)
     label = iso_week_label(last_week())
     assert f"BẢN TIN ĐIỀU HÀNH TUẦN {label}" in text and "Toàn Bộ Y tế" in text
-    for heading in ("1. Chỉ tiêu chính", "2. Nhận định", "3. Nhiệm vụ Đề án 06", "4. 12 cơ sở dữ liệu chuyên ngành",
-                    "5. Chỉ số hiệu quả phục vụ theo đơn vị", "6. Chất lượng dữ liệu", "7. Chỉ đạo của Lãnh đạo Bộ"):
+    for heading in (
+        "1. Chỉ tiêu chính",
+        "2. Nhận định",
+        "3. Nhiệm vụ Đề án 06",
+        "4. 12 cơ sở dữ liệu chuyên ngành",
+        "5. Chỉ số hiệu quả phục vụ theo đơn vị",
+        "6. Chất lượng dữ liệu",
+        "7. Chỉ đạo của Lãnh đạo Bộ",
+    ):
         assert heading in text
     assert "Chưa có chỉ đạo nào được ghi nhận trong hệ thống." in text
     assert "Lập lúc 13:00 24/11/2026 · phiên bản dữ liệu" in text
-    flat = " ".join(text.split())   # sentences wrap across lines
+    flat = " ".join(text.split())  # sentences wrap across lines
     for sentence in briefing.narrative:
         assert " ".join(sentence.split()) in flat
     assert "demo-btxh (BTXH)" in flat and "Liên thông giấy chứng sinh điện tử" in flat
@@ -86,12 +94,14 @@ def test_fonts_are_embedded_and_stacked_vietnamese_marks_survive(filled, tmp_pat
     config, store = filled
     briefing = build_briefing(store, config, last_week(), "", "vi")
     import dataclasses
+
     decomposed = "Phòng Đặc nhiệm: ặ ẵ ỡ ự".encode().decode()
     import unicodedata
+
     odd = dataclasses.replace(briefing, scope_name=unicodedata.normalize("NFD", decomposed))
     pdf = render_pdf(odd, Document(), BUILT_AT)
     fonts = pdf_fonts(pdf, tmp_path)
-    assert fonts and all(row[-5] == "yes" for row in fonts)   # the emb column
+    assert fonts and all(row[-5] == "yes" for row in fonts)  # the emb column
     assert {row[0].split("+")[-1] for row in fonts} == {"NotoSans-Regular", "NotoSans-Bold"}
     text = pdf_text(pdf, tmp_path)
     assert unicodedata.normalize("NFC", decomposed) in text
@@ -102,6 +112,7 @@ def test_a_chart_that_cannot_render_stops_the_build(filled, monkeypatch):
     config, store = filled
     briefing = build_briefing(store, config, last_week(), "", "vi")
     import dataclasses
+
     broken = dataclasses.replace(briefing, trend=[("2026-W01", float("nan"))])
     with pytest.raises(ChartError):
         render_pdf(broken, Document(), BUILT_AT)
@@ -113,9 +124,15 @@ def test_the_same_data_and_build_time_give_the_same_bytes_and_only_the_build_tim
     again = render_pdf(build_briefing(store, config, last_week(), "", "vi"), Document(), BUILT_AT)
     assert first == again
     later = render_pdf(build_briefing(store, config, last_week(), "", "vi"), Document(), BUILT_AT + 3600)
-    differing = [(a, b) for a, b in zip(pdf_text(first, tmp_path).splitlines(), pdf_text(later, tmp_path).splitlines()) if a != b]
-    assert differing == [("Lập lúc 13:00 24/11/2026 · phiên bản dữ liệu " + first_version(first, tmp_path),
-                          "Lập lúc 14:00 24/11/2026 · phiên bản dữ liệu " + first_version(first, tmp_path))]
+    differing = [
+        (a, b) for a, b in zip(pdf_text(first, tmp_path).splitlines(), pdf_text(later, tmp_path).splitlines()) if a != b
+    ]
+    assert differing == [
+        (
+            "Lập lúc 13:00 24/11/2026 · phiên bản dữ liệu " + first_version(first, tmp_path),
+            "Lập lúc 14:00 24/11/2026 · phiên bản dữ liệu " + first_version(first, tmp_path),
+        )
+    ]
 
 
 def first_version(pdf: bytes, tmp_path) -> str:
@@ -128,7 +145,7 @@ def test_the_english_edition_of_a_unit(filled, tmp_path):
     text = pdf_text(render_pdf(briefing, Document(), BUILT_AT), tmp_path)
     assert f"WEEKLY OPERATIONS BRIEFING {briefing.week_label}" in text
     assert config.catalogue.units["BMTE"].name("en") in text
-    assert "Electronic birth certificates" in text and "KCB (*)" not in text   # only its own tasks and rows
+    assert "Electronic birth certificates" in text and "KCB (*)" not in text  # only its own tasks and rows
     assert "Page 1/" in text and "2. Summary" in text
 
 

@@ -1,4 +1,5 @@
 """The briefing built from the production store: PostgreSQL, figures read back from the PDF."""
+
 from __future__ import annotations
 
 from briefings.archive import archive_dir, build_edition
@@ -11,8 +12,9 @@ from tests.conftest import demo_source, with_sources
 
 
 def test_an_edition_built_from_postgresql_prints_its_figures(default_config, postgres_url, tmp_path):
-    config = with_sources(default_config, *(demo_source(default_config, u) for u in ("KCB", "QLD", "BMTE")),
-                          data_dir=tmp_path / "data")
+    config = with_sources(
+        default_config, *(demo_source(default_config, u) for u in ("KCB", "QLD", "BMTE")), data_dir=tmp_path / "data"
+    )
     store = Store(postgres_url)
     store.upgrade()
     collector = Collector(config, store)

@@ -1,4 +1,5 @@
 """config/briefings.toml is validated at start-up like the rest: file, key and problem."""
+
 from __future__ import annotations
 
 import subprocess
@@ -28,13 +29,20 @@ def test_the_shipped_file_is_valid_and_sends_nothing_until_a_server_is_set(defau
     assert settings.document.agency_parent == "BỘ Y TẾ"
 
 
-@pytest.mark.parametrize("old, new, key, problem", [
-    ('time = "07:00"', 'time = "7h"', "schedule.time", "must be HH:MM"),
-    ('day_of_week = "mon"', 'day_of_week = "monday"', "schedule.day_of_week", "Input should be"),
-    ('retry_minutes = 15', 'retry_mins = 15', "schedule.retry_mins", "unknown key"),
-    ('# [[recipients]]\n# email = "vanphong@moh.gov.vn"\n# scope = "ministry"',
-     '[[recipients]]\nemail = "vanphong@moh.gov.vn"\nscope = "KHONGCO"', "recipients[0].scope", "unknown unit 'KHONGCO'"),
-])
+@pytest.mark.parametrize(
+    "old, new, key, problem",
+    [
+        ('time = "07:00"', 'time = "7h"', "schedule.time", "must be HH:MM"),
+        ('day_of_week = "mon"', 'day_of_week = "monday"', "schedule.day_of_week", "Input should be"),
+        ("retry_minutes = 15", "retry_mins = 15", "schedule.retry_mins", "unknown key"),
+        (
+            '# [[recipients]]\n# email = "vanphong@moh.gov.vn"\n# scope = "ministry"',
+            '[[recipients]]\nemail = "vanphong@moh.gov.vn"\nscope = "KHONGCO"',
+            "recipients[0].scope",
+            "unknown unit 'KHONGCO'",
+        ),
+    ],
+)
 def test_a_mistake_names_the_file_key_and_problem(config_copy, old, new, key, problem):
     path = broken(config_copy, old, new)
     with pytest.raises(ConfigError) as error:
@@ -44,7 +52,12 @@ def test_a_mistake_names_the_file_key_and_problem(config_copy, old, new, key, pr
 
 def test_the_app_refuses_to_start_with_a_broken_briefing_file(config_copy, tmp_path):
     broken(config_copy, 'time = "07:00"', 'time = "25:00"')
-    done = subprocess.run([sys.executable, "app.py", "--config", str(config_copy), "--port", "1"], cwd=REPO,
-                          capture_output=True, text=True, timeout=60, env={"IOC_DATA_DIR": str(tmp_path / "data"),
-                                                                           "PATH": "/usr/bin:/bin"})
+    done = subprocess.run(
+        [sys.executable, "app.py", "--config", str(config_copy), "--port", "1"],
+        cwd=REPO,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        env={"IOC_DATA_DIR": str(tmp_path / "data"), "PATH": "/usr/bin:/bin"},
+    )
     assert done.returncode == 2 and "briefings.toml: schedule.time: " in done.stderr

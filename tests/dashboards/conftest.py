@@ -1,5 +1,6 @@
 """Shared by the page tests: the app served on loopback over a store with history, and a page
 opened in Chromium that collects console errors."""
+
 from __future__ import annotations
 
 import dataclasses
@@ -17,15 +18,20 @@ def served(default_config, sqlite_store, tmp_path):
     """The app over a store with three weeks of history of every unit, refreshing every 2 s."""
     settings = default_config.settings
     fast = settings.model_copy(update={"app": settings.app.model_copy(update={"refresh_seconds": 2})})
-    sources = [demo_source(default_config, u, **({"outage_hours": 50} if u == "BTXH" else {}))
-               for u in default_config.catalogue.units]
+    sources = [
+        demo_source(default_config, u, **({"outage_hours": 50} if u == "BTXH" else {}))
+        for u in default_config.catalogue.units
+    ]
     config = dataclasses.replace(with_sources(default_config, *sources, data_dir=tmp_path), settings=fast)
     collector = Collector(config, sqlite_store)
     backfill(collector, 3)
     collector.collect_all()
     from waitress.server import create_server
+
     port = free_port()
-    server = create_server(create_app(config, sqlite_store, lambda: "running").server, host="127.0.0.1", port=port, threads=4)
+    server = create_server(
+        create_app(config, sqlite_store, lambda: "running").server, host="127.0.0.1", port=port, threads=4
+    )
     thread = threading.Thread(target=server.run, daemon=True)
     thread.start()
     yield f"http://127.0.0.1:{port}", config, sqlite_store, collector

@@ -1,6 +1,7 @@
 """The briefings page in a real Chromium: editions listed with downloads checked against their
 SHA-256; a unit head confirms the unit's figures on the unit page and the briefing prints them
 as confirmed; failed builds and sends are reported on the sources page."""
+
 from __future__ import annotations
 
 import hashlib
@@ -10,8 +11,8 @@ import urllib.request
 from briefings import charts
 from briefings.archive import BuildFailed, archive_dir, build_edition
 from briefings.content import build_briefing
-from briefings.settings import BriefingSettings, Recipient, Schedule, Smtp
 from briefings.delivery import queue_for, send_pending
+from briefings.settings import BriefingSettings, Recipient, Schedule, Smtp
 from metrics import editions
 from metrics.timebuckets import WEEK, iso_week_label, week_start
 from tests.conftest import free_port
@@ -52,11 +53,15 @@ def test_a_unit_head_confirms_the_weeks_figures_and_the_briefing_prints_them_con
     assert f"Xác nhận số liệu tuần {label}" in page.inner_text(".page-body")
     assert page.inner_text("#confirm-status") == "Chưa xác nhận (tạm tính)"
     page.click("#confirm-button")
-    page.wait_for_function("document.querySelector('#confirm-status').innerText.includes('Cần ghi họ tên')", timeout=20000)
+    page.wait_for_function(
+        "document.querySelector('#confirm-status').innerText.includes('Cần ghi họ tên')", timeout=20000
+    )
     page.fill("#confirm-name", "Nguyễn Thị Hằng, Vụ trưởng")
     page.click("#confirm-button")
-    page.wait_for_function("document.querySelector('#confirm-status').innerText.startsWith('Đã xác nhận bởi Nguyễn Thị Hằng')",
-                           timeout=20000)
+    page.wait_for_function(
+        "document.querySelector('#confirm-status').innerText.startsWith('Đã xác nhận bởi Nguyễn Thị Hằng')",
+        timeout=20000,
+    )
     assert editions.confirmations_of(store, label)["BMTE"]["confirmed_by"] == "Nguyễn Thị Hằng, Vụ trưởng"
     briefing = build_briefing(store, config, last_week(), "BMTE", "vi")
     assert briefing.units[0].confirmed and all(task.confirmed for task in briefing.tasks)
@@ -70,18 +75,23 @@ def test_a_unit_head_confirms_the_weeks_figures_and_the_briefing_prints_them_con
 
 def test_failed_builds_and_sends_are_reported_on_the_sources_page(browser, served, monkeypatch):
     base, config, store, collector = served
-    monkeypatch.setattr(charts, "trend_chart", lambda *a, **k: (_ for _ in ()).throw(charts.ChartError("không vẽ được")))
+    monkeypatch.setattr(
+        charts, "trend_chart", lambda *a, **k: (_ for _ in ()).throw(charts.ChartError("không vẽ được"))
+    )
     try:
         build_edition(store, config, last_week(), "VPB", "vi", trigger="schedule")
     except BuildFailed:
         pass
     monkeypatch.undo()
-    settings = BriefingSettings(schedule=Schedule(max_send_attempts=5), smtp=Smtp(host="127.0.0.1", port=free_port()),
-                                recipients=[Recipient(email="vanphong@moh.gov.vn")])
+    settings = BriefingSettings(
+        schedule=Schedule(max_send_attempts=5),
+        smtp=Smtp(host="127.0.0.1", port=free_port()),
+        recipients=[Recipient(email="vanphong@moh.gov.vn")],
+    )
     edition = build_edition(store, config, last_week(), "", "vi", settings=settings)
     queue_for(store, settings, edition.id, "", "vi")
     send_pending(store, config, settings)
-    collector.collect_all()          # a new data version: the sources page is drawn again
+    collector.collect_all()  # a new data version: the sources page is drawn again
     page, errors = open_page(browser, base + "/nguon-du-lieu")
     page.wait_for_selector("#sources-briefings", timeout=20000)
     text = page.inner_text("#sources-briefings")
@@ -98,13 +108,18 @@ def test_the_office_builds_a_new_edition_from_the_page(browser, served):
     assert f"Lập bản tin tuần {iso_week_label(last_week())}" in page.inner_text(".page-body")
     page.click("#build-scope")
     page.get_by_text("KCB — Cục Quản lý Khám, chữa bệnh").click()
-    page.locator("#build-lang").get_by_text("English").click()   # the edition's language, not the page's switch
+    page.locator("#build-lang").get_by_text("English").click()  # the edition's language, not the page's switch
     page.click("#build-button")
     page.wait_for_selector("#built-pdf", timeout=30000)
     built = editions.editions(store)[0]
-    assert (built["scope"], built["lang"], built["week"], built["trigger"]) == ("KCB", "en", iso_week_label(last_week()), "manual")
+    assert (built["scope"], built["lang"], built["week"], built["trigger"]) == (
+        "KCB",
+        "en",
+        iso_week_label(last_week()),
+        "manual",
+    )
     assert page.inner_text("#build-result").startswith(f"Đã lập số {built['id']}:")
-    cells = page.locator(f"#edition-{built['id']} td").all_inner_texts()   # listed at once: the page was drawn again
+    cells = page.locator(f"#edition-{built['id']} td").all_inner_texts()  # listed at once: the page was drawn again
     assert cells[:3] == [iso_week_label(last_week()), "Cục Quản lý Khám, chữa bệnh", "en"]
     with urllib.request.urlopen(base + page.get_attribute("#built-pdf", "href")) as response:
         assert hashlib.sha256(response.read()).hexdigest() == built["files"]["pdf"]["sha256"]

@@ -1,4 +1,5 @@
 """Every table downloads as CSV and XLSX with the figures the page shows."""
+
 from __future__ import annotations
 
 import csv
@@ -7,7 +8,6 @@ import time
 
 import openpyxl
 import pytest
-
 from sqlalchemy import text
 
 from briefings.archive import build_edition
@@ -20,27 +20,51 @@ from tests.conftest import demo_source, with_sources
 
 @pytest.fixture
 def client(default_config, sqlite_store, tmp_path):
-    config = with_sources(default_config, demo_source(default_config, "KCB"), demo_source(default_config, "QLD", bad_record_every=1),
-                          data_dir=tmp_path)
+    config = with_sources(
+        default_config,
+        demo_source(default_config, "KCB"),
+        demo_source(default_config, "QLD", bad_record_every=1),
+        data_dir=tmp_path,
+    )
     collector = Collector(config, sqlite_store)
     backfill(collector, 2)
     collector.collect_all()
     return create_app(config, sqlite_store).server.test_client(), config, sqlite_store
 
 
-@pytest.mark.parametrize("name", ["hieu-qua", "de-an-06", "co-so-du-lieu", "nguon-du-lieu", "cach-ly", "gia-tri-bat-thuong",
-                                  "man-hinh", "lan-thu", "ban-tin", "xac-nhan",
-                                  "lich-su?metric=tthc_received&unit=KCB&database="])
+@pytest.mark.parametrize(
+    "name",
+    [
+        "hieu-qua",
+        "de-an-06",
+        "co-so-du-lieu",
+        "nguon-du-lieu",
+        "cach-ly",
+        "gia-tri-bat-thuong",
+        "man-hinh",
+        "lan-thu",
+        "ban-tin",
+        "xac-nhan",
+        "lich-su?metric=tthc_received&unit=KCB&database=",
+    ],
+)
 def test_each_table_downloads_as_csv_and_xlsx_with_the_same_rows(client, name):
     http, config, store = client
     store.screen_beat("wall-1", "phong-dieu-hanh", store.data_version(), "10.0.0.8")
     if name == "ban-tin":
         build_edition(store, config, week_start(time.time()) - 7 * 86400, "KCB", "vi")
-    if name == "gia-tri-bat-thuong":   # an outlier as the store's detector would flag it
+    if name == "gia-tri-bat-thuong":  # an outlier as the store's detector would flag it
         with store.engine.begin() as connection:
-            series_id = connection.execute(text("SELECT id FROM series WHERE metric = 'tthc_received' AND unit = 'QLD'")).scalar()
-            connection.execute(text("INSERT INTO flags (series_id, ts, value, median, score, run_id, flagged_at, status) "
-                                    "VALUES (:s, 1795000000, 400, 100, 9.5, 1, 1795000000, 'open')"), {"s": series_id})
+            series_id = connection.execute(
+                text("SELECT id FROM series WHERE metric = 'tthc_received' AND unit = 'QLD'")
+            ).scalar()
+            connection.execute(
+                text(
+                    "INSERT INTO flags (series_id, ts, value, median, score, run_id, flagged_at, status) "
+                    "VALUES (:s, 1795000000, 400, 100, 9.5, 1, 1795000000, 'open')"
+                ),
+                {"s": series_id},
+            )
             connection.execute(text("UPDATE data_version SET version = version + 1"))
     name, _, query = name.partition("?")
     name = f"{name}.csv?{query}" if query else f"{name}.csv"
@@ -61,7 +85,9 @@ def test_the_figures_are_the_read_models_and_numbers_stay_numbers(client):
     assert rows[0][0] == "Đơn vị" and rows[0][1] == "Tỷ lệ hồ sơ giải quyết đúng hạn"
     kcb = next(r for r in rows if r[0] == "Cục Quản lý Khám, chữa bệnh")
     on_time = next(i for i in snapshot.indicators if i.code == "on_time_rate")
-    assert isinstance(kcb[1], (int, float)) and kcb[1] == pytest.approx(on_time.by_unit["KCB"], abs=0.01)   # 95.0 reads back as 95
+    assert isinstance(kcb[1], (int, float)) and kcb[1] == pytest.approx(
+        on_time.by_unit["KCB"], abs=0.01
+    )  # 95.0 reads back as 95
     ministry = rows[-1]
     assert ministry[0] == "Toàn Bộ" and ministry[1] == pytest.approx(on_time.ministry.value, abs=0.01)
 
@@ -99,5 +125,5 @@ def test_a_unit_or_a_database_downloads_only_its_own_rows(client):
     rows = list(csv.reader(io.StringIO(http.get("/tai-ve/co-so-du-lieu.csv?db=TIEMCHUNG").data.decode("utf-8-sig"))))
     assert [r[0] for r in rows[1:]] == ["TIEMCHUNG"]
     rows = list(csv.reader(io.StringIO(http.get("/tai-ve/cach-ly.csv?unit=KCB").data.decode("utf-8-sig"))))
-    assert len(rows) == 1     # QLD's quarantined records are not KCB's
+    assert len(rows) == 1  # QLD's quarantined records are not KCB's
     assert len(list(csv.reader(io.StringIO(http.get("/tai-ve/cach-ly.csv?unit=QLD").data.decode("utf-8-sig"))))) > 1

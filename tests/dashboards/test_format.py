@@ -1,4 +1,5 @@
 """Vietnamese number and date formats."""
+
 from __future__ import annotations
 
 import datetime as dt

@@ -1,4 +1,5 @@
 """GET /healthz reports the store, the scheduler and every source."""
+
 from __future__ import annotations
 
 import dataclasses
@@ -18,8 +19,12 @@ def client_for(config, store, state="running"):
 
 
 def test_healthz_reports_each_source_and_the_store(default_config, sqlite_store, tmp_path):
-    config = with_sources(default_config, demo_source(default_config, "KCB"),
-                          demo_source(default_config, "BTXH", outage_hours=50), data_dir=tmp_path)
+    config = with_sources(
+        default_config,
+        demo_source(default_config, "KCB"),
+        demo_source(default_config, "BTXH", outage_hours=50),
+        data_dir=tmp_path,
+    )
     collector = Collector(config, sqlite_store)
     collector.collect_all()
     sqlite_store.beat("test:1", time.time(), 2)

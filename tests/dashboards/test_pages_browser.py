@@ -1,4 +1,5 @@
 """The pages in a real headless Chromium: figures shown, no console errors, live refresh."""
+
 from __future__ import annotations
 
 import io
@@ -13,8 +14,17 @@ from metrics.read_models import build_snapshot
 from metrics.schema import collection_runs
 from tests.dashboards.conftest import open_page
 
-PAGES = ["/", "/hieu-qua", "/de-an-06", "/co-so-du-lieu", "/don-vi?unit=KCB", "/nguon-du-lieu", "/ban-tin", "/csdl?db=KCB",
-         "/nguon-goc?metric=db_score_dung&unit=KCB&database=KCB"]
+PAGES = [
+    "/",
+    "/hieu-qua",
+    "/de-an-06",
+    "/co-so-du-lieu",
+    "/don-vi?unit=KCB",
+    "/nguon-du-lieu",
+    "/ban-tin",
+    "/csdl?db=KCB",
+    "/nguon-goc?metric=db_score_dung&unit=KCB&database=KCB",
+]
 
 
 def test_the_overview_shows_the_stores_figures_without_console_errors(browser, served):
@@ -52,9 +62,13 @@ def test_a_new_collection_shows_on_the_page_without_a_reload(browser, served):
     page.evaluate("window.__not_reloaded = true")
     before = page.inner_text("#source-demo-kcb")
     time.sleep(1.1)  # the next run ends at a later second
-    collector.sources["demo-kcb"].options = collector.sources["demo-kcb"].options.model_copy(update={"bad_record_every": 1})
+    collector.sources["demo-kcb"].options = collector.sources["demo-kcb"].options.model_copy(
+        update={"bad_record_every": 1}
+    )
     collector.collect("demo-kcb")
-    page.wait_for_function("document.querySelector('#sources-quarantine').innerText.includes('demo-kcb')", timeout=15000)
+    page.wait_for_function(
+        "document.querySelector('#sources-quarantine').innerText.includes('demo-kcb')", timeout=15000
+    )
     assert page.inner_text("#source-demo-kcb") != before
     assert page.evaluate("window.__not_reloaded") is True
     assert errors == []
@@ -64,8 +78,11 @@ def test_a_new_collection_shows_on_the_page_without_a_reload(browser, served):
 def test_a_stale_source_shows_its_badge(browser, served):
     base, config, store, _ = served
     with store.engine.begin() as connection:
-        connection.execute(update(collection_runs).where(collection_runs.c.source_id == "demo-qld")
-                           .values(finished_at=time.time() - 3600))
+        connection.execute(
+            update(collection_runs)
+            .where(collection_runs.c.source_id == "demo-qld")
+            .values(finished_at=time.time() - 3600)
+        )
     collector_fresh_version = store.data_version()
     page, errors = open_page(browser, base + "/hieu-qua")
     page.wait_for_selector("#effectiveness-units", timeout=20000)
@@ -94,9 +111,20 @@ def test_the_pages_say_while_history_is_being_loaded_with_its_progress(browser, 
 def test_quarantined_raw_values_are_shown_as_text_never_as_html(browser, served):
     base, config, store, _ = served
     from metrics.store import Rejected
+
     run_id = store.start_run("demo-kcb", "collect", None, None)
-    store.finish_run(run_id, "demo-kcb", "ok", [], [Rejected({"metric": "<img src=x onerror=window.__pwned=1>", "value": "<b>9</b>"},
-                                                             "unknown metric '<img src=x onerror=window.__pwned=1>'")])
+    store.finish_run(
+        run_id,
+        "demo-kcb",
+        "ok",
+        [],
+        [
+            Rejected(
+                {"metric": "<img src=x onerror=window.__pwned=1>", "value": "<b>9</b>"},
+                "unknown metric '<img src=x onerror=window.__pwned=1>'",
+            )
+        ],
+    )
     page, errors = open_page(browser, base + "/nguon-du-lieu")
     page.wait_for_selector("#sources-quarantine", timeout=20000)
     table = page.locator("#sources-quarantine")
@@ -112,7 +140,9 @@ def test_the_language_switch_turns_every_page_english_and_back(browser, served):
     page.wait_for_selector("#effectiveness-units", timeout=20000)
     assert page.inner_text("#lang-switch") == "English"
     page.click("#lang-switch")
-    page.wait_for_function("(document.querySelector('.page-body') || {innerText: ''}).innerText.includes('As of')", timeout=20000)
+    page.wait_for_function(
+        "(document.querySelector('.page-body') || {innerText: ''}).innerText.includes('As of')", timeout=20000
+    )
     body = page.inner_text(".page-body")
     assert "Medical Examination and Treatment Administration" in body and "On-time rate" in body
     assert "Số liệu đến" not in body
@@ -122,7 +152,9 @@ def test_the_language_switch_turns_every_page_english_and_back(browser, served):
     assert fmt.percent(on_time.ministry.value, 1, "en") in page.inner_text("#tile-on_time_rate")
     assert page.inner_text("#nav-overview") == "Overview"
     page.click("#lang-switch")
-    page.wait_for_function("(document.querySelector('.page-body') || {innerText: ''}).innerText.includes('Số liệu đến')", timeout=20000)
+    page.wait_for_function(
+        "(document.querySelector('.page-body') || {innerText: ''}).innerText.includes('Số liệu đến')", timeout=20000
+    )
     assert errors == []
     page.close()
 
@@ -137,10 +169,12 @@ def test_the_unit_page_keeps_its_unit_in_the_url_and_shows_that_units_figures(br
     assert fmt.percent(on_time.by_unit["QLD"], 1) in page.inner_text("#unit-on_time_rate")
     assert "DUOC" in page.inner_text("#unit-databases") and "demo-qld" in page.inner_text("#unit-sources")
     page.click("#unit-link-BMTE")
-    page.wait_for_function("(document.querySelector('#unit-name') || {}).innerText === 'Cục Bà mẹ và Trẻ em'", timeout=20000)
+    page.wait_for_function(
+        "(document.querySelector('#unit-name') || {}).innerText === 'Cục Bà mẹ và Trẻ em'", timeout=20000
+    )
     assert page.evaluate("window.location.search") == "?unit=BMTE"
     assert "Liên thông giấy chứng sinh điện tử" in page.inner_text("#unit-tasks")
-    assert page.get_attribute("#xlsx-de-an-06", "href") == "/tai-ve/de-an-06.xlsx?unit=BMTE"   # its own rows
+    assert page.get_attribute("#xlsx-de-an-06", "href") == "/tai-ve/de-an-06.xlsx?unit=BMTE"  # its own rows
     assert errors == []
     page.close()
 
@@ -161,7 +195,11 @@ def test_a_figure_opens_to_its_history_source_and_collection_run(browser, served
     assert page.locator("#lineage-samples tbody tr").count() > 5
     href = page.get_attribute("#xlsx-lich-su", "href")
     assert href == "/tai-ve/lich-su.xlsx?metric=db_score_dung&unit=KCB&database=KCB"
-    rows = list(openpyxl.load_workbook(io.BytesIO(urllib.request.urlopen(base + href).read())).active.iter_rows(values_only=True))
+    rows = list(
+        openpyxl.load_workbook(io.BytesIO(urllib.request.urlopen(base + href).read())).active.iter_rows(
+            values_only=True
+        )
+    )
     assert rows[-1][1] == kcb.scores["dung"] and len(rows) > page.locator("#lineage-samples tbody tr").count()
     assert errors == []
     page.close()
@@ -197,7 +235,9 @@ def test_project06_by_unit_with_sla_plan_and_the_tasks_that_need_attention(brows
         if tasks[code].status in ("overdue", "at_risk"):
             assert config.catalogue.tasks[code].name_vi in attention
     page.wait_for_selector("#project06-trend .legendtext", timeout=20000)  # plotly draws after the table
-    legend = page.evaluate("Array.from(document.querySelectorAll('#project06-trend .legendtext')).map(e => e.textContent)")
+    legend = page.evaluate(
+        "Array.from(document.querySelectorAll('#project06-trend .legendtext')).map(e => e.textContent)"
+    )
     assert legend == ["Thực hiện", "Kế hoạch"]
     page.click("#p06-unit-all")
     page.wait_for_function("document.querySelectorAll('#project06-tasks tbody tr').length === 7", timeout=20000)
@@ -216,8 +256,8 @@ def test_the_iocs_own_use_counts_page_views_and_screens(browser, served):
     page, errors = open_page(browser, base + "/hieu-qua")
     page.wait_for_selector("#use-views", timeout=20000)
     assert int(page.inner_text("#use-views .tile-value").replace(".", "")) >= 4
-    assert page.inner_text("#use-screens .tile-value") == "0/2"   # no wall screen has reported
-    assert page.inner_text("#use-fresh .tile-value") == "11/12"   # BTXH stopped delivering
+    assert page.inner_text("#use-screens .tile-value") == "0/2"  # no wall screen has reported
+    assert page.inner_text("#use-fresh .tile-value") == "11/12"  # BTXH stopped delivering
     assert errors == []
     page.close()
 
@@ -230,7 +270,9 @@ def test_the_period_is_a_filter_in_the_url(browser, served):
     page, errors = open_page(browser, base + "/hieu-qua")
     page.wait_for_selector("#effectiveness-units", timeout=20000)
     page.click(f"#week-{label}")
-    page.wait_for_function(f"(document.querySelector('#week-label') || {{}}).innerText === 'Tuần {label}'", timeout=20000)
+    page.wait_for_function(
+        f"(document.querySelector('#week-label') || {{}}).innerText === 'Tuần {label}'", timeout=20000
+    )
     assert page.evaluate("window.location.search") == f"?week={label}"
     chosen = build_snapshot(store, config, week=earlier)
     on_time = next(i for i in chosen.indicators if i.code == "on_time_rate")
@@ -238,7 +280,7 @@ def test_the_period_is_a_filter_in_the_url(browser, served):
     page.goto(base + f"/de-an-06?unit=KCB&week={label}")
     page.wait_for_selector("#project06-tasks", timeout=20000)
     assert page.inner_text("#week-label") == f"Tuần {label}"
-    assert page.locator("#project06-tasks tbody tr").count() == 3   # both filters hold
+    assert page.locator("#project06-tasks tbody tr").count() == 3  # both filters hold
     assert errors == []
     page.close()
 
@@ -253,7 +295,7 @@ def test_unit_database_and_period_filters_travel_together_and_into_downloads(bro
     page.wait_for_selector("#databases-grid", timeout=20000)
     assert page.locator("#databases-grid tbody tr").count() == len(owned) > 0
     assert page.get_attribute("#csv-co-so-du-lieu", "href") == f"/tai-ve/co-so-du-lieu.csv?unit=KCB&week={label}"
-    page.click("#db-unit-all")   # dropping the unit keeps the week
+    page.click("#db-unit-all")  # dropping the unit keeps the week
     page.wait_for_function("document.querySelectorAll('#databases-grid tbody tr').length === 12", timeout=20000)
     assert page.evaluate("window.location.search") == f"?week={label}"
     first = owned[0]

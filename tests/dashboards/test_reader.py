@@ -1,4 +1,5 @@
 """The snapshot cache: shared between processes (file cache, or Redis), keyed by data version."""
+
 from __future__ import annotations
 
 import dataclasses
@@ -17,17 +18,21 @@ def reader(config, store) -> Reader:
 
 def count_builds(monkeypatch) -> list:
     import dashboards.reader as module
+
     calls = []
     real = module.build_snapshot
 
     def counting(*args, **kwargs):
         calls.append(1)
         return real(*args, **kwargs)
+
     monkeypatch.setattr(module, "build_snapshot", counting)
     return calls
 
 
-def test_a_snapshot_is_built_once_per_data_version_and_shared_by_processes(default_config, sqlite_store, tmp_path, monkeypatch):
+def test_a_snapshot_is_built_once_per_data_version_and_shared_by_processes(
+    default_config, sqlite_store, tmp_path, monkeypatch
+):
     config = with_sources(default_config, demo_source(default_config, "KCB"), data_dir=tmp_path)
     collector = Collector(config, sqlite_store)
     collector.collect("demo-kcb")
@@ -42,6 +47,7 @@ def test_a_snapshot_is_built_once_per_data_version_and_shared_by_processes(defau
 
 def test_the_redis_cache_is_used_in_production(default_config, sqlite_store, tmp_path, monkeypatch):
     import redis
+
     url = os.environ.get("IOC_TEST_REDIS_URL", "redis://127.0.0.1:6379/15")
     try:
         client = redis.Redis.from_url(url)
@@ -49,8 +55,9 @@ def test_the_redis_cache_is_used_in_production(default_config, sqlite_store, tmp
     except redis.RedisError:
         require(False, f"Redis at {url}")
     client.flushdb()
-    config = dataclasses.replace(with_sources(default_config, demo_source(default_config, "KCB"), data_dir=tmp_path),
-                                 cache_url=url)
+    config = dataclasses.replace(
+        with_sources(default_config, demo_source(default_config, "KCB"), data_dir=tmp_path), cache_url=url
+    )
     Collector(config, sqlite_store).collect("demo-kcb")
     builds = count_builds(monkeypatch)
     reader(config, sqlite_store).snapshot()

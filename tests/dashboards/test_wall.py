@@ -1,4 +1,5 @@
 """The wall in a real headless Chromium: rotation, legibility, staleness, offline and back."""
+
 from __future__ import annotations
 
 import dataclasses
@@ -29,8 +30,13 @@ class Server:
         self.start()
 
     def start(self) -> None:
-        self.process = subprocess.Popen([sys.executable, "app.py", "--no-scheduler", "--port", str(self.port)],
-                                        cwd=REPO, env=self.env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        self.process = subprocess.Popen(
+            [sys.executable, "app.py", "--no-scheduler", "--port", str(self.port)],
+            cwd=REPO,
+            env=self.env,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
         deadline = time.monotonic() + 30
         while time.monotonic() < deadline:
             try:
@@ -143,12 +149,17 @@ def test_an_unknown_screen_is_a_plain_404(wall):
 
 def test_screens_configuration_is_validated(config_copy):
     from metrics.settings import load_config
+
     path = config_copy.parent / "screens.toml"
     path.write_text(path.read_text(encoding="utf-8").replace('panel = "csdl"', 'panel = "bieu-do"'), encoding="utf-8")
     with pytest.raises(ConfigError) as caught:
         load_screens(load_config(config_copy))
     assert caught.value.key == "screens[0].slides[3].panel" and caught.value.file.endswith("screens.toml")
-    path.write_text(path.read_text(encoding="utf-8").replace('panel = "bieu-do"', 'panel = "csdl"')
-                    .replace('name = "lanh-dao"', 'name = "phong-dieu-hanh"'), encoding="utf-8")
+    path.write_text(
+        path.read_text(encoding="utf-8")
+        .replace('panel = "bieu-do"', 'panel = "csdl"')
+        .replace('name = "lanh-dao"', 'name = "phong-dieu-hanh"'),
+        encoding="utf-8",
+    )
     with pytest.raises(ConfigError, match="duplicate screen 'phong-dieu-hanh'"):
         load_screens(load_config(config_copy))

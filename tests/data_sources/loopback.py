@@ -1,4 +1,5 @@
 """A real HTTP server on loopback whose answers each test scripts: good, slow, failing, malformed."""
+
 from __future__ import annotations
 
 import threading
@@ -30,8 +31,15 @@ class LoopbackServer:
             def _answer(self) -> None:
                 parts = urlsplit(self.path)
                 length = int(self.headers.get("content-length") or 0)
-                server.requests.append({"method": self.command, "path": parts.path, "query": parse_qs(parts.query),
-                                        "headers": dict(self.headers), "body": self.rfile.read(length) if length else b""})
+                server.requests.append(
+                    {
+                        "method": self.command,
+                        "path": parts.path,
+                        "query": parse_qs(parts.query),
+                        "headers": dict(self.headers),
+                        "body": self.rfile.read(length) if length else b"",
+                    }
+                )
                 answers = server.routes.get(parts.path) or [Answer(404, b"not found", "text/plain")]
                 answer = answers.pop(0) if len(answers) > 1 else answers[0]
                 if callable(answer):

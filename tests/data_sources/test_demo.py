@@ -1,4 +1,5 @@
 """The demo simulator: deterministic, plausible magnitudes, and realistic trouble."""
+
 from __future__ import annotations
 
 import datetime as dt
@@ -55,8 +56,11 @@ def test_shares_never_exceed_their_whole(default_config):
 
 
 def test_weekends_are_quieter_than_weekdays(default_config):
-    records = [r for r in source(default_config, "KCB").fetch(Window(NOW - dt.timedelta(days=28), NOW - dt.timedelta(days=1)))
-               if r.metric == "tthc_received"]
+    records = [
+        r
+        for r in source(default_config, "KCB").fetch(Window(NOW - dt.timedelta(days=28), NOW - dt.timedelta(days=1)))
+        if r.metric == "tthc_received"
+    ]
     local = dt.timezone(dt.timedelta(hours=7))
     weekday = [r.value for r in records if r.ts.astimezone(local).weekday() < 5]
     weekend = [r.value for r in records if r.ts.astimezone(local).weekday() >= 5]
@@ -78,6 +82,7 @@ def test_every_nth_live_collection_carries_a_record_out_of_range(default_config)
 
     def out_of_range(records):
         return [r for r in records if not catalogue.metrics[r.metric].min <= r.value <= catalogue.metrics[r.metric].max]
+
     assert out_of_range(noisy.fetch(live)) == []
     assert len(out_of_range(noisy.fetch(live))) == 1
 

@@ -1,4 +1,5 @@
 """http_json against a real HTTP server on loopback."""
+
 from __future__ import annotations
 
 import datetime as dt
@@ -20,8 +21,15 @@ WINDOW = Window(NOW - dt.timedelta(days=2), NOW)
 
 
 def source(config, **options) -> HttpJsonSource:
-    defaults = {"values": [{"metric": "tthc_received", "path": "received"}], "unit": "KCB", "records": "items",
-                "time_path": "date", "time_format": "%d/%m/%Y", "retries": 1, "request_timeout": 2}
+    defaults = {
+        "values": [{"metric": "tthc_received", "path": "received"}],
+        "unit": "KCB",
+        "records": "items",
+        "time_path": "date",
+        "time_format": "%d/%m/%Y",
+        "retries": 1,
+        "request_timeout": 2,
+    }
     return HttpJsonSource("kcb-api", HttpJsonOptions(**{**defaults, **options}), config.catalogue, config.config_dir)
 
 
@@ -30,20 +38,33 @@ def page(*items, **extra) -> Answer:
 
 
 def test_records_are_mapped_from_the_payload(default_config, api):
-    url = api.route("/stats", page({"date": "24/11/2026", "received": 120, "on_time": "98,5"},
-                                   {"date": "25/11/2026", "received": "1.234"}))
-    records = source(default_config, url=url, values=[{"metric": "tthc_received", "path": "received"},
-                                                      {"metric": "tthc_resolved_on_time", "path": "on_time"}]).fetch(WINDOW)
-    assert [(r.metric, r.value) for r in records] == [("tthc_received", 120.0), ("tthc_resolved_on_time", 98.5),
-                                                      ("tthc_received", 1234.0), ("tthc_resolved_on_time", None)]
+    url = api.route(
+        "/stats",
+        page({"date": "24/11/2026", "received": 120, "on_time": "98,5"}, {"date": "25/11/2026", "received": "1.234"}),
+    )
+    records = source(
+        default_config,
+        url=url,
+        values=[
+            {"metric": "tthc_received", "path": "received"},
+            {"metric": "tthc_resolved_on_time", "path": "on_time"},
+        ],
+    ).fetch(WINDOW)
+    assert [(r.metric, r.value) for r in records] == [
+        ("tthc_received", 120.0),
+        ("tthc_resolved_on_time", 98.5),
+        ("tthc_received", 1234.0),
+        ("tthc_resolved_on_time", None),
+    ]
     assert records[0].ts == dt.datetime(2026, 11, 24, tzinfo=dt.timezone(dt.timedelta(hours=7)))
     assert {r.unit for r in records} == {"KCB"}
 
 
 def test_unit_and_database_can_come_from_the_payload(default_config, api):
     url = api.route("/db", page({"date": "24/11/2026", "db": "DUOC", "score": 91.5}))
-    records = source(default_config, url=url, unit="", database_path="db",
-                     values=[{"metric": "db_score_dung", "path": "score"}]).fetch(WINDOW)
+    records = source(
+        default_config, url=url, unit="", database_path="db", values=[{"metric": "db_score_dung", "path": "score"}]
+    ).fetch(WINDOW)
     assert records[0].database == "DUOC" and records[0].value == 91.5
 
 
@@ -51,10 +72,16 @@ def test_the_window_fills_the_query_and_credentials_come_from_the_environment(de
     monkeypatch.setenv("KCB_TOKEN", "Bearer s3cret-token")
     url = api.route("/stats", page())
     with caplog.at_level(logging.DEBUG):
-        source(default_config, url=url, params={"from": "{since_date}", "to": "{until}"},
-               secret_headers={"Authorization": "KCB_TOKEN"}).fetch(WINDOW)
+        source(
+            default_config,
+            url=url,
+            params={"from": "{since_date}", "to": "{until}"},
+            secret_headers={"Authorization": "KCB_TOKEN"},
+        ).fetch(WINDOW)
     request = api.requests[-1]
-    assert request["query"]["from"] == [(NOW - dt.timedelta(days=2)).astimezone(dt.timezone(dt.timedelta(hours=7))).date().isoformat()]
+    assert request["query"]["from"] == [
+        (NOW - dt.timedelta(days=2)).astimezone(dt.timezone(dt.timedelta(hours=7))).date().isoformat()
+    ]
     assert request["query"]["to"] == [NOW.isoformat()]
     assert request["headers"]["Authorization"] == "Bearer s3cret-token"
     assert "s3cret" not in caplog.text
@@ -91,23 +118,27 @@ def test_pages_are_followed_by_page_number_until_an_empty_page(default_config, a
     def by_page(parts, request):
         number = int(request["query"]["page"][0])
         return page(*([{"date": "24/11/2026", "received": number}] if number <= 3 else []))
+
     url = api.route("/stats", by_page)
     records = source(default_config, url=url, page_param="page").fetch(WINDOW)
     assert [r.value for r in records] == [1.0, 2.0, 3.0]
 
 
-@pytest.mark.parametrize("answer, message", [
-    (Answer(404, b'{"error": "no"}'), "HTTP 404"),
-    (Answer(200, b"<html><body>Service Unavailable</body></html>", "text/html"), "trang HTML"),
-    (Answer(200, b"<!DOCTYPE html><p>login</p>", "application/json"), "trang HTML"),
-    (Answer(200, b"{not json"), "không phải JSON"),
-    (Answer(200, b""), "rỗng"),
-    (Answer(200, b'{"items": ["\xff\xfe"]}'), "UTF-8"),
-    (Answer(200, b"[" * 200 + b"]" * 200), "lồng quá sâu"),
-    (Answer(200, b'{"items": [' + b'{"date": "24/11/2026", "received": 1},' * 400_000 + b'{}]}'), "vượt giới hạn"),
-    (Answer(302, b"", headers={"Location": "/elsewhere"}), "chuyển hướng"),
-    (Answer(200, b'{"items": 5}'), "danh sách"),
-])
+@pytest.mark.parametrize(
+    "answer, message",
+    [
+        (Answer(404, b'{"error": "no"}'), "HTTP 404"),
+        (Answer(200, b"<html><body>Service Unavailable</body></html>", "text/html"), "trang HTML"),
+        (Answer(200, b"<!DOCTYPE html><p>login</p>", "application/json"), "trang HTML"),
+        (Answer(200, b"{not json"), "không phải JSON"),
+        (Answer(200, b""), "rỗng"),
+        (Answer(200, b'{"items": ["\xff\xfe"]}'), "UTF-8"),
+        (Answer(200, b"[" * 200 + b"]" * 200), "lồng quá sâu"),
+        (Answer(200, b'{"items": [' + b'{"date": "24/11/2026", "received": 1},' * 400_000 + b"{}]}"), "vượt giới hạn"),
+        (Answer(302, b"", headers={"Location": "/elsewhere"}), "chuyển hướng"),
+        (Answer(200, b'{"items": 5}'), "danh sách"),
+    ],
+)
 def test_whole_response_failures_are_clear_errors(default_config, api, answer, message):
     url = api.route("/bad", answer)
     with pytest.raises(SourceError, match=message):
@@ -132,6 +163,7 @@ def test_4xx_is_not_retried_but_5xx_is(default_config, api):
 
 def test_a_refused_connection_and_a_slow_server_are_clear_errors(default_config, api):
     from tests.conftest import free_port
+
     with pytest.raises(SourceError, match="không kết nối được"):
         source(default_config, url=f"http://127.0.0.1:{free_port()}/x", retries=0).fetch(WINDOW)
     url = api.route("/slow", Answer(delay=1.5, body=b"{}"))
@@ -141,14 +173,37 @@ def test_a_refused_connection_and_a_slow_server_are_clear_errors(default_config,
     assert time.monotonic() - started < 1.4
 
 
-def test_through_the_runner_bad_records_are_quarantined_and_a_failure_keeps_earlier_samples(default_config, sqlite_store, api):
+def test_through_the_runner_bad_records_are_quarantined_and_a_failure_keeps_earlier_samples(
+    default_config, sqlite_store, api
+):
     today = dt.datetime.now(dt.timezone(dt.timedelta(hours=7))).strftime("%d/%m/%Y")
-    url = api.route("/stats", page({"date": today, "received": 10}, {"date": today, "received": -5, "unit": "KCB"},
-                                   {"date": "31/02/2026", "received": 3}), Answer(500, b"down"))
-    config = with_sources(default_config, SourceConfig(
-        id="kcb-api", kind="http_json", interval_seconds=60, timeout_seconds=20,
-        options=HttpJsonOptions(url=url, unit="KCB", records="items", time_path="date", time_format="%d/%m/%Y",
-                                retries=0, values=[{"metric": "tthc_received", "path": "received"}])))
+    url = api.route(
+        "/stats",
+        page(
+            {"date": today, "received": 10},
+            {"date": today, "received": -5, "unit": "KCB"},
+            {"date": "31/02/2026", "received": 3},
+        ),
+        Answer(500, b"down"),
+    )
+    config = with_sources(
+        default_config,
+        SourceConfig(
+            id="kcb-api",
+            kind="http_json",
+            interval_seconds=60,
+            timeout_seconds=20,
+            options=HttpJsonOptions(
+                url=url,
+                unit="KCB",
+                records="items",
+                time_path="date",
+                time_format="%d/%m/%Y",
+                retries=0,
+                values=[{"metric": "tthc_received", "path": "received"}],
+            ),
+        ),
+    )
     collector = Collector(config, sqlite_store)
     first = collector.collect("kcb-api")
     assert (first.status, first.rows_written, first.rows_rejected) == ("ok", 1, 2)
@@ -163,12 +218,25 @@ def test_a_cycle_of_many_sources_with_hung_and_failing_ones_takes_about_one_time
     api.route("/ok", page({"date": day, "received": 1}))
     api.route("/fail", Answer(503, b"busy"))
     api.route("/hang", Answer(delay=10, body=b"{}"))
-    sources = [SourceConfig(id=f"api-{i:03d}", kind="http_json", interval_seconds=60, timeout_seconds=2,
-                            options=HttpJsonOptions(url=api.base + ("/hang" if i % 10 == 0 else "/fail" if i % 10 == 1 else "/ok"),
-                                                    unit="KCB", records="items", time_path="date", time_format="%d/%m/%Y",
-                                                    retries=0, request_timeout=20,
-                                                    values=[{"metric": "tthc_received", "path": "received"}]))
-               for i in range(150)]
+    sources = [
+        SourceConfig(
+            id=f"api-{i:03d}",
+            kind="http_json",
+            interval_seconds=60,
+            timeout_seconds=2,
+            options=HttpJsonOptions(
+                url=api.base + ("/hang" if i % 10 == 0 else "/fail" if i % 10 == 1 else "/ok"),
+                unit="KCB",
+                records="items",
+                time_path="date",
+                time_format="%d/%m/%Y",
+                retries=0,
+                request_timeout=20,
+                values=[{"metric": "tthc_received", "path": "received"}],
+            ),
+        )
+        for i in range(150)
+    ]
     collector = Collector(with_sources(default_config, *sources), sqlite_store)
     started = time.monotonic()
     results = collector.collect_all()

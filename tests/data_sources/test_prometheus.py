@@ -1,4 +1,5 @@
 """prometheus: scraping text produced by prometheus_client's own exposition, over loopback."""
+
 from __future__ import annotations
 
 import datetime as dt
@@ -28,18 +29,29 @@ def exposition() -> bytes:
 
 
 def source(config, url: str, **extra) -> PrometheusSource:
-    options = PrometheusOptions(url=url, unit="VPB", samples=[
-        {"metric": "system_availability", "sample": "up", "labels": {"job": "dvc"}, "aggregate": "avg", "scale": 100},
-        {"metric": "system_requests_total", "sample": "http_requests_total", "labels": {"job": "dvc"}},
-    ], **extra)
+    options = PrometheusOptions(
+        url=url,
+        unit="VPB",
+        samples=[
+            {
+                "metric": "system_availability",
+                "sample": "up",
+                "labels": {"job": "dvc"},
+                "aggregate": "avg",
+                "scale": 100,
+            },
+            {"metric": "system_requests_total", "sample": "http_requests_total", "labels": {"job": "dvc"}},
+        ],
+        **extra,
+    )
     return PrometheusSource("vpb-prom", options, config.catalogue, config.config_dir)
 
 
 def test_samples_are_picked_by_name_and_labels_then_aggregated_and_scaled(default_config, api):
     url = api.route("/metrics", Answer(body=exposition(), content_type="text/plain; version=0.0.4"))
     records = {r.metric: r for r in source(default_config, url).fetch(WINDOW)}
-    assert records["system_availability"].value == 50.0          # one of the two dvc instances is up
-    assert records["system_requests_total"].value == 1520.0      # 200s and 500s of job dvc, not job other
+    assert records["system_availability"].value == 50.0  # one of the two dvc instances is up
+    assert records["system_requests_total"].value == 1520.0  # 200s and 500s of job dvc, not job other
     assert records["system_availability"].unit == "VPB"
     assert abs((records["system_availability"].ts - dt.datetime.now(dt.UTC)).total_seconds()) < 60
 
@@ -49,11 +61,14 @@ def test_a_mapping_that_matches_nothing_gives_no_record(default_config, api):
     assert source(default_config, url).fetch(WINDOW) == []
 
 
-@pytest.mark.parametrize("answer, message", [
-    (Answer(200, b"this is { not prometheus", "text/plain"), "định dạng Prometheus"),
-    (Answer(200, b"<html>login</html>", "text/html"), "trang HTML"),
-    (Answer(503, b"down", "text/plain"), "HTTP 503"),
-])
+@pytest.mark.parametrize(
+    "answer, message",
+    [
+        (Answer(200, b"this is { not prometheus", "text/plain"), "định dạng Prometheus"),
+        (Answer(200, b"<html>login</html>", "text/html"), "trang HTML"),
+        (Answer(503, b"down", "text/plain"), "HTTP 503"),
+    ],
+)
 def test_broken_endpoints_are_clear_errors(default_config, api, answer, message):
     url = api.route("/metrics", answer)
     with pytest.raises(SourceError, match=message):

@@ -1,4 +1,5 @@
 """spreadsheet: real .xlsx and .csv files dropped in a watched folder."""
+
 from __future__ import annotations
 
 import datetime as dt
@@ -26,9 +27,18 @@ DAY = TODAY.strftime("%d/%m/%Y")
 @pytest.fixture
 def drop(default_config, sqlite_store, tmp_path):
     """A spreadsheet source for KCB whose folder is <data>/drop/kcb-files; returns (folder, collector)."""
-    config = with_sources(default_config, SourceConfig(id="kcb-files", kind="spreadsheet", interval_seconds=300,
-                                                       timeout_seconds=60, look_back_days=30,
-                                                       options=SpreadsheetOptions(unit="KCB")), data_dir=tmp_path)
+    config = with_sources(
+        default_config,
+        SourceConfig(
+            id="kcb-files",
+            kind="spreadsheet",
+            interval_seconds=300,
+            timeout_seconds=60,
+            look_back_days=30,
+            options=SpreadsheetOptions(unit="KCB"),
+        ),
+        data_dir=tmp_path,
+    )
     collector = Collector(config, sqlite_store)
     folder = tmp_path / "drop" / "kcb-files"
     folder.mkdir(parents=True)
@@ -37,8 +47,11 @@ def drop(default_config, sqlite_store, tmp_path):
 
 def stored(store) -> dict[tuple[str, str], float]:
     with store.engine.connect() as connection:
-        rows = connection.execute(select(series.c.metric, series.c.database, samples.c.value)
-                                  .join(samples, samples.c.series_id == series.c.id)).all()
+        rows = connection.execute(
+            select(series.c.metric, series.c.database, samples.c.value).join(
+                samples, samples.c.series_id == series.c.id
+            )
+        ).all()
     return {(r.metric, r.database): r.value for r in rows}
 
 
@@ -65,17 +78,29 @@ def test_the_downloaded_template_filled_in_is_ingested_and_moved_with_a_report(d
     assert response.status_code == 200 and response.mimetype.endswith("spreadsheetml.sheet")
     template = openpyxl.load_workbook(io.BytesIO(response.data))["Số liệu"]
     assert template["A1"].value.startswith("MẪU BÁO CÁO SỐ LIỆU HẰNG TUẦN — CỤC QUẢN LÝ KHÁM, CHỮA BỆNH")
-    assert [c.value for c in template[4]][:7] == ["Ngày (dd/mm/yyyy)", "Mã đơn vị", "Mã CSDL", "Mã chỉ số", "Tên chỉ số",
-                                                  "Đơn vị tính", "Giá trị"]
+    assert [c.value for c in template[4]][:7] == [
+        "Ngày (dd/mm/yyyy)",
+        "Mã đơn vị",
+        "Mã CSDL",
+        "Mã chỉ số",
+        "Tên chỉ số",
+        "Đơn vị tính",
+        "Giá trị",
+    ]
     codes = [row[3].value for row in template.iter_rows(min_row=5)]
     assert "tthc_received" in codes and "death_notice_issued" in codes and "db_score_dung" in codes
     assert "birth_cert_issued" not in codes  # a task of another unit
 
-    (folder / "tuan48.xlsx").write_bytes(fill_template(response.data, {"tthc_received": 120, "tthc_resolved": "98,6",
-                                                                       "db_score_dung": "97,5"}))
+    (folder / "tuan48.xlsx").write_bytes(
+        fill_template(response.data, {"tthc_received": 120, "tthc_resolved": "98,6", "db_score_dung": "97,5"})
+    )
     outcome = collector.collect("kcb-files")
     assert outcome.status == "ok" and outcome.rows_written == 3
-    assert stored(sqlite_store) == {("tthc_received", ""): 120.0, ("tthc_resolved", ""): 98.6, ("db_score_dung", "KCB"): 97.5}
+    assert stored(sqlite_store) == {
+        ("tthc_received", ""): 120.0,
+        ("tthc_resolved", ""): 98.6,
+        ("db_score_dung", "KCB"): 97.5,
+    }
     assert not (folder / "tuan48.xlsx").exists()
     report = (folder / "processed" / "tuan48.xlsx.report.txt").read_text(encoding="utf-8")
     assert "Kết quả: ĐÃ NHẬN" in report and "Đã nhận: 3" in report
@@ -101,6 +126,7 @@ def to_cp1258(text: str) -> bytes:
     """Encode as Vietnamese Windows does: Windows-1258 has the vowels with â ê ô ơ ư ă but puts
     most tone marks after the letter as combining characters."""
     import unicodedata
+
     out = b""
     for char in text:
         try:
@@ -117,15 +143,22 @@ def to_cp1258(text: str) -> bytes:
 
 def test_vietnamese_csv_in_windows_1258_and_utf8_with_bom(drop, sqlite_store):
     folder, collector, _ = drop
-    text = (f"Báo cáo của Cục Quản lý Khám, chữa bệnh\n\nNgày;Mã đơn vị;Mã chỉ số;Giá trị;Ghi chú\n"
-            f"{DAY};KCB;visits_insured;1.234.567;Số liệu đã đối chiếu\n"
-            f"{DAY};KCB;visits_chip_vneid;456.789;Ước tính\n")
+    text = (
+        f"Báo cáo của Cục Quản lý Khám, chữa bệnh\n\nNgày;Mã đơn vị;Mã chỉ số;Giá trị;Ghi chú\n"
+        f"{DAY};KCB;visits_insured;1.234.567;Số liệu đã đối chiếu\n"
+        f"{DAY};KCB;visits_chip_vneid;456.789;Ước tính\n"
+    )
     (folder / "cp1258.csv").write_bytes(to_cp1258(text))
-    (folder / "bom.csv").write_bytes(("\ufeff" + f"Ngày,Mã chỉ số,Giá trị\n{DAY},tthc_received,\"1.234\"\n").encode("utf-8"))
+    (folder / "bom.csv").write_bytes(
+        ("\ufeff" + f'Ngày,Mã chỉ số,Giá trị\n{DAY},tthc_received,"1.234"\n').encode("utf-8")
+    )
     outcome = collector.collect("kcb-files")
     assert (outcome.status, outcome.rows_rejected) == ("ok", 0)
-    assert stored(sqlite_store) == {("visits_insured", ""): 1234567.0, ("visits_chip_vneid", ""): 456789.0,
-                                    ("tthc_received", ""): 1234.0}
+    assert stored(sqlite_store) == {
+        ("visits_insured", ""): 1234567.0,
+        ("visits_chip_vneid", ""): 456789.0,
+        ("tthc_received", ""): 1234.0,
+    }
 
 
 def xlsx_with_trouble(path: Path) -> None:
@@ -166,7 +199,11 @@ def test_hidden_sheets_merged_titles_blank_rows_and_formulas(drop, sqlite_store)
     xlsx_with_trouble(folder / "tuan.xlsx")
     outcome = collector.collect("kcb-files")
     assert (outcome.status, outcome.rows_rejected) == ("ok", 0)
-    assert stored(sqlite_store) == {("tthc_received", ""): 120.0, ("tthc_resolved", ""): 240.0, ("db_stage", "KCB"): 5.0}
+    assert stored(sqlite_store) == {
+        ("tthc_received", ""): 120.0,
+        ("tthc_resolved", ""): 240.0,
+        ("db_stage", "KCB"): 5.0,
+    }
 
 
 def test_bad_rows_are_quarantined_with_their_row_and_reason_and_good_rows_kept(drop, sqlite_store):
@@ -177,7 +214,9 @@ def test_bad_rows_are_quarantined_with_their_row_and_reason_and_good_rows_kept(d
         f"{DAY};db_score_dung;104,5\n"
         f"{DAY};khong_co;1\n"
         f"32/13/2026;tthc_resolved;3\n"
-        f"{DAY};tthc_resolved;abc\n", encoding="utf-8")
+        f"{DAY};tthc_resolved;abc\n",
+        encoding="utf-8",
+    )
     outcome = collector.collect("kcb-files")
     assert (outcome.rows_written, outcome.rows_rejected) == (1, 4)
     report = (folder / "processed" / "mixed.csv.report.txt").read_text(encoding="utf-8")
@@ -209,6 +248,7 @@ def test_a_file_stays_in_the_folder_when_the_store_cannot_take_it(drop, sqlite_s
 
     def store_down(*args, **kwargs):
         raise OperationalError("INSERT", {}, Exception("database is locked"))
+
     monkeypatch.setattr(sqlite_store, "finish_run", store_down)
     outcome = collector.collect("kcb-files")
     assert outcome.status == "failed" and "kho số liệu không truy cập được" in outcome.error

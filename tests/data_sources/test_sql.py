@@ -1,4 +1,5 @@
 """sql: a unit's own database, SQLite and PostgreSQL, read-only with a statement timeout."""
+
 from __future__ import annotations
 
 import datetime as dt
@@ -24,8 +25,10 @@ def unit_sqlite(tmp_path):
         db.execute("CREATE TABLE daily (day TEXT, unit TEXT, received INTEGER, on_time TEXT, updated_at TEXT)")
         for days, received, on_time in ((3, 100, "95"), (1, 120, "98,5"), (0, 40, "39")):
             moment = NOW - dt.timedelta(days=days)
-            db.execute("INSERT INTO daily VALUES (?, ?, ?, ?, ?)",
-                       (moment.strftime("%d/%m/%Y"), "KCB", received, on_time, moment.replace(tzinfo=None).isoformat(sep=" ")))
+            db.execute(
+                "INSERT INTO daily VALUES (?, ?, ?, ?, ?)",
+                (moment.strftime("%d/%m/%Y"), "KCB", received, on_time, moment.replace(tzinfo=None).isoformat(sep=" ")),
+            )
     return path
 
 
@@ -33,15 +36,26 @@ def source(config, **options) -> SqlSource:
     return SqlSource("kcb-db", SqlOptions(**options), config.catalogue, config.config_dir)
 
 
-WIDE = {"query": "SELECT day, unit, received, on_time FROM daily WHERE updated_at >= :since ORDER BY updated_at",
-        "time_column": "day", "time_format": "%d/%m/%Y", "unit_column": "unit",
-        "values": [{"metric": "tthc_resolved", "column": "received"}, {"metric": "tthc_resolved_on_time", "column": "on_time"}]}
+WIDE = {
+    "query": "SELECT day, unit, received, on_time FROM daily WHERE updated_at >= :since ORDER BY updated_at",
+    "time_column": "day",
+    "time_format": "%d/%m/%Y",
+    "unit_column": "unit",
+    "values": [
+        {"metric": "tthc_resolved", "column": "received"},
+        {"metric": "tthc_resolved_on_time", "column": "on_time"},
+    ],
+}
 
 
 def test_rows_map_to_records_with_the_window_bound_as_parameters(default_config, unit_sqlite):
     records = source(default_config, url=f"sqlite:///{unit_sqlite}", **WIDE).fetch(WINDOW)
-    assert [(r.metric, r.value) for r in records] == [("tthc_resolved", 120.0), ("tthc_resolved_on_time", 98.5),
-                                                      ("tthc_resolved", 40.0), ("tthc_resolved_on_time", 39.0)]
+    assert [(r.metric, r.value) for r in records] == [
+        ("tthc_resolved", 120.0),
+        ("tthc_resolved_on_time", 98.5),
+        ("tthc_resolved", 40.0),
+        ("tthc_resolved_on_time", 39.0),
+    ]
     assert {r.unit for r in records} == {"KCB"}
 
 
@@ -49,8 +63,14 @@ def test_long_rows_name_their_metric(default_config, unit_sqlite):
     with sqlite3.connect(unit_sqlite) as db:
         db.execute("CREATE TABLE figures (metric TEXT, value REAL)")
         db.execute("INSERT INTO figures VALUES ('procedures_total', 162), ('procedures_reengineered', 150)")
-    records = source(default_config, url=f"sqlite:///{unit_sqlite}", query="SELECT metric, value FROM figures",
-                     unit="VPB", metric_column="metric", value_column="value").fetch(WINDOW)
+    records = source(
+        default_config,
+        url=f"sqlite:///{unit_sqlite}",
+        query="SELECT metric, value FROM figures",
+        unit="VPB",
+        metric_column="metric",
+        value_column="value",
+    ).fetch(WINDOW)
     assert {(r.metric, r.value) for r in records} == {("procedures_total", 162.0), ("procedures_reengineered", 150.0)}
 
 
@@ -59,13 +79,22 @@ def test_the_connection_is_read_only(default_config, unit_sqlite):
     with pytest.raises(ValueError, match="single statement"):
         SqlOptions(url="sqlite:///x", query=sneaky, unit="KCB", values=[{"metric": "tthc_received", "column": "a"}])
     with pytest.raises(ValueError, match="single SELECT"):
-        SqlOptions(url="sqlite:///x", query="DELETE FROM daily", unit="KCB", values=[{"metric": "tthc_received", "column": "a"}])
+        SqlOptions(
+            url="sqlite:///x",
+            query="DELETE FROM daily",
+            unit="KCB",
+            values=[{"metric": "tthc_received", "column": "a"}],
+        )
     # a write hidden in a function call still meets the read-only connection
     with sqlite3.connect(unit_sqlite) as db:
         db.execute("CREATE TABLE t (a)")
-    writer = source(default_config, url=f"sqlite:///{unit_sqlite}", unit="KCB",
-                    query="WITH w AS (SELECT 1) INSERT INTO t SELECT * FROM w RETURNING a",
-                    values=[{"metric": "tthc_received", "column": "a"}])
+    writer = source(
+        default_config,
+        url=f"sqlite:///{unit_sqlite}",
+        unit="KCB",
+        query="WITH w AS (SELECT 1) INSERT INTO t SELECT * FROM w RETURNING a",
+        values=[{"metric": "tthc_received", "column": "a"}],
+    )
     with pytest.raises(SourceError, match="chỉ-đọc"):
         writer.fetch(WINDOW)
     with sqlite3.connect(unit_sqlite) as db:
@@ -73,17 +102,30 @@ def test_the_connection_is_read_only(default_config, unit_sqlite):
 
 
 def test_a_slow_query_is_stopped_by_the_statement_timeout_on_sqlite(default_config, unit_sqlite):
-    slow = ("WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 1000000000) "
-            "SELECT COUNT(*) AS c FROM n")
+    slow = (
+        "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 1000000000) "
+        "SELECT COUNT(*) AS c FROM n"
+    )
     with pytest.raises(SourceError, match="statement timeout"):
-        source(default_config, url=f"sqlite:///{unit_sqlite}", query=slow, unit="KCB", statement_timeout=0.5,
-               values=[{"metric": "tthc_received", "column": "c"}]).fetch(WINDOW)
+        source(
+            default_config,
+            url=f"sqlite:///{unit_sqlite}",
+            query=slow,
+            unit="KCB",
+            statement_timeout=0.5,
+            values=[{"metric": "tthc_received", "column": "c"}],
+        ).fetch(WINDOW)
 
 
 def test_errors_are_plain(default_config, unit_sqlite, tmp_path):
     with pytest.raises(SourceError, match="không có cột: received"):
-        source(default_config, url=f"sqlite:///{unit_sqlite}", query="SELECT day FROM daily", unit="KCB",
-               values=[{"metric": "tthc_received", "column": "received"}]).fetch(WINDOW)
+        source(
+            default_config,
+            url=f"sqlite:///{unit_sqlite}",
+            query="SELECT day FROM daily",
+            unit="KCB",
+            values=[{"metric": "tthc_received", "column": "received"}],
+        ).fetch(WINDOW)
     with pytest.raises(SourceError, match="không kết nối được"):
         source(default_config, url=f"sqlite:///{tmp_path / 'missing.db'}", **WIDE).fetch(WINDOW)
     with pytest.raises(SourceError, match="biến môi trường NO_DB_URL"):
@@ -95,20 +137,34 @@ def unit_postgres(postgres_url):
     engine = create_engine(postgres_url)
     with engine.begin() as connection:
         connection.execute(text("CREATE TABLE cert (issued_at timestamptz, issued int, sent_4h int)"))
-        connection.execute(text("INSERT INTO cert VALUES (:a, 4000, 3800), (:b, 4100, 4000)"),
-                           {"a": NOW - dt.timedelta(days=5), "b": NOW - dt.timedelta(hours=3)})
+        connection.execute(
+            text("INSERT INTO cert VALUES (:a, 4000, 3800), (:b, 4100, 4000)"),
+            {"a": NOW - dt.timedelta(days=5), "b": NOW - dt.timedelta(hours=3)},
+        )
     engine.dispose()
     return postgres_url
 
 
-def test_postgresql_incremental_read_only_with_statement_timeout(default_config, unit_postgres, sqlite_store, monkeypatch):
+def test_postgresql_incremental_read_only_with_statement_timeout(
+    default_config, unit_postgres, sqlite_store, monkeypatch
+):
     monkeypatch.setenv("BMTE_DB_URL", unit_postgres)
-    options = SqlOptions(url_env="BMTE_DB_URL", unit="BMTE", time_column="issued_at",
-                         query="SELECT issued_at, issued, sent_4h FROM cert WHERE issued_at > :last_collected ORDER BY 1",
-                         values=[{"metric": "birth_cert_issued", "column": "issued"},
-                                 {"metric": "birth_cert_sent_4h", "column": "sent_4h"}])
-    config = with_sources(default_config, SourceConfig(id="bmte-db", kind="sql", interval_seconds=60,
-                                                       timeout_seconds=20, look_back_days=7, options=options))
+    options = SqlOptions(
+        url_env="BMTE_DB_URL",
+        unit="BMTE",
+        time_column="issued_at",
+        query="SELECT issued_at, issued, sent_4h FROM cert WHERE issued_at > :last_collected ORDER BY 1",
+        values=[
+            {"metric": "birth_cert_issued", "column": "issued"},
+            {"metric": "birth_cert_sent_4h", "column": "sent_4h"},
+        ],
+    )
+    config = with_sources(
+        default_config,
+        SourceConfig(
+            id="bmte-db", kind="sql", interval_seconds=60, timeout_seconds=20, look_back_days=7, options=options
+        ),
+    )
     collector = Collector(config, sqlite_store)
     first = collector.collect("bmte-db")
     assert (first.status, first.rows_written) == ("ok", 4)
@@ -119,12 +175,30 @@ def test_postgresql_incremental_read_only_with_statement_timeout(default_config,
     assert (second.status, second.rows_written) == ("ok", 2)  # only what is newer than last time
     engine.dispose()
 
-    sleeper = SqlSource("x", SqlOptions(url=unit_postgres, unit="BMTE", statement_timeout=0.5, query="SELECT pg_sleep(3) AS s",
-                                        values=[{"metric": "birth_cert_issued", "column": "s"}]), default_config.catalogue, default_config.config_dir)
+    sleeper = SqlSource(
+        "x",
+        SqlOptions(
+            url=unit_postgres,
+            unit="BMTE",
+            statement_timeout=0.5,
+            query="SELECT pg_sleep(3) AS s",
+            values=[{"metric": "birth_cert_issued", "column": "s"}],
+        ),
+        default_config.catalogue,
+        default_config.config_dir,
+    )
     with pytest.raises(SourceError, match="statement timeout"):
         sleeper.fetch(WINDOW)
-    writer = SqlSource("x", SqlOptions(url=unit_postgres, unit="BMTE",
-                                       query="WITH w AS (INSERT INTO cert VALUES (now(), 1, 1) RETURNING issued) SELECT issued FROM w",
-                                       values=[{"metric": "birth_cert_issued", "column": "issued"}]), default_config.catalogue, default_config.config_dir)
+    writer = SqlSource(
+        "x",
+        SqlOptions(
+            url=unit_postgres,
+            unit="BMTE",
+            query="WITH w AS (INSERT INTO cert VALUES (now(), 1, 1) RETURNING issued) SELECT issued FROM w",
+            values=[{"metric": "birth_cert_issued", "column": "issued"}],
+        ),
+        default_config.catalogue,
+        default_config.config_dir,
+    )
     with pytest.raises(SourceError, match="chỉ-đọc|read-only"):
         writer.fetch(WINDOW)

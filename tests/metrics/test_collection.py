@@ -1,4 +1,5 @@
 """The collection runner: every run logged; a failing or hanging source delays nobody."""
+
 from __future__ import annotations
 
 import time
@@ -12,13 +13,13 @@ from metrics.settings import SourceConfig
 from tests.conftest import demo_source, with_sources
 from tests.fakes import FakeOptions, FakeSource
 
-
 pytestmark = pytest.mark.usefixtures("fake_kind")  # sources of kind "fake" (tests/fakes.py)
 
 
 def fake(source_id: str, timeout: float = 1.0, **options) -> SourceConfig:
-    return SourceConfig(id=source_id, kind="fake", interval_seconds=5, timeout_seconds=timeout,
-                        options=FakeOptions(**options))
+    return SourceConfig(
+        id=source_id, kind="fake", interval_seconds=5, timeout_seconds=timeout, options=FakeOptions(**options)
+    )
 
 
 def runs(store) -> list:
@@ -31,7 +32,12 @@ def test_a_demo_collection_writes_samples_and_logs_the_run(default_config, store
     outcome = Collector(config, store).collect("demo-kcb")
     assert outcome.status == "ok" and outcome.rows_written > 50
     (run,) = runs(store)
-    assert (run.source_id, run.kind, run.status, run.rows_written) == ("demo-kcb", "collect", "ok", outcome.rows_written)
+    assert (run.source_id, run.kind, run.status, run.rows_written) == (
+        "demo-kcb",
+        "collect",
+        "ok",
+        outcome.rows_written,
+    )
     assert store.count_samples() == outcome.rows_written
 
 
@@ -77,14 +83,19 @@ def test_a_hanging_source_times_out_and_is_not_asked_again_while_it_hangs(defaul
 
 
 def test_one_hanging_and_one_failing_source_do_not_delay_the_others(default_config, sqlite_store):
-    sources = [fake("hang", timeout=1.0, sleep_seconds=30), fake("fail", fail="source")] + [fake(f"ok{i}") for i in range(6)]
+    sources = [fake("hang", timeout=1.0, sleep_seconds=30), fake("fail", fail="source")] + [
+        fake(f"ok{i}") for i in range(6)
+    ]
     collector = Collector(with_sources(default_config, *sources), sqlite_store)
     started = time.monotonic()
     results = collector.collect_all()
     elapsed = time.monotonic() - started
     assert elapsed < 2.5, elapsed
     assert {sid: o.status for sid, o in results.items()} == {
-        "hang": "timeout", "fail": "failed", **{f"ok{i}": "ok" for i in range(6)}}
+        "hang": "timeout",
+        "fail": "failed",
+        **{f"ok{i}": "ok" for i in range(6)},
+    }
 
 
 def test_backfill_fills_the_requested_weeks_and_records_its_progress(default_config, sqlite_store):
@@ -107,7 +118,9 @@ def test_a_unit_in_outage_is_backfilled_up_to_the_outage_and_fails_live(default_
     assert state["status"] == "done"
     assert sqlite_store.count_samples() > 0
     from sqlalchemy import func
+
     from metrics.schema import samples
+
     with sqlite_store.engine.connect() as connection:
         newest = connection.execute(select(func.max(samples.c.ts))).scalar_one()
     assert newest <= collector.sources["demo-btxh"].outage_since.timestamp()

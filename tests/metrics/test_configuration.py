@@ -1,4 +1,5 @@
 """The configuration is validated at start-up; a mistake names the file, the key and the problem."""
+
 from __future__ import annotations
 
 import re
@@ -24,12 +25,32 @@ def load_error(settings: Path) -> ConfigError:
 
 def test_the_default_catalogue_has_the_twelve_units_and_databases_of_the_domain(default_config):
     catalogue = default_config.catalogue
-    assert list(catalogue.units) == ["KHCN", "BMTE", "BTXH", "PB", "ATTP", "QLD", "YDCT", "HTTB", "KCB", "TCCB", "VPB", "TTYTQG"]
+    assert list(catalogue.units) == [
+        "KHCN",
+        "BMTE",
+        "BTXH",
+        "PB",
+        "ATTP",
+        "QLD",
+        "YDCT",
+        "HTTB",
+        "KCB",
+        "TCCB",
+        "VPB",
+        "TTYTQG",
+    ]
     assert catalogue.units["TTYTQG"].name_vi == "Trung tâm Thông tin y tế Quốc gia"
     assert catalogue.units["TTYTQG"].name_en == "National Health Information Center"
     assert len(catalogue.databases) == 12
     assert catalogue.databases["SKDT"].owner == "TTYTQG"
-    assert [c.name_vi for c in catalogue.criteria.values()] == ["Đúng", "Đủ", "Sạch", "Sống", "Thống nhất", "Dùng chung"]
+    assert [c.name_vi for c in catalogue.criteria.values()] == [
+        "Đúng",
+        "Đủ",
+        "Sạch",
+        "Sống",
+        "Thống nhất",
+        "Dùng chung",
+    ]
     assert len(catalogue.stages) == 6
 
 
@@ -39,14 +60,20 @@ def test_the_default_catalogue_defines_tasks_indicators_and_metric_ranges(defaul
     assert catalogue.tasks["P06_CHIPCARD"].target == 50
     on_time = catalogue.indicators["on_time_rate"]
     assert (on_time.numerator, on_time.denominator) == ("tthc_resolved_on_time", "tthc_resolved")
-    assert catalogue.metrics["db_score_dung"].max == 100 and catalogue.metrics["db_score_dung"].unit_of_measure == "điểm"
+    assert (
+        catalogue.metrics["db_score_dung"].max == 100 and catalogue.metrics["db_score_dung"].unit_of_measure == "điểm"
+    )
     assert all(m.min <= m.max for m in catalogue.metrics.values())
     assert len(default_config.sources) == 12
     assert {s.options.unit for s in default_config.sources} == set(catalogue.units)
 
 
 def test_a_misspelt_key_names_its_file_and_key(config_copy):
-    edit(config_copy.parent / "catalogue" / "units.toml", 'name_en = "Drug Administration"', 'nam_en = "Drug Administration"')
+    edit(
+        config_copy.parent / "catalogue" / "units.toml",
+        'name_en = "Drug Administration"',
+        'nam_en = "Drug Administration"',
+    )
     error = load_error(config_copy)
     assert error.file.endswith("units.toml")
     assert error.key.startswith("units[5]")
@@ -54,7 +81,11 @@ def test_a_misspelt_key_names_its_file_and_key(config_copy):
 
 
 def test_an_unknown_key_is_refused_rather_than_ignored(config_copy):
-    edit(config_copy.parent / "catalogue" / "metrics.toml", 'code = "tthc_received"\n', 'code = "tthc_received"\ncolour = "red"\n')
+    edit(
+        config_copy.parent / "catalogue" / "metrics.toml",
+        'code = "tthc_received"\n',
+        'code = "tthc_received"\ncolour = "red"\n',
+    )
     error = load_error(config_copy)
     assert error.file.endswith("metrics.toml")
     assert error.key == "metrics[0].colour"
@@ -82,17 +113,29 @@ def test_a_task_of_an_unknown_unit_and_an_indicator_of_an_unknown_metric_are_ref
     tasks = config_copy.parent / "catalogue" / "project06.toml"
     edit(tasks, 'owner = "VPB"', 'owner = "VP"')
     error = load_error(config_copy)
-    assert (Path(error.file).name, error.key, error.problem) == ("project06.toml", "tasks[6].owner", "unknown unit 'VP'")
+    assert (Path(error.file).name, error.key, error.problem) == (
+        "project06.toml",
+        "tasks[6].owner",
+        "unknown unit 'VP'",
+    )
     edit(tasks, 'owner = "VP"', 'owner = "VPB"')
     edit(config_copy.parent / "catalogue" / "indicators.toml", 'numerator = "tthc_paid_online"', 'numerator = "paid"')
     error = load_error(config_copy)
-    assert (Path(error.file).name, error.key, error.problem) == ("indicators.toml", "indicators[3].numerator", "unknown metric 'paid'")
+    assert (Path(error.file).name, error.key, error.problem) == (
+        "indicators.toml",
+        "indicators[3].numerator",
+        "unknown metric 'paid'",
+    )
 
 
 def test_a_source_for_an_unknown_unit_names_the_source_option(config_copy):
     edit(config_copy.parent / "sources.toml", 'unit = "PB"', 'unit = "XX"')
     error = load_error(config_copy)
-    assert (Path(error.file).name, error.key, error.problem) == ("sources.toml", "sources[3].options.unit", "unknown unit 'XX'")
+    assert (Path(error.file).name, error.key, error.problem) == (
+        "sources.toml",
+        "sources[3].options.unit",
+        "unknown unit 'XX'",
+    )
 
 
 def test_a_source_whose_timeout_is_not_below_its_interval_is_refused(config_copy):
@@ -126,10 +169,16 @@ def test_a_settings_file_with_a_wrong_key_or_bad_toml_is_refused(config_copy):
 def test_start_up_stops_with_the_message_on_a_bad_configuration(config_copy, tmp_path):
     import subprocess
     import sys
+
     edit(config_copy.parent / "catalogue" / "units.toml", 'code = "BMTE"', 'code = "KHCN"')
-    result = subprocess.run([sys.executable, "app.py", "--config", str(config_copy), "--port", "1"],
-                            cwd=Path(__file__).resolve().parents[2], capture_output=True, text=True, timeout=60,
-                            env={"IOC_DATA_DIR": str(tmp_path / "data"), "PATH": "/usr/bin:/bin"})
+    result = subprocess.run(
+        [sys.executable, "app.py", "--config", str(config_copy), "--port", "1"],
+        cwd=Path(__file__).resolve().parents[2],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        env={"IOC_DATA_DIR": str(tmp_path / "data"), "PATH": "/usr/bin:/bin"},
+    )
     assert result.returncode == 2
     assert "units.toml: units[1].code: duplicate code 'KHCN'" in result.stderr
     assert not (tmp_path / "data").exists()
@@ -144,7 +193,10 @@ def test_an_indicator_can_have_its_own_thresholds_and_they_are_checked(default_c
     # ... where the default thresholds (90/75) would call it green, as they do for online_rate
     assert catalogue.attainment_colour(online, 0.947 * online.target) == "green"
     assert catalogue.attainment_colour(on_time, None) == "none"
-    edit(config_copy.parent / "catalogue" / "indicators.toml", "thresholds = { green = 98, amber = 92 }",
-         "thresholds = { green = 80, amber = 92 }")
+    edit(
+        config_copy.parent / "catalogue" / "indicators.toml",
+        "thresholds = { green = 98, amber = 92 }",
+        "thresholds = { green = 80, amber = 92 }",
+    )
     error = load_error(config_copy)
     assert error.key == "indicators[0].thresholds" and "amber must not be above green" in error.problem

@@ -1,4 +1,5 @@
 """Suspicious but valid values are stored and flagged for follow-up, never dropped."""
+
 from __future__ import annotations
 
 import datetime as dt
@@ -20,13 +21,15 @@ def test_the_modified_z_score_of_iglewicz_and_hoaglin():
     assert median == 100.0
     assert score == pytest.approx(0.6745 * 300 / 1.5)
     assert abs(outliers.robust_z(104, history)[0]) < outliers.THRESHOLD
-    assert outliers.robust_z(400, history[:5]) is None            # too little history to judge
-    assert outliers.robust_z(5, [5] * 10) is None                 # a constant series is not judged
+    assert outliers.robust_z(400, history[:5]) is None  # too little history to judge
+    assert outliers.robust_z(5, [5] * 10) is None  # a constant series is not judged
 
 
 def test_daily_counts_are_judged_against_the_same_weekday():
     monday = 1_795_000_000
-    past = {monday - k * WEEK: 100.0 + k for k in range(1, 11)} | {monday - k * WEEK + 5 * DAY: 8.0 for k in range(1, 11)}
+    past = {monday - k * WEEK: 100.0 + k for k in range(1, 11)} | {
+        monday - k * WEEK + 5 * DAY: 8.0 for k in range(1, 11)
+    }
     candidate = outliers.Candidate(1, monday, 104.0, same_weekday=True)
     assert outliers.history_of(candidate, past) == [101.0 + k for k in range(outliers.WEEKLY_HISTORY)]
     assert outliers.find([candidate], {1: past}) == []
@@ -50,7 +53,7 @@ def test_a_spike_is_stored_and_flagged_in_the_same_run(store):
     write(store, [Sample(KEY, day - k * WEEK, 100.0 + (k % 3)) for k in range(1, 11)])
     write(store, [Sample(KEY, day, 400.0, "weekday")])
     values, flagged = stored_and_flagged(store)
-    assert values[day] == 400.0                       # kept
+    assert values[day] == 400.0  # kept
     (flag,) = flagged
     assert (flag.ts, flag.value, flag.median, flag.status) == (day, 400.0, 101.0, "open")
     assert flag.score > outliers.THRESHOLD
@@ -69,15 +72,19 @@ def test_the_demo_unit_with_a_keying_slip_gets_flagged_on_the_sources_page(defau
     from dashboards.webapp import create_app
     from metrics.collection import Collector, backfill
     from tests.conftest import demo_source, with_sources
-    config = with_sources(default_config, demo_source(default_config, "QLD", spike_metric="tthc_received"), data_dir=tmp_path)
+
+    config = with_sources(
+        default_config, demo_source(default_config, "QLD", spike_metric="tthc_received"), data_dir=tmp_path
+    )
     collector = Collector(config, sqlite_store)
     backfill(collector, 11)
-    assert stored_and_flagged(sqlite_store)[1] == []   # backfills are not judged
+    assert stored_and_flagged(sqlite_store)[1] == []  # backfills are not judged
     collector.collect("demo-qld")
     (flag,) = [f for f in stored_and_flagged(sqlite_store)[1]]
     yesterday = dt.datetime.now(dt.timezone(dt.timedelta(hours=7))).date() - dt.timedelta(days=1)
     assert dt.datetime.fromtimestamp(flag.ts, dt.timezone(dt.timedelta(hours=7))).date() == yesterday
     from dashboards.pages import sources
+
     reader = create_app(config, sqlite_store).server.config["IOC_READER"]
     page = str(sources.render(reader, "vi"))
     assert "Giá trị bất thường" in page and "Hồ sơ TTHC tiếp nhận" in page
@@ -86,5 +93,7 @@ def test_the_demo_unit_with_a_keying_slip_gets_flagged_on_the_sources_page(defau
 def test_a_small_move_of_a_steady_series_is_not_worth_a_flag():
     history = [25.0] * 8 + [24.0, 26.0]
     candidate = outliers.Candidate(1, 100 * DAY, 26.0, same_weekday=False)
-    assert outliers.robust_z(26.0, history)[0] > outliers.THRESHOLD   # statistically unusual ...
-    assert outliers.find([candidate], {1: {k * DAY: v for k, v in enumerate(history, start=90)}}) == []  # ... but only 4%
+    assert outliers.robust_z(26.0, history)[0] > outliers.THRESHOLD  # statistically unusual ...
+    assert (
+        outliers.find([candidate], {1: {k * DAY: v for k, v in enumerate(history, start=90)}}) == []
+    )  # ... but only 4%

@@ -1,4 +1,5 @@
 """Read models give the figures the store holds, with their freshness."""
+
 from __future__ import annotations
 
 import datetime as dt
@@ -31,10 +32,14 @@ def raw_week_sum(store, metric: str, unit: str | None = None) -> float:
     """The metric's total this local ISO week, computed directly with SQL and Python dates."""
     today = dt.datetime.now(LOCAL).date()
     monday = dt.datetime.combine(today - dt.timedelta(days=today.weekday()), dt.time(), LOCAL)
-    query = ("SELECT COALESCE(SUM(s.value), 0) FROM samples s JOIN series r ON r.id = s.series_id "
-             "WHERE r.metric = :m AND s.ts >= :start" + (" AND r.unit = :u" if unit else ""))
+    query = (
+        "SELECT COALESCE(SUM(s.value), 0) FROM samples s JOIN series r ON r.id = s.series_id "
+        "WHERE r.metric = :m AND s.ts >= :start" + (" AND r.unit = :u" if unit else "")
+    )
     with store.engine.connect() as connection:
-        return float(connection.execute(text(query), {"m": metric, "start": int(monday.timestamp()), "u": unit}).scalar_one())
+        return float(
+            connection.execute(text(query), {"m": metric, "start": int(monday.timestamp()), "u": unit}).scalar_one()
+        )
 
 
 def test_indicators_are_the_ratio_of_the_weeks_totals(filled):
@@ -43,7 +48,9 @@ def test_indicators_are_the_ratio_of_the_weeks_totals(filled):
     on_time = next(i for i in snapshot.indicators if i.code == "on_time_rate")
     expected = 100 * raw_week_sum(store, "tthc_resolved_on_time") / raw_week_sum(store, "tthc_resolved")
     assert on_time.ministry.value == pytest.approx(expected)
-    expected_qld = 100 * raw_week_sum(store, "tthc_resolved_on_time", "QLD") / raw_week_sum(store, "tthc_resolved", "QLD")
+    expected_qld = (
+        100 * raw_week_sum(store, "tthc_resolved_on_time", "QLD") / raw_week_sum(store, "tthc_resolved", "QLD")
+    )
     assert on_time.by_unit["QLD"] == pytest.approx(expected_qld)
     assert on_time.by_unit["BTXH"] is None  # no source for that unit here
     assert on_time.ministry.previous is not None and len(on_time.trend) >= 2
@@ -62,12 +69,19 @@ def test_database_scores_are_the_weighted_mean_of_the_latest_criteria(filled):
     config, store = filled
     kcb = next(d for d in build_snapshot(store, config).databases if d.code == "KCB")
     with store.engine.connect() as connection:
-        latest = dict(connection.execute(text(
-            "SELECT r.metric, s.value FROM samples s JOIN series r ON r.id = s.series_id WHERE r.database = 'KCB' "
-            "AND s.ts = (SELECT MAX(ts) FROM samples WHERE series_id = s.series_id)")).all())
+        latest = dict(
+            connection.execute(
+                text(
+                    "SELECT r.metric, s.value FROM samples s JOIN series r ON r.id = s.series_id WHERE r.database = 'KCB' "
+                    "AND s.ts = (SELECT MAX(ts) FROM samples WHERE series_id = s.series_id)"
+                )
+            ).all()
+        )
     criteria = config.catalogue.criteria.values()
     assert kcb.scores["dung"] == latest["db_score_dung"]
-    assert kcb.score == pytest.approx(sum(c.weight * latest[c.metric] for c in criteria) / sum(c.weight for c in criteria))
+    assert kcb.score == pytest.approx(
+        sum(c.weight * latest[c.metric] for c in criteria) / sum(c.weight for c in criteria)
+    )
     assert kcb.stage == int(latest["db_stage"])
     assert kcb.colour == config.catalogue.colour(kcb.score)
     dbs = build_snapshot(store, config).databases
@@ -77,10 +91,15 @@ def test_database_scores_are_the_weighted_mean_of_the_latest_criteria(filled):
 def weighted_score_before(store, config, database: str, before: float) -> float:
     """A database's score from its newest criteria samples older than a time, in raw SQL."""
     with store.engine.connect() as connection:
-        values = dict(connection.execute(text(
-            "SELECT r.metric, s.value FROM samples s JOIN series r ON r.id = s.series_id WHERE r.database = :db "
-            "AND s.ts = (SELECT MAX(ts) FROM samples WHERE series_id = s.series_id AND ts < :before)"),
-            {"db": database, "before": before}).all())
+        values = dict(
+            connection.execute(
+                text(
+                    "SELECT r.metric, s.value FROM samples s JOIN series r ON r.id = s.series_id WHERE r.database = :db "
+                    "AND s.ts = (SELECT MAX(ts) FROM samples WHERE series_id = s.series_id AND ts < :before)"
+                ),
+                {"db": database, "before": before},
+            ).all()
+        )
     criteria = config.catalogue.criteria.values()
     return sum(c.weight * values[c.metric] for c in criteria) / sum(c.weight for c in criteria)
 
@@ -102,8 +121,11 @@ def test_a_source_silent_for_more_than_k_intervals_is_stale_and_marks_its_figure
     assert not any(h.stale for h in source_health(store, config).values())
     old = time.time() - 3.5 * 60  # k = 3 intervals of 60 s
     with store.engine.begin() as connection:
-        connection.execute(update(collection_runs).where(collection_runs.c.source_id == "demo-qld")
-                           .values(started_at=old - 1, finished_at=old))
+        connection.execute(
+            update(collection_runs)
+            .where(collection_runs.c.source_id == "demo-qld")
+            .values(started_at=old - 1, finished_at=old)
+        )
     health = source_health(store, config)
     assert health["demo-qld"].stale and health["demo-qld"].state == "stale"
     assert not health["demo-kcb"].stale
@@ -119,8 +141,11 @@ def test_a_ministry_figure_with_one_stale_source_stays_current_and_says_part_is_
     config, store = filled
     old = time.time() - 3600
     with store.engine.begin() as connection:
-        connection.execute(update(collection_runs).where(collection_runs.c.source_id == "demo-qld")
-                           .values(started_at=old - 1, finished_at=old))
+        connection.execute(
+            update(collection_runs)
+            .where(collection_runs.c.source_id == "demo-qld")
+            .values(started_at=old - 1, finished_at=old)
+        )
     freshness = build_snapshot(store, config).effectiveness.freshness
     assert not freshness.stale and freshness.partial
     assert (freshness.stale_sources, freshness.sources) == (("demo-qld",), 4)
@@ -129,6 +154,7 @@ def test_a_ministry_figure_with_one_stale_source_stays_current_and_says_part_is_
 
 def test_the_plan_runs_straight_from_the_first_week_to_the_target_at_the_deadline():
     from metrics.read_models import plan_path
+
     local = dt.timezone(dt.timedelta(hours=7))
     week = 7 * 86400
     start = int(dt.datetime(2026, 1, 5, tzinfo=local).timestamp())

@@ -1,4 +1,5 @@
 """The scheduler: sources on their own intervals, one scheduler per store, a heartbeat."""
+
 from __future__ import annotations
 
 import time
@@ -14,18 +15,25 @@ from metrics.settings import SourceConfig
 from tests.conftest import with_sources
 from tests.fakes import FakeOptions, FakeSource
 
-
 pytestmark = pytest.mark.usefixtures("fake_kind")  # sources of kind "fake" (tests/fakes.py)
 
 
 def runs_by_source(store) -> dict[str, int]:
     with store.engine.connect() as connection:
-        return dict(connection.execute(select(collection_runs.c.source_id, func.count()).group_by(collection_runs.c.source_id)).all())
+        return dict(
+            connection.execute(
+                select(collection_runs.c.source_id, func.count()).group_by(collection_runs.c.source_id)
+            ).all()
+        )
 
 
 def test_each_source_runs_on_its_interval_and_a_hanging_one_delays_none(default_config, sqlite_store):
-    sources = [SourceConfig(id="quick", kind="fake", interval_seconds=5, timeout_seconds=2, options=FakeOptions()),
-               SourceConfig(id="hangs", kind="fake", interval_seconds=5, timeout_seconds=2, options=FakeOptions(sleep_seconds=60))]
+    sources = [
+        SourceConfig(id="quick", kind="fake", interval_seconds=5, timeout_seconds=2, options=FakeOptions()),
+        SourceConfig(
+            id="hangs", kind="fake", interval_seconds=5, timeout_seconds=2, options=FakeOptions(sleep_seconds=60)
+        ),
+    ]
     scheduler = CollectionScheduler(Collector(with_sources(default_config, *sources), sqlite_store))
     assert scheduler.start(with_backfill=False)
     try:
@@ -33,8 +41,8 @@ def test_each_source_runs_on_its_interval_and_a_hanging_one_delays_none(default_
     finally:
         scheduler.shutdown(wait=False)
     counts = runs_by_source(sqlite_store)
-    assert counts["quick"] >= 3, counts    # at start, +5 s, +10 s
-    assert counts["hangs"] >= 2, counts    # it times out each time, on its own schedule
+    assert counts["quick"] >= 3, counts  # at start, +5 s, +10 s
+    assert counts["hangs"] >= 2, counts  # it times out each time, on its own schedule
     assert FakeSource.calls["hangs"] == 1  # the hung fetch is not asked again
 
 
@@ -55,6 +63,7 @@ def test_only_one_scheduler_runs_per_store(default_config, sqlite_store):
 
 def test_only_one_scheduler_runs_per_postgresql_store(default_config, postgres_url):
     from metrics.store import Store
+
     stores = [Store(postgres_url), Store(postgres_url)]
     stores[0].upgrade()
     config = with_sources(default_config)
@@ -84,7 +93,11 @@ def test_the_heartbeat_tells_other_processes_the_scheduler_is_alive(default_conf
 
 
 def test_stopping_gives_runs_in_progress_a_bounded_grace(default_config, sqlite_store):
-    sources = [SourceConfig(id="hangs", kind="fake", interval_seconds=60, timeout_seconds=50, options=FakeOptions(sleep_seconds=60))]
+    sources = [
+        SourceConfig(
+            id="hangs", kind="fake", interval_seconds=60, timeout_seconds=50, options=FakeOptions(sleep_seconds=60)
+        )
+    ]
     scheduler = CollectionScheduler(Collector(with_sources(default_config, *sources), sqlite_store))
     scheduler.start(with_backfill=False)
     deadline = time.monotonic() + 10

@@ -1,4 +1,5 @@
 """The metrics store, run against SQLite and against the PostgreSQL server."""
+
 from __future__ import annotations
 
 from sqlalchemy import inspect, select
@@ -23,8 +24,16 @@ def stored(store: Store) -> list[tuple]:
 def test_migrations_create_every_table_and_can_run_again(store):
     store.upgrade()  # a second start finds the schema current
     tables = set(inspect(store.engine).get_table_names())
-    assert {"series", "samples", "collection_runs", "quarantine", "data_version", "backfills",
-            "scheduler_heartbeat", "alembic_version"} <= tables
+    assert {
+        "series",
+        "samples",
+        "collection_runs",
+        "quarantine",
+        "data_version",
+        "backfills",
+        "scheduler_heartbeat",
+        "alembic_version",
+    } <= tables
     assert store.data_version() == 0
 
 
@@ -67,7 +76,9 @@ def test_a_failed_run_is_logged_and_keeps_what_was_collected_before(store):
 
 
 def test_rejected_records_go_to_quarantine_with_their_reason_and_the_good_ones_are_kept(store):
-    outcome = run(store, [Sample(KEY, 1_000, 5.0)], [Rejected({"metric": "x", "value": "<script>"}, "unknown metric 'x'")])
+    outcome = run(
+        store, [Sample(KEY, 1_000, 5.0)], [Rejected({"metric": "x", "value": "<script>"}, "unknown metric 'x'")]
+    )
     assert (outcome.rows_written, outcome.rows_rejected) == (1, 1)
     with store.engine.connect() as connection:
         row = connection.execute(select(quarantine)).one()

@@ -1,4 +1,5 @@
 """A store that goes away (PostgreSQL restarted): runs fail and retry; nothing is half-written."""
+
 from __future__ import annotations
 
 import pytest
@@ -26,8 +27,9 @@ def proxied_store(postgres_url):
 
 def runs(store) -> list:
     with store.engine.connect() as connection:
-        return connection.execute(select(collection_runs.c.status, collection_runs.c.rows_written)
-                                  .order_by(collection_runs.c.id)).all()
+        return connection.execute(
+            select(collection_runs.c.status, collection_runs.c.rows_written).order_by(collection_runs.c.id)
+        ).all()
 
 
 def test_runs_fail_while_the_store_is_away_and_succeed_when_it_returns(default_config, proxied_store):
@@ -55,15 +57,16 @@ def test_a_store_lost_in_the_middle_of_a_write_keeps_nothing_of_that_run(default
     real_upsert = store._upsert_samples
 
     def upsert_then_lose_the_server(connection, rows):
-        real_upsert(connection, rows)   # the rows are written in the open transaction ...
-        proxy.cut()                     # ... and the server goes away before the commit
+        real_upsert(connection, rows)  # the rows are written in the open transaction ...
+        proxy.cut()  # ... and the server goes away before the commit
+
     monkeypatch.setattr(store, "_upsert_samples", upsert_then_lose_the_server)
     outcome = collector.collect("demo-qld")
     assert outcome.status == "failed"
     monkeypatch.undo()
     proxy.restore()
-    assert store.count_samples() == before            # nothing of the interrupted run
+    assert store.count_samples() == before  # nothing of the interrupted run
     assert collector.collect("demo-qld").status == "ok"
     statuses = [r.status for r in runs(store)]
-    assert statuses == ["ok", "interrupted", "ok"]      # the lost run is logged as such
+    assert statuses == ["ok", "interrupted", "ok"]  # the lost run is logged as such
     assert store.count_samples() > before

@@ -1,4 +1,5 @@
 """Every record passes its metric's definition; bad ones are quarantined with the reason."""
+
 from __future__ import annotations
 
 import datetime as dt
@@ -34,37 +35,49 @@ def test_gauges_are_bucketed_by_the_hour_and_take_the_owner_of_their_database(de
 
 
 def test_out_of_range_values_are_quarantined_with_the_reason_and_the_rest_kept(default_config):
-    good, bad = check(default_config,
-                      Record("db_score_du", NOW, 104.5, "", "KCB"),
-                      Record("tthc_received", NOW, -3, "KCB"),
-                      Record("tthc_received", NOW, 50, "QLD"))
+    good, bad = check(
+        default_config,
+        Record("db_score_du", NOW, 104.5, "", "KCB"),
+        Record("tthc_received", NOW, -3, "KCB"),
+        Record("tthc_received", NOW, 50, "QLD"),
+    )
     assert [s.key.unit for s in good] == ["QLD"]
-    assert [r.reason for r in bad] == ["giá trị 104.5 ngoài khoảng hợp lệ 0–100 điểm",
-                                       "giá trị -3 ngoài khoảng hợp lệ 0–1000000000 hồ sơ"]
+    assert [r.reason for r in bad] == [
+        "giá trị 104.5 ngoài khoảng hợp lệ 0–100 điểm",
+        "giá trị -3 ngoài khoảng hợp lệ 0–1000000000 hồ sơ",
+    ]
     assert bad[0].raw["value"] == 104.5 and bad[0].raw["database"] == "KCB"
 
 
 def test_unknown_codes_non_numbers_and_bad_times_are_refused(default_config):
-    _, bad = check(default_config,
-                   Record("no_such_metric", NOW, 1, "KCB"),
-                   Record("tthc_received", NOW, 1, "NOPE"),
-                   Record("db_stage", NOW, 2, "KCB", "NOPE"),
-                   Record("tthc_received", NOW, float("nan"), "KCB"),
-                   Record("tthc_received", NOW, "12", "KCB"),
-                   Record("tthc_received", NOW.replace(tzinfo=None), 1, "KCB"),
-                   Record("tthc_received", NOW + dt.timedelta(minutes=11), 1, "KCB"),
-                   Record("tthc_received", OLDEST - dt.timedelta(seconds=1), 1, "KCB"),
-                   "not even a record")
+    _, bad = check(
+        default_config,
+        Record("no_such_metric", NOW, 1, "KCB"),
+        Record("tthc_received", NOW, 1, "NOPE"),
+        Record("db_stage", NOW, 2, "KCB", "NOPE"),
+        Record("tthc_received", NOW, float("nan"), "KCB"),
+        Record("tthc_received", NOW, "12", "KCB"),
+        Record("tthc_received", NOW.replace(tzinfo=None), 1, "KCB"),
+        Record("tthc_received", NOW + dt.timedelta(minutes=11), 1, "KCB"),
+        Record("tthc_received", OLDEST - dt.timedelta(seconds=1), 1, "KCB"),
+        "not even a record",
+    )
     assert [r.reason for r in bad] == [
-        "chỉ số không có trong danh mục: 'no_such_metric'", "đơn vị không có trong danh mục: 'NOPE'",
-        "CSDL không có trong danh mục: 'NOPE'", "giá trị không hữu hạn: nan", "giá trị không phải là số: '12'",
-        "thời điểm không có múi giờ", f"thời điểm {(NOW + dt.timedelta(minutes=11)).isoformat()} ở tương lai",
+        "chỉ số không có trong danh mục: 'no_such_metric'",
+        "đơn vị không có trong danh mục: 'NOPE'",
+        "CSDL không có trong danh mục: 'NOPE'",
+        "giá trị không hữu hạn: nan",
+        "giá trị không phải là số: '12'",
+        "thời điểm không có múi giờ",
+        f"thời điểm {(NOW + dt.timedelta(minutes=11)).isoformat()} ở tương lai",
         f"thời điểm {(OLDEST - dt.timedelta(seconds=1)).isoformat()} cũ hơn khoảng nguồn được gửi lại (look-back)",
-        "không phải một bản ghi"]
+        "không phải một bản ghi",
+    ]
 
 
 def test_codes_are_normalised_to_nfc(default_config):
     import unicodedata
+
     decomposed = unicodedata.normalize("NFD", "KCB")
     good, bad = check(default_config, Record("tthc_received", NOW, 1, decomposed))
     assert bad == [] and good[0].key.unit == "KCB"

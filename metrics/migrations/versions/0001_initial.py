@@ -4,6 +4,7 @@ scheduler heartbeat.
 Revision ID: 0001
 Revises:
 """
+
 import sqlalchemy as sa
 from alembic import op
 
@@ -26,7 +27,9 @@ def upgrade() -> None:
     )
     op.create_table(
         "samples",
-        sa.Column("series_id", sa.Integer, sa.ForeignKey("series.id", name="fk_samples_series_id_series"), primary_key=True),
+        sa.Column(
+            "series_id", sa.Integer, sa.ForeignKey("series.id", name="fk_samples_series_id_series"), primary_key=True
+        ),
         sa.Column("ts", sa.BigInteger, primary_key=True),
         sa.Column("value", sa.Float, nullable=False),
         sa.Column("run_id", sa.Integer, nullable=False),
@@ -85,5 +88,13 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
-    for table in ("scheduler_heartbeat", "backfills", "data_version", "quarantine", "collection_runs", "samples", "series"):
+    for table in (
+        "scheduler_heartbeat",
+        "backfills",
+        "data_version",
+        "quarantine",
+        "collection_runs",
+        "samples",
+        "series",
+    ):
         op.drop_table(table)

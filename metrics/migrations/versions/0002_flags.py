@@ -3,6 +3,7 @@
 Revision ID: 0002
 Revises: 0001
 """
+
 import sqlalchemy as sa
 from alembic import op
 
@@ -16,7 +17,9 @@ def upgrade() -> None:
     op.create_table(
         "flags",
         sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
-        sa.Column("series_id", sa.Integer, sa.ForeignKey("series.id", name="fk_flags_series_id_series"), nullable=False),
+        sa.Column(
+            "series_id", sa.Integer, sa.ForeignKey("series.id", name="fk_flags_series_id_series"), nullable=False
+        ),
         sa.Column("ts", sa.BigInteger, nullable=False),
         sa.Column("value", sa.Float, nullable=False),
         sa.Column("median", sa.Float, nullable=False),

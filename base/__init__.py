@@ -1,0 +1,1 @@
+"""The framework-free base every layer stands on."""
