@@ -23,59 +23,36 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--config", help="settings file (default config/settings.toml, or IOC_CONFIG)")
     parser.add_argument("--no-scheduler", action="store_true", help="serve only; another process collects")
     args = parser.parse_args(argv)
-    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
-    for noisy in ("alembic", "apscheduler.executors.default", "waitress.queue"):
-        logging.getLogger(noisy).setLevel(logging.WARNING)
-    log = logging.getLogger("ioc")
 
-    from briefings.settings import load_briefing_settings
     from dashboards.wall.screens import load_screens
-    from metrics.config_errors import ConfigError
-    from metrics.settings import load_config
+    from metrics.scheduled_jobs import check_jobs, registrar
+    from metrics.startup import StartupFailed, port_taken, start
 
     try:
-        config = load_config(args.config)
-        screens = load_screens(config)
-        load_briefing_settings(config)  # checked now, used by the scheduler's weekly briefing
-    except ConfigError as error:
-        print(f"IOC cannot start, configuration error: {error}", file=sys.stderr)
-        return 2
-
-    from metrics.collection import Collector
-    from metrics.scheduler import HEARTBEAT_SECONDS, CollectionScheduler
-    from metrics.store import Store
-
-    store = Store(config.store_url)
-    try:
-        store.upgrade()
-    except Exception as error:
-        print(
-            f"IOC cannot start: the store {store.describe()} is unreachable or cannot be upgraded: {error}",
-            file=sys.stderr,
-        )
-        return 3
-    log.info("store %s ready (data folder %s)", store.describe(), config.data_dir)
+        started = start(args.config, checks=[load_screens, check_jobs])
+    except StartupFailed as failure:
+        return failure.report()
+    config, store = started.config, started.store
 
     from waitress import create_server
 
     from dashboards.webapp import create_app
+    from metrics.collection import Collector
+    from metrics.scheduler import HEARTBEAT_SECONDS, CollectionScheduler
 
     scheduler = None
-    app = create_app(config, store, lambda: scheduler.state if scheduler else None, HEARTBEAT_SECONDS, screens)
+    app = create_app(config, store, lambda: scheduler.state if scheduler else None, HEARTBEAT_SECONDS)
     host = args.host or config.settings.app.host
     port = args.port or config.settings.app.port
     try:  # bind first: a process that cannot serve must not go on collecting (and hold the scheduler lock)
         server = create_server(app.server, host=host, port=port, threads=8, ident="IOC")
     except OSError as error:
-        print(f"IOC cannot start: cannot listen on {host}:{port} ({error})", file=sys.stderr)
-        return 4
+        return port_taken(host, port, error).report()
     if not args.no_scheduler:
-        from briefings import jobs
-
-        scheduler = CollectionScheduler(Collector(config, store), lambda s: jobs.register(s, store, config))
+        scheduler = CollectionScheduler(Collector(config, store), registrar(config, store))
         scheduler.start()
 
-    def stop(*_):
+    def stop(*_: object) -> None:
         if scheduler:
             scheduler.shutdown(grace_seconds=10)
         # As in `python -m metrics scheduler`: a fetch hung on a unit system must not keep
@@ -84,7 +61,7 @@ def main(argv: list[str] | None = None) -> int:
         os._exit(0)
 
     signal.signal(signal.SIGTERM, stop)
-    log.info("serving on http://%s:%d/", host, port)
+    logging.getLogger("ioc").info("serving on http://%s:%d/", host, port)
     try:
         server.run()
     finally:

@@ -19,12 +19,12 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from serving import filled_store  # noqa: E402
 
+from base.localtime import last_full_week  # noqa: E402
 from briefings.archive import build_edition, render_all  # noqa: E402
 from briefings.content import build_briefing  # noqa: E402
 from briefings.settings import load_briefing_settings  # noqa: E402
 from metrics.read_models import build_snapshot  # noqa: E402
 from metrics.settings import load_config  # noqa: E402
-from metrics.timebuckets import last_full_week  # noqa: E402
 
 
 def timed(action, runs: int) -> tuple[float, float]:

@@ -4,14 +4,13 @@
     python -m briefings owed      # build every owed edition and send pending e-mails
     python -m briefings send      # send pending e-mails only
 
-weekly builds the edition of the week (the last full week by default, Asia/Ho_Chi_Minh),
+weekly builds the edition of the week (the last full week by default, in local time),
 archives it with its SHA-256 and data version, and copies the PDF, DOCX and XLSX to --out.
 """
 
 from __future__ import annotations
 
 import argparse
-import logging
 import shutil
 import sys
 import time
@@ -30,26 +29,16 @@ def main(argv: list[str] | None = None) -> int:
     commands.add_parser("owed", help="build the editions the schedule owes, then send pending e-mails")
     commands.add_parser("send", help="send pending e-mails")
     args = parser.parse_args(argv)
-    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
-    logging.getLogger("alembic").setLevel(logging.WARNING)
 
     from briefings.settings import load_briefing_settings
-    from metrics.config_errors import ConfigError
-    from metrics.settings import load_config
-    from metrics.store import Store
+    from metrics.startup import StartupFailed, start
 
     try:
-        config = load_config(args.config)
-        settings = load_briefing_settings(config)
-    except ConfigError as error:
-        print(f"configuration error: {error}", file=sys.stderr)
-        return 2
-    store = Store(config.store_url)
-    try:
-        store.upgrade()
-    except Exception as error:  # noqa: BLE001
-        print(f"the store {store.describe()} is unreachable: {error}", file=sys.stderr)
-        return 3
+        started = start(args.config, checks=[load_briefing_settings])
+    except StartupFailed as failure:
+        return failure.report()
+    config, store = started.config, started.store
+    settings = load_briefing_settings(config)
 
     if args.command == "send":
         from briefings.delivery import send_pending
@@ -63,22 +52,18 @@ def main(argv: list[str] | None = None) -> int:
         print(counts)
         return 1 if counts.get("failed") else 0
 
-    from briefings.archive import BuildFailed, archive_dir, build_edition
-    from briefings.content import BriefingError, parse_week
-    from metrics.timebuckets import last_full_week
+    from base.localtime import iso_week_label, last_full_week
+    from briefings.archive import BuildFailed, archive_dir
+    from briefings.commands import Refused, build_requested
 
+    week = args.week or iso_week_label(last_full_week(time.time()))
     try:
-        week = parse_week(args.week) if args.week else last_full_week(time.time())
-    except BriefingError as error:
-        print(f"không lập được bản tin: {error}", file=sys.stderr)
+        edition = build_requested(store, config, week=week, scope=args.unit or "", lang=args.lang, settings=settings)
+    except Refused as refusal:
+        print(f"cannot build the briefing: {refusal}", file=sys.stderr)
         return 2
-    if args.unit and args.unit not in config.catalogue.units:
-        print(f"không lập được bản tin: đơn vị '{args.unit}' không có trong danh mục", file=sys.stderr)
-        return 2
-    try:
-        edition = build_edition(store, config, week, args.unit or "", args.lang, trigger="manual", settings=settings)
     except BuildFailed as error:
-        print(f"không lập được bản tin: {error}", file=sys.stderr)
+        print(f"the briefing was not built: {error}", file=sys.stderr)
         return 1
     out = Path(args.out) if args.out else None
     if out:

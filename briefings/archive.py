@@ -19,22 +19,24 @@ from pathlib import Path
 
 from sqlalchemy.exc import DBAPIError
 
-from briefings.content import Briefing, BriefingError, build_briefing
+from base.localtime import iso_week_label
+from base.problems import Problem
+from briefings.charts import ChartError
+from briefings.content import build_briefing
 from briefings.docx_report import render_docx
+from briefings.model import Briefing, BriefingError
 from briefings.pdf import render_pdf
 from briefings.settings import BriefingSettings, load_briefing_settings
 from briefings.xlsx_appendix import render_xlsx
 from metrics import editions
 from metrics.settings import Config
 from metrics.store import Store
-from metrics.timebuckets import iso_week_label
 
 log = logging.getLogger("ioc.briefings")
 # Failures that could not be written because the store itself was down: kept here and written
 # at the next chance (record_unrecorded), so the briefings page shows every attempt.
 _UNRECORDED: list[dict] = []
 _UNRECORDED_LOCK = threading.Lock()
-FORMATS = ("pdf", "docx", "xlsx")
 MEDIA_TYPES = {
     "pdf": "application/pdf",
     "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
@@ -51,6 +53,13 @@ class Edition:
 
 class BuildFailed(Exception):
     """The edition was not built; the attempt is recorded (and shown on the sources page)."""
+
+    def __init__(self, problem: Problem) -> None:
+        self.problem = problem
+        super().__init__(problem.code)
+
+    def __str__(self) -> str:
+        return self.problem.text()
 
 
 def archive_dir(config: Config) -> Path:
@@ -84,13 +93,7 @@ def build_edition(
         blobs = render_all(briefing, settings, built_at)
         files = _write(archive_dir(config) / label, f"{scope or 'BO'}-{lang}", blobs)
     except Exception as error:  # noqa: BLE001  every failure is recorded, then raised as BuildFailed
-        reason = (
-            str(error)
-            if isinstance(error, BriefingError)
-            else f"kho số liệu không truy cập được: {error.orig or error}"
-            if isinstance(error, DBAPIError)
-            else f"{type(error).__name__}: {error}"
-        )
+        reason = _reason(error)
         log.error("briefing %s %s %s not built: %s", label, scope or "ministry", lang, reason)
         if trigger == "manual" and isinstance(error, BriefingError):
             raise BuildFailed(reason) from error  # a request that cannot be met, answered on the spot
@@ -106,7 +109,7 @@ def build_edition(
             built_at=built_at,
             data_version=version,
             data_until=None,
-            error=reason[:2000],
+            error=reason.stored(),
             trigger=trigger,
         )
         try:
@@ -132,6 +135,17 @@ def build_edition(
     )
     log.info("briefing %s %s %s built: edition %d", label, scope or "ministry", lang, edition_id)
     return Edition(edition_id, briefing, files)
+
+
+def _reason(error: Exception) -> Problem:
+    """Why an edition was not built, as a Problem to store and word."""
+    if isinstance(error, (BriefingError, BuildFailed)):
+        return error.problem
+    if isinstance(error, DBAPIError):
+        return Problem.of("briefing.store_unreachable", detail=str(error.orig or error))
+    if isinstance(error, ChartError):
+        return Problem.of("briefing.failed", error_type=type(error).__name__, reason=error.problem)
+    return Problem.of("briefing.failed", error_type=type(error).__name__, reason=Problem.of("text", text=str(error)))
 
 
 def record_unrecorded(store: Store) -> int:
@@ -162,7 +176,7 @@ def _write(folder: Path, stem: str, blobs: dict[str, bytes]) -> dict[str, dict]:
                 os.fsync(handle.fileno())
         except FileExistsError:
             if hashlib.sha256(path.read_bytes()).hexdigest() != digest:
-                raise BuildFailed(f"tệp lưu trữ {path} đã bị thay đổi: không ghi đè") from None
+                raise BuildFailed(Problem.of("archive.changed", path=str(path))) from None
         files[fmt] = {"path": str(path.relative_to(folder.parent)), "sha256": digest, "bytes": len(blob)}
     return files
 
@@ -172,5 +186,5 @@ def read_file(config: Config, edition: dict, fmt: str) -> bytes:
     entry = edition["files"][fmt]
     blob = (archive_dir(config) / entry["path"]).read_bytes()
     if hashlib.sha256(blob).hexdigest() != entry["sha256"]:
-        raise BuildFailed(f"tệp {entry['path']} không khớp mã SHA-256 đã ghi: có thể đã bị sửa")
+        raise BuildFailed(Problem.of("archive.sha_mismatch", path=entry["path"]))
     return blob

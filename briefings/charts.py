@@ -7,22 +7,33 @@ ourselves keeps every label in the embedded Noto Sans with Vietnamese marks inta
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+from typing import Any
+
 from reportlab.graphics.shapes import Drawing, Line, PolyLine, Rect, String
 from reportlab.lib.colors import HexColor
 
+from base import formatting as fmt
+from base.problems import Problem
+from base.palette import ACCENT, GRID, INK, LIGHT, MUTED
 from briefings.fonts import BOLD, REGULAR
-from dashboards import format as fmt
-from dashboards.palette import ACCENT, GRID, INK, LIGHT, MUTED
 
 
 class ChartError(Exception):
-    """A chart that cannot be drawn: the briefing is not built without it."""
+    """A chart (or a text) that cannot be drawn: the briefing is not built without it."""
+
+    def __init__(self, code: str, **params: Any) -> None:
+        self.problem = Problem(code, params)
+        super().__init__(code)
+
+    def __str__(self) -> str:
+        return self.problem.text()
 
 
-def bullet_chart(rows: list[tuple[str, float | None, float | None, str]], width: float, lang: str) -> Drawing:
+def bullet_chart(rows: Sequence[tuple[str, float | None, float | None, str]], width: float) -> Drawing:
     """One bar per (label, value %, target %, colour), the target as a black mark."""
     if not rows:
-        raise ChartError("biểu đồ không có dòng nào")
+        raise ChartError("chart.no_rows")
     label_width, bar_height, gap = width * 0.42, 11, 7
     height = len(rows) * (bar_height + gap) + 16
     drawing = Drawing(width, height)
@@ -64,7 +75,7 @@ def bullet_chart(rows: list[tuple[str, float | None, float | None, str]], width:
                 String(
                     left + mark * scale + 4,
                     y + 3,
-                    fmt.percent(value, 1, lang),
+                    fmt.percent(value, 1),
                     fontName=BOLD,
                     fontSize=7,
                     fillColor=HexColor(INK),
@@ -77,11 +88,11 @@ def bullet_chart(rows: list[tuple[str, float | None, float | None, str]], width:
     return drawing
 
 
-def trend_chart(points: list[tuple[str, float | None]], width: float, lang: str, height: float = 110) -> Drawing:
+def trend_chart(points: Sequence[tuple[str, float | None]], width: float, height: float = 110) -> Drawing:
     """A line over the weeks (label, score 0–100), its values printed at each point."""
     known = [(i, v) for i, (_, v) in enumerate(points) if v is not None]
     if not known:
-        raise ChartError("biểu đồ xu hướng không có số liệu")
+        raise ChartError("chart.no_trend")
     for _, value in known:
         _check(value, "trend")
     drawing = Drawing(width, height)
@@ -104,7 +115,7 @@ def trend_chart(points: list[tuple[str, float | None]], width: float, lang: str,
             String(
                 left - 3,
                 y_of(tick) - 2,
-                fmt.number(tick, 0, lang),
+                fmt.number(tick, 0),
                 fontName=REGULAR,
                 fontSize=6.5,
                 fillColor=HexColor(MUTED),
@@ -122,7 +133,7 @@ def trend_chart(points: list[tuple[str, float | None]], width: float, lang: str,
             String(
                 x,
                 y + 4,
-                fmt.number(value, 1, lang),
+                fmt.number(value, 1),
                 fontName=BOLD,
                 fontSize=6.5,
                 fillColor=HexColor(INK),
@@ -146,7 +157,7 @@ def trend_chart(points: list[tuple[str, float | None]], width: float, lang: str,
 
 def _check(value: float, label: str) -> None:
     if value != value or value in (float("inf"), float("-inf")):  # NaN or infinite
-        raise ChartError(f"giá trị không vẽ được ({value!r}) ở '{label}'")
+        raise ChartError("chart.bad_value", value=repr(value), label=label)
 
 
 def _fit(text: str, width: float, size: float) -> str:

@@ -15,9 +15,10 @@ from email.utils import formatdate, make_msgid
 
 from tenacity import retry, retry_if_exception_type, stop_after_attempt, wait_exponential
 
+from base.i18n import _, language
+from base.problems import Problem
 from briefings.archive import MEDIA_TYPES, read_file
 from briefings.settings import BriefingSettings, Smtp
-from briefings.text import t
 from metrics import editions
 from metrics.settings import Config
 from metrics.store import Store
@@ -26,8 +27,8 @@ log = logging.getLogger("ioc.briefings")
 PASSWORD_ENV = "IOC_SMTP_PASSWORD"
 
 
-class NotConfigured(Exception):
-    pass
+class _NotConfigured(Exception):
+    """No mail server in briefings.toml: the e-mail waits, recorded, until one is configured."""
 
 
 def queue_for(store: Store, settings: BriefingSettings, edition_id: int, scope: str, lang: str) -> int:
@@ -46,17 +47,17 @@ def send_pending(store: Store, config: Config, settings: BriefingSettings) -> di
         edition = editions.edition(store, delivery["edition_id"])
         try:
             if not settings.smtp.host:
-                raise NotConfigured("chưa cấu hình máy chủ thư (smtp.host trong briefings.toml)")
+                raise _NotConfigured()
             message = compose(config, edition, settings.smtp.sender, delivery["recipient"])
             _send(settings.smtp, message)
         except Exception as error:  # noqa: BLE001  recorded and retried, never dropped
             give_up = delivery["attempts"] + 1 >= settings.schedule.max_send_attempts
             reason = (
-                str(error)
-                if isinstance(error, NotConfigured)
-                else f"gửi thư không thành công: {type(error).__name__}: {error}"
+                Problem.of("delivery.no_smtp")
+                if isinstance(error, _NotConfigured)
+                else Problem.of("delivery.failed", error_type=type(error).__name__, detail=str(error))
             )
-            editions.delivery_attempted(store, delivery["id"], False, reason[:1000], give_up)
+            editions.delivery_attempted(store, delivery["id"], False, reason.stored(), give_up)
             outcome["failed" if give_up else "pending"] += 1
             log.warning("briefing %s to %s not sent: %s", edition["id"], delivery["recipient"], reason)
             continue
@@ -66,31 +67,35 @@ def send_pending(store: Store, config: Config, settings: BriefingSettings) -> di
 
 
 def compose(config: Config, edition: dict, sender: str, recipient: str) -> EmailMessage:
-    lang = edition["lang"]
-    scope = edition["scope"]
-    scope_name = config.catalogue.units[scope].name(lang) if scope else t("ministry_scope", lang)
-    message = EmailMessage()
-    message["Subject"] = f"{t('title', lang).capitalize()} {edition['week']} — {scope_name}"
-    message["From"], message["To"] = sender, recipient
-    message["Date"] = formatdate(localtime=False)
-    message["Message-ID"] = make_msgid(domain=sender.rsplit("@", 1)[-1])
-    body = (
-        f"Kính gửi,\n\nBản tin điều hành tuần {edition['week']} ({scope_name}) đính kèm: PDF để đọc, DOCX để "
-        f"hoàn thiện và ký, XLSX là phụ lục số liệu.\nPhiên bản dữ liệu {edition['data_version']}; mã SHA-256 của bản PDF: "
-        f"{edition['files']['pdf']['sha256']}.\n\nTrung tâm điều hành thông minh — Bộ Y tế\n"
-        if lang == "vi"
-        else f"Attached: the operations briefing of week {edition['week']} ({scope_name}) as PDF, DOCX (to complete and "
-        f"sign) and its XLSX appendix.\nData version {edition['data_version']}; PDF SHA-256 "
-        f"{edition['files']['pdf']['sha256']}.\n\nIntelligent Operations Centre — Ministry of Health\n"
-    )
-    message.set_content(body)
+    """The e-mail of an edition, in the edition's language, its three files attached."""
+    with language(edition["lang"]):
+        scope = edition["scope"]
+        scope_name = config.catalogue.units[scope].name() if scope else _("Ministry of Health")
+        message = EmailMessage()
+        message["Subject"] = _("Weekly operations briefing {week} — {scope}").format(week=edition["week"], scope=scope_name)
+        message["From"], message["To"] = sender, recipient
+        message["Date"] = formatdate(localtime=False)
+        message["Message-ID"] = make_msgid(domain=sender.rsplit("@", 1)[-1])
+        body = _(
+            "Dear colleagues,\n\nAttached is the operations briefing of week {week} ({scope}): the PDF to read, the "
+            "DOCX to complete and sign, and the XLSX appendix of its figures.\nData version {version}; SHA-256 of the "
+            "PDF: {sha256}.\n\nIntelligent Operations Centre — Ministry of Health\n"
+        )
+        message.set_content(
+            body.format(
+                week=edition["week"],
+                scope=scope_name,
+                version=edition["data_version"],
+                sha256=edition["files"]["pdf"]["sha256"],
+            )
+        )
     for fmt, media_type in MEDIA_TYPES.items():
         main, sub = media_type.split("/", 1)
         message.add_attachment(
             read_file(config, edition, fmt),
             maintype=main,
             subtype=sub,
-            filename=f"ban-tin-{edition['week']}-{scope or 'BO'}-{lang}.{fmt}",
+            filename=f"ban-tin-{edition['week']}-{scope or 'BO'}-{edition['lang']}.{fmt}",
         )
     return message
 

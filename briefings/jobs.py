@@ -1,4 +1,5 @@
-"""The briefing's place in the scheduler: every Monday at 07:00 Hanoi time (configurable) the
+"""The briefing's place in the scheduler (named in settings.toml, [scheduler] jobs): every Monday
+at 07:00 local time (configurable) the
 week just ended is owed, ministry-wide and for each unit, in each configured language. Owed
 editions that are not built yet (a failed build, a server that was down at 07:00) are tried
 again every retry_minutes, as are e-mails not yet sent."""
@@ -13,6 +14,8 @@ import time
 from apscheduler.schedulers.base import BaseScheduler
 from apscheduler.triggers.cron import CronTrigger
 
+from base import localtime
+from base.localtime import WEEK, iso_week_label, week_start
 from briefings.archive import BuildFailed, build_edition, record_unrecorded
 from briefings.delivery import queue_for, send_pending
 from briefings.settings import BriefingSettings, load_briefing_settings
@@ -20,7 +23,6 @@ from metrics import editions
 from metrics.health import backfill_progress
 from metrics.settings import Config
 from metrics.store import Store
-from metrics.timebuckets import LOCAL_TZ, WEEK, iso_week_label, week_start
 
 log = logging.getLogger("ioc.briefings")
 _BUILDING = threading.Lock()  # the weekly job and the retry tick never build at the same time
@@ -85,13 +87,18 @@ def _build_owed(
     return counts
 
 
+def check(config: Config) -> None:
+    """The briefing settings, validated when a process that schedules them starts."""
+    load_briefing_settings(config)
+
+
 def register(scheduler: BaseScheduler, store: Store, config: Config) -> None:
     """Add the weekly build and the retry tick to a running collection scheduler."""
     settings = load_briefing_settings(config)
     hour, minute = settings.schedule.hour_minute
     scheduler.add_job(
         build_owed,
-        CronTrigger(day_of_week=settings.schedule.day_of_week, hour=hour, minute=minute, timezone=LOCAL_TZ),
+        CronTrigger(day_of_week=settings.schedule.day_of_week, hour=hour, minute=minute, timezone=localtime.zone()),
         args=[store, config, settings],
         kwargs={"trigger": "schedule"},
         id="briefings-weekly",

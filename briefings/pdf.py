@@ -1,5 +1,6 @@
 """The briefing as a PDF (ReportLab): A4, the week and "dữ liệu đến …" in every page's header,
-"Trang 1/6" in every footer, Noto Sans embedded, charts as vector drawings.
+"Trang 1/6" in every footer, Noto Sans embedded, charts as vector drawings. It prints the
+document briefings/layout.py lays out, and decides nothing of its content.
 
 Built with invariant=1, so the same briefing with the same build time gives the same bytes
 (ReportLab otherwise stamps the current time and a random document id).
@@ -8,6 +9,7 @@ Built with invariant=1, so the same briefing with the same build time gives the 
 from __future__ import annotations
 
 import io
+from typing import Any
 from xml.sax.saxutils import escape
 
 from reportlab.lib.colors import HexColor
@@ -19,14 +21,15 @@ from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import CondPageBreak, KeepTogether, Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
 
+from base.formatting import nfc
+from base.i18n import language
+from base.palette import GRID, INK, LIGHT, LIGHT_BG, MUTED
 from briefings import charts
-from briefings.content import Briefing
 from briefings.fonts import BOLD, REGULAR
-from briefings.printed import figure, number, signed, star
+from briefings.layout import BulletChart, Charts, Layout, Note, Section, Sentences, lay_out
+from briefings.layout import Table as TableBlock
+from briefings.model import Briefing
 from briefings.settings import Document
-from briefings.text import nfc, t
-from dashboards import format as fmt
-from dashboards.palette import GRID, INK, LIGHT, LIGHT_BG, MUTED
 
 _GLYPHS = set(pdfmetrics.getFont(REGULAR).face.charToGlyph) & set(pdfmetrics.getFont(BOLD).face.charToGlyph)
 WIDTH, HEIGHT = A4
@@ -69,7 +72,7 @@ def printable(text: str) -> str:
     text = nfc(text).replace("\u2212", "-")
     missing = {ch for ch in text if ord(ch) not in _GLYPHS and not ch.isspace()}
     if missing:
-        raise charts.ChartError(f"phông chữ không có ký tự {''.join(sorted(missing))!r}")
+        raise charts.ChartError("font.missing_glyphs", characters=repr("".join(sorted(missing))))
     return text
 
 
@@ -78,12 +81,17 @@ def p(text: str, style: str = "cell") -> Paragraph:
 
 
 def render_pdf(b: Briefing, document: Document, built_at: float) -> bytes:
-    lang = b.lang
+    with language(b.lang):  # the charts write numbers the briefing's way
+        return _render(lay_out(b, built_at), document)
+
+
+def _render(layout: Layout, document: Document) -> bytes:
     buffer = io.BytesIO()
     header_left = printable(f"{document.agency_parent} · {document.agency}")
-    header_right = printable(f"{t('week', lang)} {b.week_label} · {t('data_until', lang, time=fmt.when(b.data_until))}")
+    header_right = printable(layout.running_head)
+    footer_left = printable(layout.scope_name)
 
-    def page_furniture(canvas: Canvas, doc) -> None:
+    def page_furniture(canvas: Canvas, doc: SimpleDocTemplate) -> None:
         canvas.saveState()
         canvas.setFont(REGULAR, 7.5)
         canvas.setFillColor(HexColor(MUTED))
@@ -91,7 +99,7 @@ def render_pdf(b: Briefing, document: Document, built_at: float) -> bytes:
         canvas.drawRightString(WIDTH - MARGIN, HEIGHT - 10 * mm, header_right)
         canvas.setStrokeColor(HexColor(GRID))
         canvas.line(MARGIN, HEIGHT - 11.5 * mm, WIDTH - MARGIN, HEIGHT - 11.5 * mm)
-        canvas.drawString(MARGIN, 8 * mm, printable(b.scope_name))
+        canvas.drawString(MARGIN, 8 * mm, footer_left)
         canvas.restoreState()
 
     doc = SimpleDocTemplate(
@@ -103,22 +111,25 @@ def render_pdf(b: Briefing, document: Document, built_at: float) -> bytes:
         bottomMargin=15 * mm,
         invariant=1,
         initialFontName=REGULAR,  # else Helvetica is declared in the PDF, and not embedded
-        title=nfc(f"{t('title', lang)} {b.week_label} — {b.scope_name}"),
+        title=f"{layout.title} — {layout.scope_name}",
         author=nfc(document.agency),
-        subject=nfc(t("report_subject", lang, week=b.week_label)),
+        subject=layout.subject,
         creator="IOC",
     )
     doc.build(
-        _story(b, built_at), onFirstPage=page_furniture, onLaterPages=page_furniture, canvasmaker=_numbered_canvas(lang)
+        _story(layout),
+        onFirstPage=page_furniture,
+        onLaterPages=page_furniture,
+        canvasmaker=_numbered_canvas(layout.page),
     )
     return buffer.getvalue()
 
 
-def _numbered_canvas(lang: str):
+def _numbered_canvas(page_label: str) -> type[Canvas]:
     class NumberedCanvas(Canvas):
         """Holds the pages until the end, then writes 'Trang n/N' on each (N known only then)."""
 
-        def __init__(self, *args, **kwargs):
+        def __init__(self, *args: Any, **kwargs: Any) -> None:
             super().__init__(*args, **kwargs)
             self._pages: list[dict] = []
 
@@ -132,14 +143,79 @@ def _numbered_canvas(lang: str):
                 self.__dict__.update(state)
                 self.setFont(REGULAR, 8)
                 self.setFillColor(HexColor(MUTED))
-                self.drawRightString(WIDTH - MARGIN, 8 * mm, nfc(t("page", lang, page=self._pageNumber, pages=total)))
+                self.drawRightString(WIDTH - MARGIN, 8 * mm, nfc(page_label.format(page=self._pageNumber, pages=total)))
                 super().showPage()
             super().save()
 
     return NumberedCanvas
 
 
-def _table(rows: list[list], widths: list[float], styles: list[tuple] = (), header_rows: int = 1) -> Table:
+def _story(layout: Layout) -> list:
+    story: list = [
+        p(layout.title, "title"),
+        p(layout.scope_name, "scope"),
+        p(layout.period, "body"),
+        p(layout.built, "meta"),
+        p(layout.confirmations, "meta"),
+        Spacer(1, 4),
+    ]
+    for section in layout.sections:
+        story += _section(section)
+    return story
+
+
+def _section(section: Section) -> list:
+    parts: list = [CondPageBreak(section.keep_space_mm * mm)] if section.keep_space_mm else []
+    parts.append(p(section.title, "h2"))
+    for block in section.blocks:
+        if isinstance(block, TableBlock):
+            parts += _table_block(block)
+        elif isinstance(block, Sentences):
+            parts += [Paragraph(escape(printable(line)), STYLES["bullet"], bulletText="•") for line in block.lines]
+        elif isinstance(block, Note):
+            parts.append(p(block.text, "note"))
+        elif isinstance(block, Charts):
+            parts.append(Spacer(1, 6))
+            parts.append(_charts(block))
+    return parts
+
+
+def _table_block(block: TableBlock) -> list:
+    parts: list = [p(block.caption, "caption")] if block.caption else []
+    if not block.rows:
+        return [*parts, p(block.empty, "body")]
+    shown = block.shown(appendix=False)
+    columns = [block.columns[i] for i in shown]
+    rows: list[list] = [[p(column.label, "head") for column in columns]]
+    styles: list[tuple] = []
+    for r, row in enumerate(block.rows, start=1):
+        cells = [row[i] for i in shown]
+        rows.append([_cell(cell.text, cell.colour, column.numeric) for cell, column in zip(cells, columns, strict=True)])
+        styles += [
+            ("BACKGROUND", (c, r), (c, r), HexColor(LIGHT_BG[cell.fill])) for c, cell in enumerate(cells) if cell.fill
+        ]
+    if block.total_row:
+        last = len(rows) - 1
+        styles += [("LINEABOVE", (0, last), (-1, last), 0.8, HexColor(MUTED)), ("FONT", (0, last), (-1, last), BOLD, 8)]
+    total = sum(column.width for column in columns)
+    parts.append(_table(rows, [BODY * column.width / total for column in columns], styles))
+    if block.legend:
+        parts += [Spacer(1, 3), p(block.legend, "note")]
+    return parts
+
+
+def _cell(text: str, colour: str | None, numeric: bool) -> Paragraph:
+    if colour:
+        style = ParagraphStyle(
+            "c", parent=STYLES["cell"], fontName=BOLD, textColor=HexColor(LIGHT.get(colour, INK)), alignment=2
+        )
+        return Paragraph(escape(printable(text)), style)
+    if numeric:
+        return Paragraph(escape(printable(text)), ParagraphStyle("r", parent=STYLES["cell"], alignment=2))
+    return p(text)
+
+
+def _table(rows: list[list], widths: list[float], styles: list[tuple], header_rows: int = 1) -> Table:
     table = Table(rows, colWidths=widths, repeatRows=header_rows)
     table.setStyle(
         TableStyle(
@@ -159,91 +235,20 @@ def _table(rows: list[list], widths: list[float], styles: list[tuple] = (), head
     return table
 
 
-def _coloured(text: str, colour: str, bold: bool = True) -> Paragraph:
-    style = ParagraphStyle(
-        "c",
-        parent=STYLES["cell"],
-        fontName=BOLD if bold else REGULAR,
-        textColor=HexColor(LIGHT.get(colour, INK)),
-        alignment=2,
-    )
-    return Paragraph(escape(printable(text)), style)
-
-
-def _right(text: str) -> Paragraph:
-    return Paragraph(escape(printable(text)), ParagraphStyle("r", parent=STYLES["cell"], alignment=2))
-
-
-def _story(b: Briefing, built_at: float) -> list:
-    lang = b.lang
-    story: list = [
-        p(f"{t('title', lang)} {b.week_label}", "title"),
-        p(b.scope_name, "scope"),
-        p(
-            t(
-                "period",
-                lang,
-                start=fmt.date(fmt.local_date(b.week_start)),
-                end=fmt.date(fmt.local_date(b.week_end - 1)),
-            ),
-            "body",
-        ),
-        p(t("built", lang, time=fmt.when(built_at), version=fmt.number(b.data_version, 0, lang)), "meta"),
-        p(
-            t("confirmed_units", lang, n=b.confirmed_units, total=b.total_units) + " " + t("provisional_note", lang),
-            "meta",
-        ),
-        Spacer(1, 4),
-    ]
-    story += _headlines(b)
-    story += [p(t("s2", lang), "h2")] + [
-        Paragraph(escape(printable(s)), STYLES["bullet"], bulletText="•") for s in b.narrative
-    ]
-    story += _tasks(b)
-    story += _databases(b)
-    story += _units(b)
-    story += _quality(b)
-    story += [CondPageBreak(30 * mm), p(t("s7", lang), "h2"), p(t("no_directives", lang), "body")]
-    return story
-
-
-def _headlines(b: Briefing) -> list:
-    lang = b.lang
-    rows = [
-        [
-            p(t("figure", lang), "head"),
-            p(t("value", lang), "head"),
-            p(t("change", lang), "head"),
-            p(t("target", lang), "head"),
-            p(t("vs_target", lang), "head"),
-        ]
-    ]
-    for h in b.headlines:
-        rows.append(
-            [
-                p(h.label),
-                _coloured(star(figure(h.value, h.suffix, lang), h.confirmed), h.colour),
-                _right(signed(h.change, lang)),
-                _right("—" if h.target is None else fmt.percent(h.target, 0, lang)),
-                _right(signed(h.gap, lang)),
-            ]
-        )
-    table = _table(rows, [BODY * 0.46, BODY * 0.16, BODY * 0.14, BODY * 0.1, BODY * 0.14])
-    rates = [(h.label, h.value, h.target, h.colour) for h in b.headlines if h.kind == "indicator"]
-    left, right = BODY * 0.56, BODY * 0.42
-    charts_row = Table(
-        [
-            [
-                [p(t("chart_indicators", lang), "caption"), charts.bullet_chart(rates, left, lang)],
-                [
-                    p(t("chart_trend", lang) + (f" ({t('ministry', lang)})" if b.scope else ""), "caption"),
-                    charts.trend_chart(b.trend, right, lang),
-                ],
-            ]
-        ],
-        colWidths=[left + 4, right],
-    )
-    charts_row.setStyle(
+def _charts(block: Charts) -> KeepTogether:
+    """One chart at 80% of the width, or two side by side (56% and 42%)."""
+    widths = [BODY * 0.8] if len(block.charts) == 1 else [BODY * 0.56, BODY * 0.42]
+    cells = []
+    for chart, width in zip(block.charts, widths, strict=False):
+        if isinstance(chart, BulletChart):
+            drawing = charts.bullet_chart(chart.rows, width)
+        else:
+            drawing = charts.trend_chart(chart.points, width)
+        cells.append([p(chart.caption, "caption"), drawing])
+    if len(cells) == 1:
+        return KeepTogether(cells[0])
+    row = Table([cells], colWidths=[widths[0] + 4, widths[1]])
+    row.setStyle(
         TableStyle(
             [
                 ("FONT", (0, 0), (-1, -1), REGULAR, 8),
@@ -252,162 +257,4 @@ def _headlines(b: Briefing) -> list:
             ]
         )
     )
-    return [p(t("s1", lang), "h2"), table, Spacer(1, 6), KeepTogether(charts_row)]
-
-
-def _tasks(b: Briefing) -> list:
-    lang = b.lang
-    rows = [
-        [
-            p(t("task", lang), "head"),
-            p(t("owner", lang), "head"),
-            p(t("target", lang), "head"),
-            p(t("actual", lang), "head"),
-            p(t("change", lang), "head"),
-            p(t("sla", lang), "head"),
-            p(t("deadline", lang), "head"),
-            p(t("status", lang), "head"),
-        ]
-    ]
-    styles = []
-    for index, task in enumerate(b.tasks, start=1):
-        sla = (
-            t("sla_within", lang, hours=fmt.number(task.sla_hours, 0, lang)) + ": " + fmt.percent(task.actual, 1, lang)
-            if task.sla_hours
-            else "—"
-        )
-        rows.append(
-            [
-                p(task.name),
-                p(task.owner),
-                _right(fmt.percent(task.target, 0, lang)),
-                _coloured(star(fmt.percent(task.actual, 1, lang), task.confirmed), task.colour),
-                _right(signed(task.change, lang)),
-                p(sla),
-                p(fmt.date(task.deadline)),
-                p(t(f"status_{task.status}", lang)),
-            ]
-        )
-        if task.status == "overdue":
-            styles.append(("BACKGROUND", (7, index), (7, index), HexColor(LIGHT_BG["red"])))
-        elif task.status == "at_risk":
-            styles.append(("BACKGROUND", (7, index), (7, index), HexColor(LIGHT_BG["amber"])))
-    if not b.tasks:
-        return [p(t("s3", lang), "h2"), p(t("none", lang), "body")]
-    widths = [BODY * w for w in (0.30, 0.08, 0.08, 0.11, 0.1, 0.13, 0.1, 0.1)]
-    chart = charts.bullet_chart(
-        [(task.name, task.actual, task.target, task.colour) for task in b.tasks], BODY * 0.8, lang
-    )
-    return [
-        CondPageBreak(60 * mm),
-        p(t("s3", lang), "h2"),
-        _table(rows, widths, styles),
-        KeepTogether([p(t("chart_tasks", lang), "caption"), chart]),
-    ]
-
-
-def _databases(b: Briefing) -> list:
-    lang = b.lang
-    if not b.databases:
-        return [p(t("s4", lang), "h2"), p(t("none", lang), "body")]
-    header = (
-        [p(t("database", lang), "head"), p(t("stage", lang), "head")]
-        + [p(c, "head") for c in b.criteria]
-        + [p(t("score", lang), "head"), p(t("week_change", lang), "head")]
-    )
-    rows, styles = [header], []
-    for r, db in enumerate(b.databases, start=1):
-        row = [p(db.code + ("" if db.confirmed else " (*)")), p(f"{db.stage or '—'}. {db.stage_name}")]
-        for c, score in enumerate(db.scores):
-            row.append(_right(number(score, lang)))
-            styles.append(("BACKGROUND", (2 + c, r), (2 + c, r), HexColor(LIGHT_BG[db.score_colours[c]])))
-        row += [_coloured(number(db.score, lang), db.colour), _right(signed(db.change, lang))]
-        styles.append(("BACKGROUND", (2 + len(b.criteria), r), (2 + len(b.criteria), r), HexColor(LIGHT_BG[db.colour])))
-        rows.append(row)
-    n = len(b.criteria)
-    widths = [BODY * 0.13, BODY * 0.17] + [BODY * 0.52 / n] * n + [BODY * 0.08, BODY * 0.1]
-    return [CondPageBreak(70 * mm), p(t("s4", lang), "h2"), _table(rows, widths, styles)]
-
-
-def _units(b: Briefing) -> list:
-    lang = b.lang
-    numbers = [f"({i})" for i in range(1, len(b.indicators) + 1)]
-    header = (
-        [p(t("unit", lang), "head")]
-        + [p(n, "head") for n in numbers]
-        + [p(t("score_766", lang), "head"), p(t("rank", lang), "head")]
-    )
-    rows = [header]
-    lines = b.units + [b.ministry]
-    for line in lines:
-        rows.append(
-            [p(star(line.code or line.name, line.confirmed))]
-            + [_right(number(v, lang)) for v in line.values]
-            + [_right(number(line.score, lang)), _right(str(line.rank) if line.rank else "—")]
-        )
-    widths = [BODY * 0.14] + [BODY * 0.66 / len(b.indicators)] * len(b.indicators) + [BODY * 0.11, BODY * 0.09]
-    legend = "; ".join(
-        f"{n} {name} ({t('target', lang).lower()} {fmt.percent(target, 0, lang)})"
-        for n, (name, target) in zip(numbers, b.indicators)
-    )
-    styles = [
-        ("LINEABOVE", (0, len(rows) - 1), (-1, len(rows) - 1), 0.8, HexColor(MUTED)),
-        ("FONT", (0, len(rows) - 1), (-1, len(rows) - 1), BOLD, 8),
-    ]
-    return [
-        CondPageBreak(60 * mm),
-        p(t("s5", lang), "h2"),
-        _table(rows, widths, styles),
-        Spacer(1, 3),
-        p(legend, "note"),
-    ]
-
-
-def _quality(b: Briefing) -> list:
-    lang = b.lang
-    parts: list = [CondPageBreak(50 * mm), p(t("s6", lang), "h2"), p(t("stale_sources", lang), "caption")]
-    if b.stale_sources:
-        rows = [
-            [
-                p(t("source", lang), "head"),
-                p(t("unit", lang), "head"),
-                p(t("last_data", lang), "head"),
-                p(t("last_error", lang), "head"),
-            ]
-        ]
-        rows += [[p(s.source_id), p(s.unit), p(fmt.when(s.as_of)), p(s.last_error)] for s in b.stale_sources]
-        parts.append(_table(rows, [BODY * 0.18, BODY * 0.1, BODY * 0.18, BODY * 0.54]))
-    else:
-        parts.append(p(t("none", lang), "body"))
-    parts.append(p(t("quarantined", lang), "caption"))
-    if b.quarantined:
-        rows = [[p(t("source", lang), "head"), p(t("count", lang), "head"), p(t("main_reason", lang), "head")]]
-        rows += [[p(q.source_id), _right(fmt.number(q.count, 0, lang)), p(q.reason)] for q in b.quarantined]
-        parts.append(_table(rows, [BODY * 0.2, BODY * 0.12, BODY * 0.68]))
-    else:
-        parts.append(p(t("none", lang), "body"))
-    parts.append(p(t("flags", lang), "caption"))
-    if b.flags:
-        rows = [
-            [
-                p(t("day", lang), "head"),
-                p(t("metric", lang), "head"),
-                p(t("unit", lang), "head"),
-                p(t("value", lang), "head"),
-                p(t("median", lang), "head"),
-            ]
-        ]
-        rows += [
-            [
-                p(fmt.date(fmt.local_date(f.ts))),
-                p(f.metric),
-                p(f.unit),
-                _right(fmt.number(f.value, 0, lang)),
-                _right(fmt.number(f.median, 0, lang)),
-            ]
-            for f in b.flags
-        ]
-        parts.append(_table(rows, [BODY * 0.14, BODY * 0.44, BODY * 0.12, BODY * 0.15, BODY * 0.15]))
-    else:
-        parts.append(p(t("none", lang), "body"))
-    return parts
+    return KeepTogether(row)

@@ -9,7 +9,7 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
-from metrics.config_errors import ConfigError, parse, read_toml
+from base.config_errors import ConfigError, parse, read_toml
 from metrics.settings import Config
 
 FILE_NAME = "briefings.toml"

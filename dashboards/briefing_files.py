@@ -5,22 +5,26 @@ from __future__ import annotations
 
 from flask import Flask, Response, abort
 
+from base.i18n import _
 from briefings.archive import MEDIA_TYPES, BuildFailed, read_file
-from metrics import editions
+from dashboards.reader import Reader
 from metrics.settings import Config
-from metrics.store import Store
 
 
-def register(server: Flask, config: Config, store: Store) -> None:
+def register(server: Flask, config: Config, reader: Reader) -> None:
     @server.route("/ban-tin/tai-ve/<int:edition_id>.<fmt>")
-    def briefing_file(edition_id: int, fmt: str):
-        edition = editions.edition(store, edition_id)
+    def briefing_file(edition_id: int, fmt: str) -> Response:
+        edition = reader.edition(edition_id)
         if edition is None or edition["status"] != "built" or fmt not in MEDIA_TYPES or fmt not in edition["files"]:
             abort(404)
         try:
             blob = read_file(config, edition, fmt)
-        except (BuildFailed, OSError) as error:
-            return Response(f"Tệp bản tin không dùng được: {error}", status=409, mimetype="text/plain; charset=utf-8")
+        except BuildFailed as error:
+            message = _("The briefing's file cannot be used: {reason}").format(reason=error)
+            return Response(message, status=409, mimetype="text/plain; charset=utf-8")
+        except OSError as error:
+            message = _("The briefing's file cannot be used: {reason}").format(reason=error.strerror)
+            return Response(message, status=409, mimetype="text/plain; charset=utf-8")
         name = f"ban-tin-{edition['week']}-{edition['scope'] or 'BO'}-{edition['lang']}-so-{edition_id}.{fmt}"
         return Response(
             blob,

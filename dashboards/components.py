@@ -1,40 +1,55 @@
-"""Pieces every page shares: tiles, freshness lines, stale badges, heat cells, tables."""
+"""Pieces every page shares: tiles, freshness lines, stale badges, sections, charts, filters.
+
+Everything is worded in the request's language (dashboards/languages.py sets it)."""
 
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
 from typing import Any
+from urllib.parse import urlencode
 
 from dash import dcc, html
 
-from dashboards import format as fmt
-from dashboards.text import t
+from base import formatting as fmt
+from base.i18n import _, ngettext
+from base.localtime import iso_week_label, parse_week_label
+from dashboards.page import Query
 from metrics.health import Freshness
+from metrics.read_models import Snapshot
+
+FILTERS = ("unit", "db", "week")  # the filters a shared URL carries from page to page and into downloads
 
 
-def freshness_line(freshness: Freshness, lang: str = "vi") -> html.Div:
+def as_of(moment: float | None) -> str:
+    return _("As of {time}").format(time=fmt.when(moment))
+
+
+def freshness_line(freshness: Freshness) -> html.Div:
     """'Số liệu đến 14:05 25/11/2026' and, when a source is stale, a badge with its age."""
-    parts: list[Any] = [html.Span(f"{t('as_of', lang)} {fmt.when(freshness.as_of)}", className="as-of")]
+    parts: list[Any] = [html.Span(as_of(freshness.as_of), className="as-of")]
     if freshness.stale_sources:
-        parts.append(stale_badge(freshness, lang))
+        parts.append(stale_badge(freshness))
     return html.Div(parts, className="freshness")
 
 
-def stale_badge(freshness: Freshness, lang: str = "vi") -> html.Span:
-    """'dữ liệu cũ · 2 ngày trước' when the figure is stale; '1/12 nguồn dữ liệu cũ' when part of it is."""
-    title = ", ".join(freshness.stale_sources)
+def stale_text(freshness: Freshness) -> str:
+    """'dữ liệu cũ · 2 ngày trước', or '1/12 nguồn dữ liệu cũ' when part of the figure is stale."""
     if freshness.partial:
-        text = t("partial_stale", lang).format(n=len(freshness.stale_sources), total=freshness.sources)
-        return html.Span(text, className="badge badge-partial", title=title)
-    return html.Span(
-        f"{t('stale', lang)} · {fmt.age(freshness.as_of, lang)}", className="badge badge-stale", title=title
-    )
+        return ngettext(
+            "{n}/{total} source stale", "{n}/{total} sources stale", len(freshness.stale_sources)
+        ).format(n=len(freshness.stale_sources), total=freshness.sources)
+    return _("stale data") + " · " + fmt.age(freshness.as_of)
+
+
+def stale_badge(freshness: Freshness) -> html.Span:
+    badge = "badge-partial" if freshness.partial else "badge-stale"
+    return html.Span(stale_text(freshness), className=f"badge {badge}", title=", ".join(freshness.stale_sources))
 
 
 def tile(
     title: str,
     value: str,
     freshness: Freshness,
-    lang: str = "vi",
     colour: str = "none",
     detail: str | None = None,
     change: str | None = None,
@@ -46,36 +61,15 @@ def tile(
         body.append(html.Div(change, className="tile-change"))
     if detail:
         body.append(html.Div(detail, className="tile-detail"))
-    body.append(freshness_line(freshness, lang))
+    body.append(freshness_line(freshness))
     return html.Div(body, className=classes, **({"id": tile_id} if tile_id else {}))
 
 
-def heat_cell(
-    value: float | None, colour: str, lang: str = "vi", decimals: int = 1, link: str | None = None
-) -> html.Td:
-    text = fmt.number(value, decimals, lang)
-    return html.Td(
-        dcc.Link(text, href=link, className="figure-link") if link and value is not None else text,
-        className=f"heat heat-{colour}",
-    )
-
-
-def table(header: list[str], rows: list[list[Any]], class_name: str = "grid") -> html.Table:
-    return html.Table(
-        [
-            html.Thead(html.Tr([html.Th(h) for h in header])),
-            html.Tbody([html.Tr(row) if rows and isinstance(row, list) else row for row in rows]),
-        ],
-        className=class_name,
-    )
-
-
-def downloads(name: str, lang: str = "vi", query: dict | None = None, keys: tuple[str, ...] | None = None) -> html.Div:
-    """Links to the table as CSV and XLSX (dashboards/exports.py)."""
-    label = "Tải về" if lang == "vi" else "Download"
+def downloads(name: str, query: Query | None = None, keys: Sequence[str] | None = None) -> html.Div:
+    """Links to a table as CSV and XLSX (dashboards/exports.py), with the page's filters."""
     return html.Div(
         [
-            html.Span(f"{label}: "),
+            html.Span(_("Download") + ": "),
             html.A("CSV", href=with_filters(f"/tai-ve/{name}.csv", query, keys), id=f"csv-{name}"),
             " · ",
             html.A("XLSX", href=with_filters(f"/tai-ve/{name}.xlsx", query, keys), id=f"xlsx-{name}"),
@@ -84,70 +78,50 @@ def downloads(name: str, lang: str = "vi", query: dict | None = None, keys: tupl
     )
 
 
-FILTERS = ("unit", "db", "week")  # the filters a shared URL carries from page to page and into downloads
-
-
-def with_filters(path: str, query: dict | None, keys: tuple[str, ...] | None = None, **changes: str) -> str:
+def with_filters(path: str, query: Query | None, keys: Sequence[str] | None = None, **changes: str) -> str:
     """path with the URL's filters (or the given keys), some of them changed (an empty value drops one)."""
-    from urllib.parse import urlencode
-
-    params = {k: v for k, v in {**{k: (query or {}).get(k, "") for k in keys or FILTERS}, **changes}.items() if v}
+    current = {k: (query or {}).get(k, "") for k in keys or FILTERS}
+    params = {k: v for k, v in {**current, **changes}.items() if v}
     return f"{path}?{urlencode(params)}" if params else path
 
 
-def picker(options: list[tuple[str, str, str]], current: str, id_prefix: str) -> html.Div:
+def picker(options: Sequence[tuple[str, str, str]], current: str, id_prefix: str) -> html.Div:
     """A row of links (label, href, code) that sets a filter in the URL; current is highlighted."""
     return html.Div(
         [
-            dcc.Link(
-                label,
-                href=href,
-                className="unit-link" + (" on" if code == current else ""),
-                id=f"{id_prefix}-{code or 'all'}",
-            )
+            dcc.Link(label, href=href, className="unit-link" + (" on" if code == current else ""), id=f"{id_prefix}-{code or 'all'}")
             for label, href, code in options
         ],
         className="unit-picker",
     )
 
 
-def week_of(query: dict | None) -> int | None:
+def week_of(query: Query | None) -> int | None:
     """The week a URL asks for (?week=2026-W47) as its local Monday in epoch seconds, or None."""
-    import datetime as dt
-
-    text = (query or {}).get("week", "")
-    try:
-        year, week = text.split("-W")
-        monday = dt.date.fromisocalendar(int(year), int(week), 1)
-    except ValueError:
-        return None
-    return int(dt.datetime.combine(monday, dt.time(), dt.timezone(dt.timedelta(hours=7))).timestamp())
+    return parse_week_label((query or {}).get("week", ""))
 
 
-def week_picker(snap, path: str, query: dict | None, lang: str = "vi", count: int = 8) -> html.Div:
+def week_label(snap: Snapshot) -> str:
+    """'Tuần 2026-W48 (đến nay)' for the running week, 'Tuần 2026-W47' for a past one."""
+    if not snap.weeks or snap.week >= snap.weeks[-1]:
+        return _("Week {week} (to date)").format(week=snap.week_label)
+    return _("Week {week}").format(week=snap.week_label)
+
+
+def week_picker(snap: Snapshot, path: str, query: Query | None, count: int = 8) -> html.Div:
     """Links to the last weeks with data, keeping the URL's other filters."""
-    from metrics.timebuckets import iso_week_label
-
     latest = snap.weeks[-1] if snap.weeks else snap.week
     options = []
     for week in reversed(snap.weeks[-count:]):
         label = iso_week_label(week)
         options.append((label, with_filters(path, query, week="" if week == latest else label), label))
-    current = not snap.weeks or snap.week >= snap.weeks[-1]
     return html.Div(
         [
             html.Div(
-                [
-                    html.Span(t("period", lang) + ":", className="picker-label"),
-                    picker(options, snap.week_label, "week"),
-                ],
+                [html.Span(_("Period") + ":", className="picker-label"), picker(options, snap.week_label, "week")],
                 className="week-picker",
             ),
-            html.Div(
-                f"{t('week', lang)} {snap.week_label}" + (f" ({t('to_date', lang)})" if current else ""),
-                className="week-label",
-                id="week-label",
-            ),
+            html.Div(week_label(snap), className="week-label", id="week-label"),
         ]
     )
 
@@ -164,6 +138,15 @@ def chart(figure: Any, graph_id: str, height: int = 320) -> dcc.Graph:
     return dcc.Graph(id=graph_id, figure=figure, config={"displayModeBar": False})
 
 
-def page_frame(body_id: str) -> html.Div:
-    """A page: its body is filled, and refilled whenever the store has new data."""
-    return html.Div(html.Div("…", className="loading"), id=body_id, className="page-body")
+def change_against_last_week(change: float | None, points: bool = False) -> str | None:
+    """'+1,2 so với tuần trước' ('+1,2 điểm % …' for a change of a percentage)."""
+    if change is None:
+        return None
+    if points:
+        return _("{change} pp vs last week").format(change=fmt.signed(change, 1))
+    return _("{change} vs last week").format(change=fmt.signed(change, 1))
+
+
+def note_lines(lines: Mapping[str, str]) -> html.Ul:
+    """A list of 'name: text' lines (formulas, criteria)."""
+    return html.Ul([html.Li([html.B(name), text]) for name, text in lines.items()], className="formulas")

@@ -12,7 +12,7 @@ XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 def register(server: Flask, config: Config) -> None:
     @server.route("/mau-bao-cao/<unit>.xlsx")
-    def report_template(unit: str):
+    def report_template(unit: str) -> Response:
         if unit not in config.catalogue.units:
             abort(404)
         return Response(

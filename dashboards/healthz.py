@@ -1,64 +1,64 @@
-"""GET /healthz: the store, the scheduler and every source, as JSON; 503 when the store is down."""
+"""GET /healthz: the store, the scheduler and every source, as JSON; 503 when the store is down.
+
+Errors are worded in the request's language (Accept-Language, else the default), with their
+codes beside them for machines."""
 
 from __future__ import annotations
 
 import datetime as dt
-import time
 
-from flask import Flask, jsonify
+from flask import Flask, Response, jsonify
 
+from base.problems import Problem
 from dashboards.reader import Reader
-from metrics.health import backfill_progress, source_health
 
 
 def _iso(seconds: float | None) -> str | None:
     return None if seconds is None else dt.datetime.fromtimestamp(seconds, dt.UTC).isoformat()
 
 
+def _problem(stored: str | None) -> tuple[str | None, str | None]:
+    """(worded, code) of a stored problem."""
+    if not stored:
+        return None, None
+    problem = Problem.from_stored(stored)
+    return problem.text(), problem.code
+
+
 def register(server: Flask, reader: Reader) -> None:
     @server.route("/healthz")
-    def healthz():
-        store, config = reader.store, reader.config
+    def healthz() -> tuple[Response, int] | Response:
         try:
-            latency = store.ping()
-            version = store.data_version()
-        except Exception as error:
-            return jsonify(
-                {
-                    "status": "down",
-                    "store": {
-                        "ok": False,
-                        "url": store.describe(),
-                        "error": f"{type(error).__name__}: {str(error)[:300]}",
-                    },
-                    "scheduler": {"state": "unknown"},
-                    "sources": {},
-                }
-            ), 503
-        health = source_health(store, config, time.time())
+            latency = reader.ping()
+            version = reader.version()
+        except Exception as error:  # noqa: BLE001 - whatever the driver raises, the store is down
+            store = {"ok": False, "url": reader.store_described(), "error": f"{type(error).__name__}: {str(error)[:300]}"}
+            return jsonify({"status": "down", "store": store, "scheduler": {"state": "unknown"}, "sources": {}}), 503
+        health = reader.source_health()
         scheduler = reader.scheduler_status()
-        backfill = backfill_progress(store, config)
-        # last_success counts any successful run (a backfill too); stale counts scheduled ones only.
-        sources = {
-            sid: {
+        backfill = reader.backfill()
+        sources = {}
+        for sid, h in health.items():
+            error, code = _problem(h.last_error)
+            # last_success counts any successful run (a backfill too); stale counts scheduled ones only.
+            sources[sid] = {
                 "last_success": _iso(h.last_success),
-                "last_error": h.last_error,
+                "last_error": error,
+                "last_error_code": code,
                 "stale": h.stale,
                 "state": h.state,
                 "last_live_success": _iso(h.last_live_success),
                 "as_of": _iso(h.as_of),
                 "last_run": _iso(h.last_run),
             }
-            for sid, h in health.items()
-        }
         degraded = not scheduler["running"] or any(h.stale for h in health.values())
         return jsonify(
             {
                 "status": "degraded" if degraded else "ok",
                 "store": {
                     "ok": True,
-                    "url": store.describe(),
-                    "dialect": store.dialect,
+                    "url": reader.store_described(),
+                    "dialect": reader.store_dialect(),
                     "latency_ms": round(latency * 1000, 2),
                     "data_version": version,
                 },

@@ -1,34 +1,44 @@
-"""The reader's language: Vietnamese by default (settings), English on request.
+"""The reader's language, chosen per request: the switch's cookie, then the browser's
+Accept-Language, then the default of the settings (Vietnamese).
 
-The switch sets a cookie and sends the reader back where they were; pages and callbacks
-read it per request, so every figure and label follows without a reload of the server.
+Every request is worded in its language from start to end (base/i18n.py), pages, callbacks,
+downloads and /healthz alike. A wall screen is a device, not a reader: its browser's
+Accept-Language says nothing of the room it hangs in, so it follows its URL (?lang=) or the
+default. The switch sets the cookie and sends the reader back to the page they were on.
 """
 
 from __future__ import annotations
 
 from urllib.parse import urlsplit
 
-from flask import Flask, has_request_context, redirect, request
+from flask import Flask, Request, Response, g, redirect, request
 
-from metrics.settings import Config
+from base import i18n
 
 COOKIE = "ioc_lang"
-LANGUAGES = ("vi", "en")
 
 
-def current(config: Config) -> str:
-    if has_request_context():
-        chosen = request.cookies.get(COOKIE) or request.args.get("lang")
-        if chosen in LANGUAGES:
-            return chosen
-    return config.settings.app.language
+def chosen(req: Request, negotiate: bool = True) -> str:
+    """The language of a request (an explicit ?lang= first: a kiosk URL is configured once)."""
+    offered = req.accept_languages.best_match(i18n.LANGUAGES) if negotiate else None
+    return i18n.choose(req.args.get("lang"), req.cookies.get(COOKIE), offered)
 
 
 def register(server: Flask) -> None:
+    @server.before_request
+    def word_in_the_readers_language() -> None:
+        g.ioc_language = i18n.enter(chosen(request))
+
+    @server.teardown_request
+    def done(_error: BaseException | None) -> None:
+        token = g.pop("ioc_language", None)
+        if token is not None:
+            i18n.leave(token)
+
     @server.route("/ngon-ngu/<lang>")
-    def switch_language(lang: str):
+    def switch_language(lang: str) -> Response:
         back = urlsplit(request.referrer or "/").path or "/"  # same site only: a path, never a host
         response = redirect(back if back.startswith("/") else "/")
-        if lang in LANGUAGES:
+        if lang in i18n.LANGUAGES:
             response.set_cookie(COOKIE, lang, max_age=365 * 86400, samesite="Lax")
         return response

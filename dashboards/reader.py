@@ -1,9 +1,11 @@
-"""What pages read: the cached snapshot and the few lists the sources page adds.
+"""What pages read, and the one place that owns caching (Flask-Caching).
 
-The one place that owns caching (Flask-Caching): FileSystemCache on the embedded default,
-shared by every process on the host; Redis in production. Keys carry the store's data
-version, so new data is a new key and nothing is invalidated by hand; the snapshot key also
-carries the clock rounded to STALE_STEP, because staleness changes with time alone.
+Pages, the wall, the downloads and /healthz read the store only through a Reader: the cached
+snapshot of the read models, and the few lists the sources, lineage and briefings pages add.
+FileSystemCache on the embedded default, shared by every process on the host; Redis in
+production. Keys carry the store's data version, so new data is a new key and nothing is
+invalidated by hand; the snapshot key also carries the clock rounded to STALE_STEP, because
+staleness changes with time alone.
 """
 
 from __future__ import annotations
@@ -13,11 +15,15 @@ import time
 from collections.abc import Callable
 from typing import Any
 
+import pandas as pd
 from flask import Flask
 from flask_caching import Cache
 
-from metrics import health
+from dashboards.wall.screens import ScreensFile, load_screens
+from metrics import editions, health
+from metrics.health import BackfillProgress, SourceHealth
 from metrics.read_models import Snapshot, build_snapshot
+from metrics.series_reads import series_history
 from metrics.settings import Config
 from metrics.store import Store
 
@@ -33,32 +39,58 @@ class Reader:
         store: Store,
         scheduler_state: Callable[[], str | None],
         heartbeat_seconds: float,
+        screens: ScreensFile | None = None,
     ) -> None:
-        self.config, self.store = config, store
-        self.screens = None  # the wall screens' configuration, set by the app
+        self.config = config
+        self.screens = screens or load_screens(config)
+        self._store = store
         self._scheduler_state = scheduler_state
         self._heartbeat_seconds = heartbeat_seconds
         settings: dict[str, Any] = {"CACHE_DEFAULT_TIMEOUT": config.settings.cache.timeout_seconds}
         if config.cache_url:
             settings.update(CACHE_TYPE="RedisCache", CACHE_REDIS_URL=config.cache_url, CACHE_KEY_PREFIX="ioc:")
         else:
-            settings.update(CACHE_TYPE="FileSystemCache", CACHE_DIR=str(config.data_dir / "cache"), CACHE_THRESHOLD=200)
+            settings.update(
+                CACHE_TYPE="FileSystemCache", CACHE_DIR=str(config.data_dir / "cache"), CACHE_THRESHOLD=200
+            )
         self.cache = Cache(server, config=settings)
         memoize = self.cache.memoize()
         self._snapshot = memoize(
-            _named(lambda version, step, week: build_snapshot(self.store, self.config, week=week), "snapshot")
+            _named(lambda version, step, week: build_snapshot(self._store, self.config, week=week), "snapshot")
         )
-        self._quarantine = memoize(_named(lambda version: health.recent_quarantine(self.store, 50), "quarantine"))
-        self._runs = memoize(_named(lambda version: health.recent_runs(self.store, 40), "runs"))
-        self._flags = memoize(_named(lambda version: health.open_flags(self.store, 50), "flags"))
+        self._quarantine = memoize(_named(lambda version: health.recent_quarantine(self._store, 50), "quarantine"))
+        self._runs = memoize(_named(lambda version: health.recent_runs(self._store, 40), "runs"))
+        self._flags = memoize(_named(lambda version: health.open_flags(self._store, 50), "flags"))
+        self._history = memoize(
+            _named(
+                lambda version, metric, unit, database, since: series_history(
+                    self._store, metric, unit, database, since
+                ),
+                "history",
+            )
+        )
+
+    # -- the store's state -------------------------------------------------------------------------
 
     def version(self) -> int:
-        return self.store.data_version()
+        return self._store.data_version()
+
+    def ping(self) -> float:
+        """Round trip to the store in seconds; raises when it is unreachable."""
+        return self._store.ping()
+
+    def store_described(self) -> str:
+        return self._store.describe()
+
+    def store_dialect(self) -> str:
+        return self._store.dialect
 
     @staticmethod
     def time_step() -> int:
         """The clock in STALE_STEP steps: part of every key whose content ages with time."""
         return int(time.time() // STALE_STEP)
+
+    # -- the read models, cached by data version ---------------------------------------------------
 
     def snapshot(self, week: int | None = None) -> Snapshot:
         """The figures of the current week, or of week (its Monday as epoch seconds)."""
@@ -73,8 +105,45 @@ class Reader:
     def flags(self) -> list[dict]:
         return self._flags(self.version())
 
+    def series_history(self, metric: str, unit: str, database: str, days: int) -> pd.DataFrame:
+        """One series' samples of the last days, with the run that wrote each (for lineage)."""
+        since = (time.time() // 86400 - days) * 86400  # whole days: the key holds for a day
+        return self._history(self.version(), metric, unit, database, since)
+
+    # -- small lists that change without a new data version: read as they are ----------------------
+
+    def source_health(self) -> dict[str, SourceHealth]:
+        return health.source_health(self._store, self.config, time.time())
+
+    def backfill(self) -> BackfillProgress:
+        return health.backfill_progress(self._store, self.config)
+
     def scheduler_status(self) -> dict:
-        return health.scheduler_status(self.store, self._scheduler_state(), self._heartbeat_seconds)
+        return health.scheduler_status(self._store, self._scheduler_state(), self._heartbeat_seconds)
+
+    def collection_run(self, run_id: int) -> dict | None:
+        return health.collection_run(self._store, run_id)
+
+    def views_by_page(self, days: int = 7) -> dict[str, int]:
+        return self._store.views_by_page(time.time() - days * 86400)
+
+    def screens_seen(self) -> list[dict[str, Any]]:
+        return self._store.screens_seen()
+
+    def editions(self, limit: int = 300) -> list[dict[str, Any]]:
+        return editions.editions(self._store, limit)
+
+    def deliveries(self, limit: int = 100) -> list[dict[str, Any]]:
+        return editions.deliveries(self._store)[:limit]
+
+    def confirmations(self, week_label: str) -> dict[str, dict[str, Any]]:
+        return editions.confirmations_of(self._store, week_label)
+
+    def briefing_problems(self) -> dict[str, list[dict[str, Any]]]:
+        return editions.problems(self._store)
+
+    def edition(self, edition_id: int) -> dict[str, Any] | None:
+        return editions.edition(self._store, edition_id)
 
 
 def _named(function: Callable, name: str) -> Callable:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import plotly.graph_objects as go
 
-from dashboards.palette import ACCENT, FONT, GRID, INK, LIGHT, MUTED, SERIES
+from base.palette import ACCENT, FONT, GRID, INK, LIGHT, MUTED, SERIES
 
 __all__ = [
     "ACCENT",

@@ -10,12 +10,12 @@ import datetime as dt
 from abc import ABC, abstractmethod
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, ClassVar, NamedTuple
+from typing import Any, ClassVar, NamedTuple
 
 from pydantic import BaseModel, ConfigDict
 
-if TYPE_CHECKING:
-    from metrics.catalogue import Catalogue
+from base.catalogue import Catalogue
+from base.problems import Problem
 
 
 class Record(NamedTuple):
@@ -44,7 +44,17 @@ class Window:
 
 
 class SourceError(Exception):
-    """The whole response failed (unreachable, timed out, unreadable); nothing of it is stored."""
+    """The whole response failed (unreachable, timed out, unreadable); nothing of it is stored.
+
+    It carries a Problem (a code of base/problems.py and its parameters), stored as such and
+    worded in each reader's language: SourceError("http.status", status=503, url=...)."""
+
+    def __init__(self, code: str, **params: Any) -> None:
+        self.problem = Problem(code, params)
+        super().__init__(code)
+
+    def __str__(self) -> str:
+        return self.problem.text()
 
 
 class OptionError(ValueError):

@@ -20,10 +20,10 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from base import localtime
+from base.config_errors import ConfigError, parse, read_toml
 from data_sources.base import OptionError, Options, Record, Source, SourceError, Window, check_codes
-from metrics.config_errors import ConfigError, parse, read_toml
 
-LOCAL = dt.timezone(dt.timedelta(hours=7))  # Asia/Ho_Chi_Minh has no daylight saving
 DAY = dt.timedelta(days=1)
 SNAPSHOT_HOUR_LOCAL = 10  # a backfilled gauge is the unit's 10:00 snapshot of each day
 WEEKDAY_FACTOR = (1.08, 1.04, 1.0, 1.0, 0.94, 0.22, 0.08)  # Mon..Sun: offices close at weekends
@@ -135,8 +135,7 @@ class DemoSource(Source):
             self._calls += window.is_live
             call = self._calls
         if self.outage_since is not None and (window.is_live or window.start >= self.outage_since):
-            since = self.outage_since.astimezone(LOCAL)
-            raise SourceError(f"hệ thống của đơn vị không phản hồi từ {since:%H:%M %d/%m/%Y} (hết thời gian kết nối)")
+            raise SourceError("source.unit_down", since=self.outage_since.timestamp())
         if self.outage_since is not None:  # its archive still answers for the time before the outage
             window = Window(window.start, min(window.end, self.outage_since))
         if window.is_live:
@@ -156,16 +155,16 @@ class DemoSource(Source):
         metric = self.catalogue.metrics[metric_code]
         end = min(window.end, now)
         out = []
-        day = window.start.astimezone(LOCAL).date()
+        day = window.start.astimezone(localtime.zone()).date()
         while True:
-            day_start = dt.datetime.combine(day, dt.time(), LOCAL)
+            day_start = dt.datetime.combine(day, dt.time(), localtime.zone())
             if day_start > end:
                 break
             if metric.kind == "count":
                 fraction = min(1.0, (end - day_start) / DAY)
                 value = self._value(metric_code, unit, database, day, fraction)
                 if metric_code == self.options.spike_metric and day == (
-                    now.astimezone(LOCAL).date() - dt.timedelta(days=self.options.spike_days_ago)
+                    now.astimezone(localtime.zone()).date() - dt.timedelta(days=self.options.spike_days_ago)
                 ):
                     value = float(round(value * self.options.spike_factor))
                 out.append(Record(metric_code, day_start.astimezone(dt.UTC), value, unit, database))
@@ -187,7 +186,7 @@ class DemoSource(Source):
                 Record(
                     metric_code,
                     now,
-                    self._value(metric_code, unit, database, now.astimezone(LOCAL).date(), 1.0),
+                    self._value(metric_code, unit, database, now.astimezone(localtime.zone()).date(), 1.0),
                     unit,
                     database,
                 )

@@ -16,6 +16,7 @@ import certifi
 import httpx
 from tenacity import retry, retry_if_exception_type, stop_after_attempt, wait_exponential
 
+from base.problems import Problem
 from data_sources.base import SourceError
 
 # One TLS context for every client: building one costs ~10 ms of CPU, and with hundreds of
@@ -34,13 +35,17 @@ def secret_headers(names: dict[str, str]) -> dict[str, str]:
     for header, variable in names.items():
         value = os.environ.get(variable)
         if not value:
-            raise SourceError(f"biến môi trường {variable} (cho header {header}) chưa được đặt")
+            raise SourceError("env.header_missing", variable=variable, header=header)
         headers[header] = value
     return headers
 
 
 class _Retryable(Exception):
     """A failure worth another try: the connection, a timeout or a 5xx."""
+
+    def __init__(self, code: str, **params: Any) -> None:
+        self.problem = Problem(code, params)
+        super().__init__(code)
 
 
 def shown(url: str) -> str:
@@ -69,25 +74,25 @@ def fetch_body(
         try:
             with client.stream(method, url, params=params, json=body) as response:
                 if response.status_code >= 500:
-                    raise _Retryable(f"HTTP {response.status_code} từ {shown(url)}")
+                    raise _Retryable("http.status", status=response.status_code, url=shown(url))
                 chunks, size = [], 0
                 for chunk in response.iter_bytes():
                     size += len(chunk)
                     if size > max_bytes:
-                        raise SourceError(f"phản hồi vượt giới hạn {max_bytes:,} byte".replace(",", "."))
+                        raise SourceError("body.too_large", limit=max_bytes)
                     chunks.append(chunk)
                 return response.status_code, response.headers.get("content-type", ""), b"".join(chunks)
         except httpx.TimeoutException:
-            raise _Retryable(f"hết thời gian chờ {client.timeout.read:g} giây khi gọi {shown(url)}") from None
+            raise _Retryable("http.timeout", seconds=client.timeout.read, url=shown(url)) from None
         except httpx.TransportError as error:
-            raise _Retryable(f"không kết nối được tới {shown(url)} ({type(error).__name__})") from None
+            raise _Retryable("http.unreachable", url=shown(url), error=type(error).__name__) from None
 
     try:
         status, content_type, payload = attempt()
     except _Retryable as error:
-        raise SourceError(f"{error} (sau {retries + 1} lần thử)") from None
+        raise SourceError("http.gave_up", reason=error.problem, attempts=retries + 1) from None
     if status >= 400:
-        raise SourceError(f"HTTP {status} từ {shown(url)}")
+        raise SourceError("http.status", status=status, url=shown(url))
     if status >= 300:
-        raise SourceError(f"HTTP {status} (chuyển hướng) từ {shown(url)}; không theo chuyển hướng")
+        raise SourceError("http.redirect", status=status, url=shown(url))
     return content_type, payload

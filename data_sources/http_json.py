@@ -16,6 +16,7 @@ import httpx
 import jmespath
 from pydantic import Field, field_validator
 
+from base import localtime
 from data_sources.base import OptionError, Options, Record, Source, SourceError, Window, check_codes
 from data_sources.guards import parse_json
 from data_sources.http_fetch import client as http_client
@@ -71,7 +72,7 @@ class HttpJsonOptions(Options):
 
 
 def _placeholders(window: Window) -> dict[str, str]:
-    local = dt.timezone(dt.timedelta(hours=7))
+    local = localtime.zone()
     return {
         "since": window.start.isoformat(),
         "until": window.end.isoformat(),
@@ -100,7 +101,7 @@ def map_records(page: Any, options: HttpJsonOptions, collected_at: dt.datetime) 
     if items is None:
         return []
     if not isinstance(items, list):
-        raise SourceError(f"'{options.records}' không trỏ tới một danh sách bản ghi")
+        raise SourceError("json.records_not_list", path=options.records)
     records = []
     for item in items:
         unit = options.unit or _text(jmespath.search(options.unit_path, item) if options.unit_path else "")
@@ -158,7 +159,7 @@ class HttpJsonSource(Source):
                         break
                     url = urljoin(url, str(following))
                     if urlsplit(url).netloc != host:
-                        raise SourceError("liên kết trang sau trỏ sang máy chủ khác; không theo")
+                        raise SourceError("http.next_other_host")
                     params = {}
                 elif options.page_param and page_records:
                     page_number += 1

@@ -7,7 +7,8 @@ import math
 import re
 from typing import Any
 
-LOCAL = dt.timezone(dt.timedelta(hours=7))  # a time without a zone is Hanoi time
+from base import localtime
+
 _VI_NUMBER = re.compile(r"^[+-]?\d{1,3}(\.\d{3})+(,\d+)?$|^[+-]?\d+,\d+$")
 
 
@@ -29,7 +30,7 @@ def parse_time(value: Any, time_format: str = "iso") -> dt.datetime | Any:
             return value
     except (ValueError, OverflowError, OSError):
         return value
-    return moment if moment.tzinfo else moment.replace(tzinfo=LOCAL)
+    return moment if moment.tzinfo else moment.replace(tzinfo=localtime.zone())  # a time without a zone is local time
 
 
 def parse_number(value: Any) -> float | Any:

@@ -61,7 +61,7 @@ def map_samples(text: str, options: PrometheusOptions, collected_at: dt.datetime
                     ):
                         matched[index].append((sample.value, sample.timestamp))
     except (ValueError, TypeError) as error:
-        raise SourceError(f"không đọc được định dạng Prometheus ({str(error)[:200]})") from None
+        raise SourceError("prometheus.unreadable", detail=str(error)[:200]) from None
     records = []
     for index, mapping in enumerate(options.samples):
         values = [v for v, _ in matched[index] if not math.isnan(v)]
@@ -101,5 +101,5 @@ class PrometheusSource(Source):
             )
         text = decode_utf8(body)
         if "html" in content_type.lower() or text.lstrip()[:1] == "<":
-            raise SourceError("máy chủ trả về một trang HTML thay vì số liệu Prometheus")
+            raise SourceError("prometheus.html")
         return map_samples(text, self.options, dt.datetime.now(dt.UTC))

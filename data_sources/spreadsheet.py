@@ -26,6 +26,10 @@ from typing import Any
 
 from pydantic import Field
 
+from base import localtime
+from base import formatting as fmt
+from base.i18n import _
+from base.problems import Problem
 from data_sources.base import Options, Record, Source, SourceError, Window, check_codes
 from data_sources.parsing import parse_number, parse_time
 
@@ -47,7 +51,7 @@ class SpreadsheetOptions(Options):
 class Pending:
     path: Path
     digest: str
-    problem: str = ""  # why the whole file is refused
+    problem: Problem | None = None  # why the whole file is refused
     rows: int = 0
     blank: int = 0  # template rows whose value was left empty
     records: list[Record] = field(default_factory=list)
@@ -76,7 +80,7 @@ def read_rows(name: str, content: bytes) -> tuple[str, list[tuple[int, list[Any]
     try:
         workbook = openpyxl.load_workbook(io.BytesIO(content), read_only=True, data_only=True)
     except Exception as error:  # noqa: BLE001 - any reader failure means an unreadable file
-        raise ValueError(f"không mở được tệp Excel ({type(error).__name__})") from None
+        raise SourceError("spreadsheet.excel_unreadable", error=type(error).__name__) from None
     try:
         for sheet in workbook.worksheets:
             if sheet.sheet_state != "visible":
@@ -86,7 +90,7 @@ def read_rows(name: str, content: bytes) -> tuple[str, list[tuple[int, list[Any]
                 return sheet.title, rows
     finally:
         workbook.close()
-    raise ValueError("không tìm thấy dòng tiêu đề của mẫu (Ngày, Mã chỉ số, Giá trị) trong trang tính nào đang hiện")
+    raise SourceError("spreadsheet.no_header_in_sheets")
 
 
 def _csv_rows(content: bytes) -> list[tuple[int, list[Any]]]:
@@ -94,7 +98,10 @@ def _csv_rows(content: bytes) -> list[tuple[int, list[Any]]]:
         text = content.decode("utf-8-sig")
     except UnicodeDecodeError:
         # Vietnamese Windows exports CSV in Windows-1258, whose tone marks combine: NFC below.
-        text = content.decode("cp1258", errors="strict")
+        try:
+            text = content.decode("cp1258", errors="strict")
+        except UnicodeDecodeError:
+            raise SourceError("spreadsheet.not_text") from None
     text = unicodedata.normalize("NFC", text)
     # The delimiter is the one that makes a template header appear (csv.Sniffer is misled by
     # commas in a Vietnamese title line above a semicolon-separated table).
@@ -137,7 +144,7 @@ class SpreadsheetSource(Source):
             folder.mkdir(parents=True, exist_ok=True)
             files = sorted(p for p in folder.iterdir() if p.is_file() and p.suffix.lower() in SUFFIXES)
         except OSError as error:
-            raise SourceError(f"không đọc được thư mục nhận tệp {folder}: {error.strerror}") from None
+            raise SourceError("spreadsheet.folder_unreadable", folder=str(folder), error=error.strerror) from None
         ingested = self._ingested()
         self._pending = []
         records: list[Record] = []
@@ -151,22 +158,20 @@ class SpreadsheetSource(Source):
         try:
             size = path.stat().st_size
             if size > self.options.max_bytes:
-                return Pending(path, "", f"tệp lớn hơn giới hạn {self.options.max_bytes:,} byte".replace(",", "."))
+                return Pending(path, "", Problem.of("spreadsheet.too_large", limit=self.options.max_bytes))
             content = path.read_bytes()
         except OSError as error:
-            return Pending(path, "", f"không đọc được tệp: {error.strerror}")
+            return Pending(path, "", Problem.of("spreadsheet.unreadable", error=error.strerror))
         digest = hashlib.sha256(content).hexdigest()
         if digest in ingested:
-            return Pending(
-                path, digest, f"nội dung trùng với tệp đã nhận trước đây ({ingested[digest]}); không nhận lại"
-            )
+            return Pending(path, digest, Problem.of("spreadsheet.duplicate", earlier=ingested[digest]))
         try:
             sheet, rows = read_rows(path.name, content)
-        except (ValueError, UnicodeDecodeError) as error:
-            return Pending(path, digest, str(error))
+        except SourceError as error:
+            return Pending(path, digest, error.problem)
         header_at = next((i for i, (_, cells) in enumerate(rows) if _header_map(cells)), None)
         if header_at is None:
-            return Pending(path, digest, "không tìm thấy dòng tiêu đề của mẫu (Ngày, Mã chỉ số, Giá trị)")
+            return Pending(path, digest, Problem.of("spreadsheet.no_header"))
         columns = _header_map(rows[header_at][1])
         pending = Pending(path, digest)
         for number, cells in rows[header_at + 1 :]:
@@ -174,7 +179,7 @@ class SpreadsheetSource(Source):
                 continue  # blank rows are common between blocks
             pending.rows += 1
             if pending.rows > self.options.max_rows:
-                return Pending(path, digest, f"tệp có hơn {self.options.max_rows} dòng số liệu")
+                return Pending(path, digest, Problem.of("spreadsheet.too_many_rows", limit=self.options.max_rows))
 
             def cell(name: str) -> Any:
                 index = columns.get(name)
@@ -192,36 +197,43 @@ class SpreadsheetSource(Source):
                 pending.blank += 1  # a figure the unit did not report this time: nothing to store
                 continue
             value = parse_number(value)
-            pending.records.append(Record(metric, ts, value, unit, database, f"{path.name} · {sheet} · dòng {number}"))
+            pending.records.append(Record(metric, ts, value, unit, database, f"{path.name} · {sheet} · {number}"))
         if not pending.records:
-            pending.problem = "tệp không có dòng số liệu nào"
+            pending.problem = Problem.of("spreadsheet.no_rows")
         return pending
 
-    def after_commit(self, rejected: list[tuple[Record, str]]) -> None:
+    def after_commit(self, rejected: list[tuple[Record, Problem]]) -> None:
         reasons = {id(record): reason for record, reason in rejected if record is not None}
-        now = dt.datetime.now(dt.timezone(dt.timedelta(hours=7)))
+        now = localtime.now_local()
         for pending in self._pending:
             bad = [(r, reasons[id(r)]) for r in pending.records if id(r) in reasons]
             accepted = len(pending.records) - len(bad)
             target = "rejected" if pending.problem or accepted == 0 else "processed"
             destination = self._move(pending.path, self.folder / target)
+            # The report is for the unit that sent the file: in the IOC's default language.
             report = [
-                f"Tệp: {pending.path.name}",
-                f"Nhận lúc: {now:%H:%M:%S %d/%m/%Y}",
+                _("File: {name}").format(name=pending.path.name),
+                _("Received: {time}").format(time=fmt.when(now.timestamp(), with_seconds=True)),
                 f"SHA-256: {pending.digest or '—'}",
-                f"Kết quả: {'BỊ TỪ CHỐI' if target == 'rejected' else 'ĐÃ NHẬN'}",
+                _("Result: REFUSED") if target == "rejected" else _("Result: TAKEN"),
             ]
             if pending.problem:
-                report.append(f"Lý do: {pending.problem}")
+                report.append(_("Reason: {reason}").format(reason=pending.problem.text()))
             else:
                 report += [
-                    f"Số dòng số liệu: {pending.rows}",
-                    f"Đã nhận: {accepted}",
-                    f"Bị cách ly: {len(bad)}",
-                    f"Bỏ trống giá trị: {pending.blank}",
+                    _("Rows of figures: {n}").format(n=pending.rows),
+                    _("Taken: {n}").format(n=accepted),
+                    _("Quarantined: {n}").format(n=len(bad)),
+                    _("Values left blank: {n}").format(n=pending.blank),
                 ]
                 report += [
-                    f"  - {record.origin.rsplit(' · ', 1)[-1]}: {record.metric or '(trống)'} = {record.value!r}: {reason}"
+                    "  - "
+                    + _("row {row}: {metric} = {value}: {reason}").format(
+                        row=record.origin.rsplit(" · ", 1)[-1],
+                        metric=record.metric or _("(blank)"),
+                        value=repr(record.value),
+                        reason=reason.text(),
+                    )
                     for record, reason in bad
                 ]
             destination.with_name(destination.name + ".report.txt").write_text(

@@ -13,8 +13,11 @@ from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.worksheet.datavalidation import DataValidation
 
-from metrics.catalogue import Catalogue
+from base.catalogue import Catalogue
+from base.i18n import _
 
+# The headers are the report's format, read back by data_sources/spreadsheet.py whatever the
+# language of the person who downloads the template: they are data, not text to translate.
 COLUMNS = [
     ("Ngày (dd/mm/yyyy)", 18),
     ("Mã đơn vị", 12),
@@ -36,12 +39,12 @@ def build_template(catalogue: Catalogue, unit_code: str, day: dt.date | None = N
     sheet = book.active
     sheet.title = "Số liệu"
     sheet.merge_cells(start_row=1, start_column=1, end_row=1, end_column=len(COLUMNS))
-    sheet["A1"] = f"MẪU BÁO CÁO SỐ LIỆU HẰNG TUẦN — {unit.name_vi.upper()}"
+    sheet["A1"] = _("WEEKLY FIGURES REPORT — {unit}").format(unit=unit.name().upper())
     sheet["A1"].font = Font(bold=True, size=14)
     sheet.merge_cells(start_row=2, start_column=1, end_row=2, end_column=len(COLUMNS))
-    sheet["A2"] = (
-        "Điền Ngày (dd/mm/yyyy) và Giá trị cho từng chỉ số; số thập phân dùng dấu phẩy (98,6), "
-        "phân cách hàng nghìn bằng dấu chấm (1.234.567). Không đổi các cột Mã. Lưu dạng .xlsx hoặc .csv."
+    sheet["A2"] = _(
+        "Fill in the date (dd/mm/yyyy) and the value of each figure; decimals take a comma (98,6), "
+        "thousands a dot (1.234.567). Do not change the code columns. Save as .xlsx or .csv."
     )
     sheet["A2"].alignment = Alignment(wrap_text=True)
     sheet.row_dimensions[2].height = 32
@@ -58,8 +61,8 @@ def build_template(catalogue: Catalogue, unit_code: str, day: dt.date | None = N
             unit_code,
             database,
             metric.code,
-            metric.name_vi,
-            metric.unit_of_measure,
+            metric.name(),
+            metric.measure(),
             None,
             f"{metric.min:g}–{metric.max:g}".replace(".", ","),
         ]
@@ -67,7 +70,7 @@ def build_template(catalogue: Catalogue, unit_code: str, day: dt.date | None = N
             sheet.cell(row=row, column=column, value=value)
         row += 1
     numbers = DataValidation(
-        type="decimal", allow_blank=True, showErrorMessage=True, errorTitle="Giá trị không hợp lệ", error="Nhập một số"
+        type="decimal", allow_blank=True, showErrorMessage=True, errorTitle=_("Invalid value"), error=_("Enter a number")
     )
     sheet.add_data_validation(numbers)
     numbers.add(f"G{HEADER_ROW + 1}:G{row}")

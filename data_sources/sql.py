@@ -84,7 +84,7 @@ class SqlSource(Source):
         options = self.options
         url_text = options.url or os.environ.get(options.url_env, "")
         if not url_text:
-            raise SourceError(f"biến môi trường {options.url_env} (địa chỉ CSDL) chưa được đặt")
+            raise SourceError("env.url_missing", variable=options.url_env)
         url = make_url(url_text)
         backend = url.get_backend_name()
         timeout_ms = int(options.statement_timeout * 1000)
@@ -131,11 +131,11 @@ class SqlSource(Source):
                 rows = result.fetchmany(options.max_rows + 1)
                 connection.rollback()
         except SQLAlchemyError as error:
-            raise SourceError(_explain(error, options.statement_timeout)) from None
+            raise _explain(error, options.statement_timeout) from None
         finally:
             engine.dispose()
         if len(rows) > options.max_rows:
-            raise SourceError(f"truy vấn trả về hơn {options.max_rows} dòng; thu hẹp truy vấn hoặc tăng max_rows")
+            raise SourceError("sql.too_many_rows", limit=options.max_rows)
         needed = [m.column for m in options.values] + [
             c
             for c in (
@@ -149,7 +149,7 @@ class SqlSource(Source):
         ]
         missing = [c for c in needed if c not in columns]
         if missing:
-            raise SourceError(f"truy vấn không có cột: {', '.join(missing)}")
+            raise SourceError("sql.missing_columns", columns=", ".join(missing))
         return self._records([dict(zip(columns, row)) for row in rows])
 
     def _records(self, rows: list[dict[str, Any]]) -> list[Record]:
@@ -169,13 +169,13 @@ class SqlSource(Source):
         return records
 
 
-def _explain(error: SQLAlchemyError, timeout: float) -> str:
+def _explain(error: SQLAlchemyError, timeout: float) -> SourceError:
     message = str(getattr(error, "orig", error)).strip().splitlines()[0][:300]
     lowered = message.lower()
     if "interrupted" in lowered or "statement timeout" in lowered or "canceling statement" in lowered:
-        return f"truy vấn chạy quá {timeout:g} giây (statement timeout)".replace(".", ",")
+        return SourceError("sql.timeout", seconds=timeout)
     if "read-only" in lowered or "readonly" in lowered:
-        return f"truy vấn định ghi vào CSDL chỉ-đọc: {message}"
+        return SourceError("sql.read_only", detail=message)
     if "unable to open" in lowered or "could not connect" in lowered or "connection refused" in lowered:
-        return f"không kết nối được tới CSDL của đơn vị: {message}"
-    return f"lỗi truy vấn CSDL của đơn vị: {message}"
+        return SourceError("sql.unreachable", detail=message)
+    return SourceError("sql.failed", detail=message)

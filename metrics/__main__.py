@@ -1,9 +1,9 @@
 """Command line of the collectors.
 
-python -m metrics collect [--once] [--source ID ...]   run collectors now and exit
-python -m metrics scheduler                            the scheduler alone (one per store)
-python -m metrics backfill                             fill a new store with history
-python -m metrics upgrade                              create or upgrade the store schema
+    python -m metrics collect [--once] [--source ID ...]   run collectors now and exit
+    python -m metrics scheduler                            the scheduler alone (one per store)
+    python -m metrics backfill                             fill a new store with history
+    python -m metrics upgrade                              create or upgrade the store schema
 """
 
 from __future__ import annotations
@@ -14,8 +14,6 @@ import os
 import signal
 import sys
 import threading
-
-from metrics.config_errors import ConfigError
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -29,24 +27,17 @@ def main(argv: list[str] | None = None) -> int:
     commands.add_parser("backfill", help="fill the store with history")
     commands.add_parser("upgrade", help="create or upgrade the store schema")
     args = parser.parse_args(argv)
-    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
 
     from metrics.collection import Collector, backfill
+    from metrics.scheduled_jobs import check_jobs, registrar
     from metrics.scheduler import CollectionScheduler
-    from metrics.settings import load_config
-    from metrics.store import Store
+    from metrics.startup import StartupFailed, start
 
-    try:
-        config = load_config(args.config)
-        if args.command == "scheduler":
-            from briefings.settings import load_briefing_settings
-
-            load_briefing_settings(config)  # the scheduler builds the weekly briefing too
-    except ConfigError as error:
-        print(f"configuration error: {error}", file=sys.stderr)
-        return 2
-    store = Store(config.store_url)
-    store.upgrade()
+    try:  # the scheduler also runs the configured jobs (the weekly briefing): their settings are checked too
+        started = start(args.config, checks=[check_jobs] if args.command == "scheduler" else [])
+    except StartupFailed as failure:
+        return failure.report()
+    config, store = started.config, started.store
     if args.command == "upgrade":
         return 0
     collector = Collector(config, store)
@@ -65,11 +56,7 @@ def main(argv: list[str] | None = None) -> int:
     if args.command == "backfill":
         backfill(collector, config.settings.collection.backfill_weeks)
         return 0
-    # The entry point composes: the weekly briefing is scheduled under the same lock as the
-    # collections (metrics' own modules know nothing of briefings).
-    from briefings import jobs
-
-    scheduler = CollectionScheduler(collector, lambda s: jobs.register(s, store, config))
+    scheduler = CollectionScheduler(collector, registrar(config, store))
     if not scheduler.start():
         print("another scheduler is already running for this store", file=sys.stderr)
         return 1

@@ -16,16 +16,16 @@ from typing import Any
 
 from sqlalchemy.exc import DBAPIError
 
+from base.localtime import DAY
+from base.problems import Problem
 from data_sources.base import Record, Source, SourceError, Window
 from data_sources.registry import source_class
 from metrics.settings import Config, SourceConfig
 from metrics.store import RunOutcome, Store
-from metrics.timebuckets import DAY, local
 from metrics.validation import validate
 
 log = logging.getLogger("ioc.collection")
-# Run errors are read by the focal point on the sources page: the runner writes its own in
-# Vietnamese; a source's SourceError text is shown as the source wrote it.
+# Run errors are Problems (base/problems.py): stored as codes, worded for each reader.
 
 
 def _fetch_in_thread(source: Source, window: Window) -> Future:
@@ -44,10 +44,10 @@ def _fetch_in_thread(source: Source, window: Window) -> Future:
     return future
 
 
-def describe_error(error: BaseException) -> str:
+def describe_error(error: BaseException) -> Problem:
     if isinstance(error, SourceError):
-        return str(error)
-    return f"lỗi không lường trước trong mô-đun nguồn ({type(error).__name__}: {error})"
+        return error.problem
+    return Problem.of("run.unexpected", error_type=type(error).__name__, detail=str(error))
 
 
 class Collector:
@@ -81,10 +81,10 @@ class Collector:
         try:
             return self._collect(source_id, window, kind)
         except DBAPIError as error:
-            message = f"kho số liệu không truy cập được, sẽ thu lại ở lần sau ({type(error.orig).__name__})"
-            log.error("collection of %s: %s: %s", source_id, message, str(error.orig)[:200])
+            problem = Problem.of("run.store_unreachable", error_type=type(error.orig).__name__)
+            log.error("collection of %s: %s: %s", source_id, problem, str(error.orig)[:200])
             self.sources[source_id].after_failure()
-            return RunOutcome(-1, "failed", error=message)
+            return RunOutcome(-1, "failed", problem=problem)
         finally:
             with self._idle:
                 self._active -= 1
@@ -114,8 +114,7 @@ class Collector:
                 run_id,
                 source_id,
                 "timeout",
-                f"lần thu trước chưa trả lời từ {local(hung[1].timestamp()):%H:%M:%S %d/%m/%Y}; "
-                "chưa hỏi lại cho đến khi lần đó kết thúc",
+                Problem.of("run.still_hung", since=hung[1].timestamp()),
             )
         started = dt.datetime.now(dt.UTC)
         future = _fetch_in_thread(source, window)
@@ -128,12 +127,12 @@ class Collector:
                 run_id,
                 source_id,
                 "timeout",
-                f"không trả lời trong {source_config.timeout_seconds:g} giây (quá thời gian chờ)".replace(".", ","),
+                Problem.of("run.timeout", seconds=source_config.timeout_seconds),
             )
         except Exception as error:
             return self._fail(run_id, source_id, "failed", describe_error(error))
         if not isinstance(records, (list, tuple)):
-            return self._fail(run_id, source_id, "failed", "nguồn không trả về danh sách bản ghi")
+            return self._fail(run_id, source_id, "failed", Problem.of("run.not_a_list"))
         oldest = window.start - dt.timedelta(seconds=DAY)  # records are bucketed to their local day
         good, bad = validate(records, self.config.catalogue, oldest)
         if kind == "backfill":  # history is loaded as it was; outliers are judged on live data
@@ -146,7 +145,7 @@ class Collector:
         log.info("collected %s: %d rows, %d quarantined", source_id, outcome.rows_written, outcome.rows_rejected)
         return outcome
 
-    def _fail(self, run_id: int, source_id: str, status: str, error: str) -> RunOutcome:
+    def _fail(self, run_id: int, source_id: str, status: str, error: Problem) -> RunOutcome:
         log.warning("collection of %s %s: %s", source_id, status, error)
         return self.store.finish_run(run_id, source_id, status, error=error)
 

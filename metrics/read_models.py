@@ -13,12 +13,12 @@ from dataclasses import dataclass, field
 
 import pandas as pd
 
-from metrics.catalogue import Catalogue, Ratio
+from base.catalogue import Catalogue, Ratio
+from base.localtime import WEEK, iso_week_label, local, midnight, week_start
 from metrics.health import BackfillProgress, Freshness, SourceHealth, backfill_progress, freshness, source_health
 from metrics.series_reads import latest_frame, weekly_frame
 from metrics.settings import Config
 from metrics.store import Store
-from metrics.timebuckets import WEEK, iso_week_label, local, week_start
 
 TREND_WEEKS = 26
 AT_RISK_DAYS = 60
@@ -173,7 +173,7 @@ def plan_path(trend: list[tuple[int, float | None]], target: float, deadline: dt
     if not known:
         return []
     start_week, start_value = known[0]
-    end = dt.datetime.combine(deadline, dt.time(), dt.timezone(dt.timedelta(hours=7))).timestamp()
+    end = midnight(deadline)
     span = end - start_week
     return [
         (w, target if span <= 0 or w >= end else start_value + (target - start_value) * (w - start_week) / span)

@@ -12,16 +12,16 @@ import time
 import pandas as pd
 from sqlalchemy import and_, func, select
 
-from metrics.catalogue import Catalogue
+from base.catalogue import Catalogue
+from base.localtime import WEEK, week_shift, week_start
 from metrics.schema import samples, series
 from metrics.store import Store
-from metrics.timebuckets import LOCAL_OFFSET, MONDAY_SHIFT, WEEK, week_start
 
 COLUMNS = ["metric", "unit", "database", "source_id", "week", "value"]
 
 
 def _week_expr():
-    shift = LOCAL_OFFSET + MONDAY_SHIFT
+    shift = week_shift()
     return (samples.c.ts + shift) // WEEK * WEEK - shift
 
 

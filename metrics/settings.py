@@ -12,12 +12,13 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
+from base import localtime
+from base.catalogue import Catalogue, load_catalogue
+from base.config_errors import ConfigError, parse, read_toml
 from data_sources.base import OptionError, Options
 from data_sources.registry import KINDS, source_class
-from metrics.catalogue import Catalogue, load_catalogue
-from metrics.config_errors import ConfigError, parse, read_toml
 
 DEFAULT_CONFIG = Path(__file__).resolve().parent.parent / "config" / "settings.toml"
 
@@ -30,8 +31,14 @@ class AppSection(Section):
     host: str = "127.0.0.1"
     port: int = Field(default=8050, ge=1, le=65535)
     language: Literal["vi", "en"] = "vi"
-    timezone: str = "Asia/Ho_Chi_Minh"
+    timezone: str = localtime.DEFAULT_ZONE
     refresh_seconds: int = Field(default=20, ge=2, le=3600)
+
+    @field_validator("timezone")
+    @classmethod
+    def _fixed_offset(cls, value: str) -> str:
+        localtime.fixed_offset(value)  # ValueError names the zone and why it cannot be used
+        return value
 
 
 class StoreSection(Section):
@@ -61,6 +68,12 @@ class ScreensSection(Section):
     file: str = "screens.toml"
 
 
+class SchedulerSection(Section):
+    # Modules whose jobs the collection scheduler runs besides the collections, each with
+    # check(config) and register(scheduler, store, config): metrics/ names no module above it.
+    jobs: list[str] = Field(default_factory=lambda: ["briefings.jobs"])
+
+
 class SettingsFile(Section):
     app: AppSection = AppSection()
     store: StoreSection = StoreSection()
@@ -69,6 +82,7 @@ class SettingsFile(Section):
     catalogue: CatalogueSection = CatalogueSection()
     sources: SourcesSection = SourcesSection()
     screens: ScreensSection = ScreensSection()
+    scheduler: SchedulerSection = SchedulerSection()
 
 
 SourceId = Annotated[str, Field(pattern=r"^[a-z0-9][a-z0-9_.-]{0,63}$")]

@@ -22,6 +22,8 @@ from sqlalchemy import Engine, create_engine, event, func, insert, select, text,
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import make_url
 
+from base.localtime import bucket_start
+from base.problems import Problem
 from metrics import outliers
 from metrics.schema import (
     backfills,
@@ -35,7 +37,6 @@ from metrics.schema import (
     screen_heartbeats,
     series,
 )
-from metrics.timebuckets import bucket_start
 
 MIGRATIONS = Path(__file__).resolve().parent / "migrations"
 UPSERT = (
@@ -65,7 +66,7 @@ class Sample(NamedTuple):
 
 class Rejected(NamedTuple):
     raw: dict[str, Any]
-    reason: str
+    reason: Problem
     record: Any = None  # the record as the source gave it (not stored; for the source's own report)
 
 
@@ -75,7 +76,12 @@ class RunOutcome:
     status: str
     rows_written: int = 0
     rows_rejected: int = 0
-    error: str | None = None
+    problem: Problem | None = None
+
+    @property
+    def error(self) -> str | None:
+        """The problem worded in the current language (the command line's, a log's)."""
+        return self.problem.text() if self.problem else None
 
 
 def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
@@ -185,7 +191,7 @@ class Store:
         status: str,
         written: Iterable[Sample] = (),
         rejected: Iterable[Rejected] = (),
-        error: str | None = None,
+        error: Problem | None = None,
         data_until: float | None = None,
     ) -> RunOutcome:
         """Commit a run's samples, quarantine, log row and a new data version, all or nothing."""
@@ -211,7 +217,7 @@ class Store:
                             "run_id": run_id,
                             "received_at": now,
                             "raw": json.dumps(r.raw, ensure_ascii=False, default=str)[:4000],
-                            "reason": r.reason[:1000],
+                            "reason": r.reason.stored(),
                         }
                         for r in rejected
                     ],
@@ -225,7 +231,7 @@ class Store:
                     rows_written=len(rows),
                     rows_rejected=len(rejected),
                     data_until=data_until,
-                    error=error[:2000] if error else None,
+                    error=error.stored() if error else None,
                 )
             )
             connection.execute(
@@ -330,8 +336,7 @@ class Store:
         return query.values(
             status="interrupted",
             finished_at=time.time(),
-            error="lần thu bị ngắt trước khi kết thúc (tiến trình hoặc kết nối tới kho dừng); "
-            "không dữ liệu nào của lần này được ghi",
+            error=Problem.of("run.interrupted").stored(),
         )
 
     # -- backfill progress and scheduler heartbeat ------------------------------------------------

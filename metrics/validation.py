@@ -13,10 +13,11 @@ import unicodedata
 from collections.abc import Iterable
 from typing import Any
 
+from base.catalogue import Catalogue
+from base.problems import Problem
+from base.localtime import DAY, bucket_start
 from data_sources.base import Record
-from metrics.catalogue import Catalogue
 from metrics.store import Rejected, Sample, SeriesKey
-from metrics.timebuckets import DAY, bucket_start
 
 FUTURE_TOLERANCE = dt.timedelta(minutes=10)
 MAX_CODE_LENGTH = 40
@@ -44,40 +45,48 @@ def _plain(number: float) -> str:
     return f"{number:.0f}" if float(number).is_integer() else f"{number:g}"
 
 
-def check(record: Any, catalogue: Catalogue, oldest: dt.datetime, now: dt.datetime) -> Sample | str:
-    """The stored sample for record, or the reason it is refused (in Vietnamese: the focal
-    point reads it on the sources page)."""
+def check(record: Any, catalogue: Catalogue, oldest: dt.datetime, now: dt.datetime) -> Sample | Problem:
+    """The stored sample for record, or the reason it is refused (a Problem, worded for whoever
+    reads it on the sources page, in the briefing or in the spreadsheet's report)."""
     if not isinstance(record, Record):
-        return "không phải một bản ghi"
+        return Problem.of("record.not_a_record")
     metric_code, unit, database = _code(record.metric), _code(record.unit), _code(record.database)
     metric = catalogue.metrics.get(metric_code)
     if metric is None:
-        return f"chỉ số không có trong danh mục: '{metric_code}'"
+        return Problem.of("record.unknown_metric", metric=metric_code)
     if metric.scope == "database":
         db = catalogue.databases.get(database)
         if db is None:
-            return f"CSDL không có trong danh mục: '{database}'"
+            return Problem.of("record.unknown_database", database=database)
         unit = unit or db.owner
     elif database:
-        return f"chỉ số '{metric_code}' tính theo đơn vị nhưng bản ghi ghi CSDL '{database}'"
+        return Problem.of("record.database_on_unit_metric", metric=metric_code, database=database)
     if unit not in catalogue.units:
-        return f"đơn vị không có trong danh mục: '{unit}'"
+        return Problem.of("record.unknown_unit", unit=unit)
     value = record.value
     if isinstance(value, bool) or not isinstance(value, (int, float)):
-        return f"giá trị không phải là số: {str(value)[:80]!r}"
+        return Problem.of("record.not_a_number", value=repr(str(value)[:80]))
     if not math.isfinite(value):
-        return f"giá trị không hữu hạn: {value}"
+        return Problem.of("record.not_finite", value=str(value))
     if not metric.min <= value <= metric.max:
-        return f"giá trị {_plain(value)} ngoài khoảng hợp lệ {_plain(metric.min)}–{_plain(metric.max)} {metric.unit_of_measure}"
+        # The value is quoted as it came, not reformatted: the reader compares it with the source.
+        return Problem.of(
+            "record.out_of_range",
+            value=_plain(value),
+            min=_plain(metric.min),
+            max=_plain(metric.max),
+            unit_of_measure=metric.measure("vi"),  # the message in each language picks its own
+            unit_of_measure_en=metric.measure("en"),
+        )
     ts = record.ts
     if not isinstance(ts, dt.datetime):
-        return f"thời điểm không đọc được: {str(ts)[:40]!r}"
+        return Problem.of("record.bad_time", value=repr(str(ts)[:40]))
     if ts.tzinfo is None:
-        return "thời điểm không có múi giờ"
+        return Problem.of("record.no_zone")
     if ts > now + FUTURE_TOLERANCE:
-        return f"thời điểm {ts.isoformat()} ở tương lai"
+        return Problem.of("record.future", time=ts.isoformat())
     if ts < oldest:
-        return f"thời điểm {ts.isoformat()} cũ hơn khoảng nguồn được gửi lại (look-back)"
+        return Problem.of("record.too_old", time=ts.isoformat())
     bucket = bucket_start(ts, metric.bucket)
     if metric.kind == "gauge":
         judged = "recent"

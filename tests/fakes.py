@@ -27,7 +27,7 @@ class FakeSource(Source):
         if self.options.sleep_seconds:
             FakeSource.release.wait(self.options.sleep_seconds)
         if self.options.fail == "source":
-            raise SourceError("HTTP 503 from the unit's API")
+            raise SourceError("source.message", text="HTTP 503 from the unit's API")
         if self.options.fail == "bug":
             raise ZeroDivisionError("division by zero")
         return [Record("tthc_received", dt.datetime.now(dt.UTC), self.options.value, self.options.unit)]

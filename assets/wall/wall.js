@@ -22,8 +22,9 @@
     return node;
   }
 
-  function hanoiTime(date) {
-    var local = new Date(date.getTime() + 7 * 3600 * 1000);
+  // Local time of the IOC's zone (settings.offset, minutes from UTC), whatever the screen's clock zone.
+  function localTime(date) {
+    var local = new Date(date.getTime() + settings.offset * 60 * 1000);
     var pad = function (n) { return (n < 10 ? "0" : "") + n; };
     return pad(local.getUTCHours()) + ":" + pad(local.getUTCMinutes()) + " " + pad(local.getUTCDate()) + "/" +
       pad(local.getUTCMonth() + 1) + "/" + local.getUTCFullYear();
@@ -120,8 +121,8 @@
     state.offline = offline;
     var banner = document.getElementById("offline");
     banner.hidden = !offline;
-    banner.textContent = offline ? (state.doc ? state.doc.text.offline : "Mất kết nối máy chủ") + " " +
-      (state.receivedAt ? hanoiTime(state.receivedAt) : "—") : "";
+    banner.textContent = offline ? (state.doc ? state.doc.text.offline : settings.text.offline) + " " +
+      (state.receivedAt ? localTime(state.receivedAt) : "—") : "";
     document.body.classList.toggle("is-offline", offline);
   }
 
@@ -150,8 +151,8 @@
   function maybeReload() {
     if (!state.doc) return;
     var hours = (Date.now() - loadedAt) / 3600000;
-    var hanoiHour = new Date(Date.now() + 7 * 3600 * 1000).getUTCHours();
-    var nightly = hanoiHour === state.doc.reload_at_local_hour && hours > 1;
+    var localHour = new Date(Date.now() + settings.offset * 60 * 1000).getUTCHours();
+    var nightly = localHour === state.doc.reload_at_local_hour && hours > 1;
     if (hours >= state.doc.reload_every_hours || nightly) {
       // Reload only into a server that answers: an offline reload would show an error page.
       fetch(settings.health, { cache: "no-store" }).then(function (r) { if (r.ok) location.reload(); }).catch(function () {});
@@ -159,7 +160,7 @@
   }
 
   function tick() {
-    document.getElementById("clock").textContent = hanoiTime(new Date());
+    document.getElementById("clock").textContent = localTime(new Date());
   }
 
   state.show = function (i) { state.index = i; render(); };   // for screenshots of each slide

@@ -1,8 +1,18 @@
-"""One module per page. Each has PATH, NAME (its text key in the navigation) and
-render(reader, lang[, query]) returning the page body from the cached read models; a page
-whose render takes query gets the URL's query parameters (its filters)."""
+"""One module per page, each ending with PAGE = Page(...) (dashboards/page.py): its name, path,
+title and render(reader, query); pages with controls of their own add register(app, reader,
+actions). PAGES is their order in the navigation; the others are reached from the figures."""
 
+from dashboards.page import Page
 from dashboards.pages import briefings, database, databases, effectiveness, lineage, overview, project06, sources, unit
 
-PAGES = [overview, effectiveness, project06, databases, unit, sources, briefings]
-HIDDEN = [database, lineage]  # reached from the figures, not from the navigation
+PAGES: list[Page] = [
+    overview.PAGE,
+    effectiveness.PAGE,
+    project06.PAGE,
+    databases.PAGE,
+    unit.PAGE,
+    sources.PAGE,
+    briefings.PAGE,
+    database.PAGE,
+    lineage.PAGE,
+]

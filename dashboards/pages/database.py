@@ -3,101 +3,62 @@ formula of its score with this week's numbers in it, and the sources that feed i
 
 from __future__ import annotations
 
-import time
-
 import plotly.graph_objects as go
 from dash import html
 
-from dashboards import format as fmt
+from base import formatting as fmt
+from base import labels, localtime
+from base.i18n import N_, _
+from base.palette import LIGHT, MUTED
+from dashboards import links, tables
 from dashboards.components import (
+    change_against_last_week,
     chart,
     downloads,
     freshness_line,
-    heat_cell,
     picker,
     section,
     week_of,
     week_picker,
     with_filters,
 )
-from dashboards.pages import lineage
-from dashboards.text import t
+from dashboards.page import Page, Query
+from dashboards.reader import Reader
+from dashboards.table import grid
 from dashboards.theme import TEMPLATE
-from metrics.series_reads import series_history
+from metrics.read_models import DatabaseRow
 
-PATH = "/csdl"
-NAME = "nav_database"
 HISTORY_DAYS = 182
 
 
-def render(reader, lang: str = "vi", query: dict | None = None) -> list:
+def render(reader: Reader, query: Query) -> list:
     snap = reader.snapshot(week_of(query))
     catalogue = reader.config.catalogue
-    code = (query or {}).get("db") or next(iter(catalogue.databases))
+    code = query.get("db") or next(iter(catalogue.databases))
     if code not in catalogue.databases:
-        return [html.P(f"{t('database', lang)} '{code}' ?", className="note")]
+        return [html.P(_("There is no database '{code}'.").format(code=code[:40]), className="note")]
     db = catalogue.databases[code]
     row = next(r for r in snap.databases if r.code == code)
-    databases = picker([(d, with_filters(PATH, query, db=d), d) for d in catalogue.databases], code, "db-link")
+    own = {**query, "db": code}
+    databases = picker([(d, with_filters(links.DATABASE, query, db=d), d) for d in catalogue.databases], code, "db-link")
     criteria = list(catalogue.criteria.values())
-    known = [(c, row.scores[c.code]) for c in criteria if row.scores[c.code] is not None]
-    weights = sum(c.weight for c, _ in known)
-    terms = " + ".join(f"{fmt.number(c.weight, 1, lang)} × {fmt.number(s, 1, lang)}" for c, s in known)
-    formula = (
-        f"{t('score', lang)} = Σ ({'trọng số × điểm tiêu chí' if lang == 'vi' else 'weight × criterion score'}) / Σ "
-        f"{'trọng số' if lang == 'vi' else 'weights'} = ({terms}) / {fmt.number(weights, 1, lang)} = {fmt.number(row.score, 1, lang)}"
-        if known
-        else t("no_data", lang)
-    )
+    scores = tables.databases(reader, {**own, "unit": ""}).only(*[c.code for c in criteria], "score")
     stage = catalogue.stages.get(row.stage) if row.stage else None
-    since = time.time() - HISTORY_DAYS * 86400
-    trends = go.Figure(layout={"template": TEMPLATE})
-    for criterion in criteria:
-        history = series_history(reader.store, criterion.metric, db.owner, code, since)
-        trends.add_scatter(
-            x=[fmt.local(ts) for ts in history["ts"]], y=history["value"], mode="lines", name=criterion.name(lang)
-        )
-    trends.add_hline(y=catalogue.thresholds.green, line={"dash": "dot", "color": "#1b7f3b"})
-    trends.add_hline(y=catalogue.thresholds.amber, line={"dash": "dot", "color": "#c62828"})
-    trends.update_yaxes(range=[40, 101])
-    records = series_history(reader.store, "db_records", db.owner, code, since)
-    growth = go.Figure(layout={"template": TEMPLATE})
-    growth.add_scatter(
-        x=[fmt.local(ts) for ts in records["ts"]], y=records["value"], mode="lines", name=t("records", lang)
-    )
-    growth.add_hline(
-        y=db.records_target,
-        line={"dash": "dot", "color": "#5b6475"},
-        annotation_text=f"{t('target', lang)} {fmt.number(db.records_target, 0, lang)}",
-    )
-    cells = html.Table(
-        [
-            html.Thead(html.Tr([html.Th(c.name(lang)) for c in criteria] + [html.Th(t("score", lang))])),
-            html.Tbody(
-                html.Tr(
-                    [
-                        heat_cell(
-                            row.scores[c.code],
-                            catalogue.colour(row.scores[c.code]),
-                            lang,
-                            link=lineage.href(c.metric, db.owner, code),
-                        )
-                        for c in criteria
-                    ]
-                    + [heat_cell(row.score, row.colour, lang)]
-                )
-            ),
-        ],
-        className="grid heatgrid",
-        id="database-scores",
-    )
-    feeding = _sources(reader, code)
-    health = [h for h in snap.health.values() if h.source_id in feeding]
+    facts = [
+        _("Lead unit: {unit}").format(unit=catalogue.units[db.owner].name()),
+        _("Stage: {stage}").format(stage=f"{row.stage}. {stage.name()}" if stage else fmt.MISSING),
+        _("Records / target: {records} / {target}").format(
+            records=fmt.number(row.records, 0), target=fmt.number(db.records_target, 0)
+        ),
+    ]
+    if row.change is not None:
+        facts.append(_("Score") + " " + (change_against_last_week(row.change) or ""))
+    health = [h for h in snap.health.values() if h.unit == db.owner]  # the owner's sources report its figures
     source_list = html.Ul(
         [
             html.Li(
-                f"{h.source_id} · {t(f'state_{h.state}', lang)} · {t('last_success', lang)} "
-                f"{fmt.when(h.last_live_success)}"
+                f"{h.source_id} · {labels.label(labels.SOURCE_STATE, h.state)} · "
+                + _("last success {time}").format(time=fmt.when(h.last_live_success))
             )
             for h in health
         ],
@@ -105,33 +66,63 @@ def render(reader, lang: str = "vi", query: dict | None = None) -> list:
     )
     return [
         databases,
-        week_picker(snap, PATH, {**(query or {}), "db": code}, lang),
-        html.H1(f"{db.code} — {db.name(lang)}", className="unit-name", id="database-name"),
-        html.P(
-            f"{t('owner', lang)}: {catalogue.units[db.owner].name(lang)} · {t('stage', lang)}: "
-            f"{row.stage}. {stage.name(lang) if stage else '—'} · {t('records', lang)}: "
-            f"{fmt.number(row.records, 0, lang)} / {fmt.number(db.records_target, 0, lang)}"
-            + (
-                f" · {t('score', lang)} {fmt.signed(row.change, 1, lang)} {t('vs_last_week', lang)}"
-                if row.change is not None
-                else ""
-            ),
-            className="note",
-        ),
+        week_picker(snap, links.DATABASE, own),
+        html.H1(f"{db.code} — {db.name()}", className="unit-name", id="database-name"),
+        html.P(" · ".join(facts), className="note"),
         section(
-            t("score", lang),
-            cells,
-            html.P(formula, className="formula", id="database-formula"),
-            freshness_line(row.freshness, lang),
-            downloads("co-so-du-lieu", lang, {**(query or {}), "db": code}),
+            _("Score"),
+            grid(scores, "database-scores", "grid heatgrid"),
+            html.P(_formula(row, reader), className="formula", id="database-formula"),
+            freshness_line(row.freshness),
+            downloads("co-so-du-lieu", own),
         ),
-        section(t("trend_26w", lang).split("(")[0].strip(), chart(trends, "database-trends", 320)),
-        section(t("records", lang), chart(growth, "database-records", 260)),
-        section(t("nav_sources", lang), source_list),
+        section(_("26-week trend"), chart(_criteria_chart(reader, code), "database-trends", 320)),
+        section(_("Records / target"), chart(_records_chart(reader, code), "database-records", 260)),
+        section(_("Data sources"), source_list),
     ]
 
 
-def _sources(reader, code: str) -> set[str]:
-    """The sources of the owner unit (the ones that report the database's figures)."""
-    owner = reader.config.catalogue.databases[code].owner
-    return {h.source_id for h in reader.snapshot().health.values() if h.unit == owner}
+def _formula(row: DatabaseRow, reader: Reader) -> str:
+    """The score's formula with this week's numbers in it."""
+    criteria = list(reader.config.catalogue.criteria.values())
+    known = [(c, row.scores[c.code]) for c in criteria if row.scores[c.code] is not None]
+    if not known:
+        return _("no data yet")
+    terms = " + ".join(f"{fmt.number(c.weight, 1)} × {fmt.number(s, 1)}" for c, s in known)
+    weights = fmt.number(sum(c.weight for c, _s in known), 1)
+    return _("Score = Σ (weight × criterion score) / Σ weights = ({terms}) / {weights} = {score}").format(
+        terms=terms, weights=weights, score=fmt.number(row.score, 1)
+    )
+
+
+def _criteria_chart(reader: Reader, code: str) -> go.Figure:
+    catalogue = reader.config.catalogue
+    owner = catalogue.databases[code].owner
+    figure = go.Figure(layout={"template": TEMPLATE})
+    for criterion in catalogue.criteria.values():
+        history = reader.series_history(criterion.metric, owner, code, HISTORY_DAYS)
+        figure.add_scatter(
+            x=[localtime.local(ts) for ts in history["ts"]], y=history["value"], mode="lines", name=criterion.name()
+        )
+    figure.add_hline(y=catalogue.thresholds.green, line={"dash": "dot", "color": LIGHT["green"]})
+    figure.add_hline(y=catalogue.thresholds.amber, line={"dash": "dot", "color": LIGHT["red"]})
+    figure.update_yaxes(range=[40, 101])
+    return figure
+
+
+def _records_chart(reader: Reader, code: str) -> go.Figure:
+    db = reader.config.catalogue.databases[code]
+    records = reader.series_history("db_records", db.owner, code, HISTORY_DAYS)
+    figure = go.Figure(layout={"template": TEMPLATE})
+    figure.add_scatter(
+        x=[localtime.local(ts) for ts in records["ts"]], y=records["value"], mode="lines", name=_("Records")
+    )
+    figure.add_hline(
+        y=db.records_target,
+        line={"dash": "dot", "color": MUTED},
+        annotation_text=_("Target {target}").format(target=fmt.number(db.records_target, 0)),
+    )
+    return figure
+
+
+PAGE = Page("database", links.DATABASE, N_("Database"), render, in_navigation=False)

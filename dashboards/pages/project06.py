@@ -1,119 +1,106 @@
-"""Project 06: each task's target, actual, rule, deadline and trend."""
+"""Project 06: each task's target, actual, rule, deadline and trend, by lead unit (?unit=)."""
 
 from __future__ import annotations
 
-from dash import dcc, html
+from dash import html
 from plotly.subplots import make_subplots
 
-from dashboards import format as fmt
-from dashboards.components import chart, downloads, freshness_line, picker, section, week_of, week_picker, with_filters
-from dashboards.text import t
-from dashboards.theme import LIGHT, TEMPLATE, status_colour
-from metrics.timebuckets import iso_week_label
+from base import formatting as fmt
+from base import labels, localtime
+from base.i18n import N_, _, ngettext
+from base.localtime import iso_week_label
+from base.palette import LIGHT, MUTED
+from dashboards import links, tables
+from dashboards.components import (
+    chart,
+    downloads,
+    freshness_line,
+    picker,
+    section,
+    week_of,
+    week_picker,
+    with_filters,
+)
+from dashboards.page import Page, Query
+from dashboards.reader import Reader
+from dashboards.table import grid
+from dashboards.theme import TEMPLATE, status_colour
+from metrics.read_models import TaskRow
 
-PATH = "/de-an-06"
-NAME = "nav_project06"
+COLUMNS = 4  # small charts per row
 
 
-def render(reader, lang: str = "vi", query: dict | None = None) -> list:
+def render(reader: Reader, query: Query) -> list:
     snap = reader.snapshot(week_of(query))
     catalogue = reader.config.catalogue
-    chosen = (query or {}).get("unit", "")
+    chosen = query.get("unit", "")
     owners = list(dict.fromkeys(task.owner for task in snap.tasks))
     tasks = [task for task in snap.tasks if not chosen or task.owner == chosen]
     units = picker(
-        [(t("all_units", lang), with_filters(PATH, query, unit=""), "")]
-        + [(code, with_filters(PATH, query, unit=code), code) for code in owners],
+        [(_("All"), with_filters(links.PROJECT06, query, unit=""), "")]
+        + [(code, with_filters(links.PROJECT06, query, unit=code), code) for code in owners],
         chosen,
         "p06-unit",
     )
-    rows = []
-    for task in tasks:
-        status = html.Span(t(f"status_{task.status}", lang), className=f"badge badge-{status_colour(task.status)}")
-        sla = (
-            f"{t('within', lang)} {fmt.number(task.sla_hours, 0, lang)} {t('hours', lang)}: " if task.sla_hours else ""
-        )
-        rows.append(
-            html.Tr(
-                [
-                    html.Td(
-                        [
-                            html.Div(task.name_vi if lang == "vi" else task.name_en, className="name"),
-                            html.Div(catalogue.tasks[task.code].rule(lang), className="rule"),
-                        ]
-                    ),
-                    html.Td(
-                        dcc.Link(catalogue.units[task.owner].code, href=with_filters(PATH, query, unit=task.owner)),
-                        title=catalogue.units[task.owner].name(lang),
-                    ),
-                    html.Td(fmt.percent(task.actual.target, 0, lang), className="num"),
-                    html.Td(
-                        [
-                            html.Div(fmt.percent(task.actual.value, 1, lang), className="num big"),
-                            html.Div(
-                                sla
-                                + f"{fmt.number(task.numerator, 0, lang)} / {fmt.number(task.denominator, 0, lang)}",
-                                className="small",
-                            ),
-                        ]
-                    ),
-                    html.Td(fmt.signed(task.actual.change, 1, lang), className="num"),
-                    html.Td(fmt.date(task.deadline)),
-                    html.Td(status),
-                    html.Td(freshness_line(task.actual.freshness, lang)),
-                ],
-                className=f"task task-{task.status}",
-                id=f"task-{task.code}",
-            )
-        )
-    header = [
-        t("task", lang),
-        t("owner", lang),
-        t("target", lang),
-        t("actual_sla", lang),
-        t("vs_last_week", lang),
-        t("deadline", lang),
-        t("status", lang),
-        t("as_of", lang),
-    ]
-    table = html.Table(
-        [html.Thead(html.Tr([html.Th(h) for h in header])), html.Tbody(rows)], className="grid", id="project06-tasks"
-    )
-
-    today = fmt.local_date(snap.built_at)
+    today = localtime.local_date(snap.built_at)
     attention = [task for task in tasks if task.status in ("overdue", "at_risk")]
     attention_items = [
         html.Li(
             [
                 html.Span(
-                    t(f"status_{task.status}", lang),
+                    labels.task_status(task.status),
                     className=f"alert-kind alert-{'red' if task.status == 'overdue' else 'amber'}",
                 ),
-                html.Span(task.name_vi if lang == "vi" else task.name_en, className="alert-subject"),
-                html.Span(
-                    f"{fmt.signed(task.gap, 1, lang, ' điểm %' if lang == 'vi' else ' pp')} · "
-                    + (
-                        f"{t('overdue_by', lang)} {(today - task.deadline).days} {t('days', lang)}"
-                        if task.status == "overdue"
-                        else f"{t('days_left', lang)} {(task.deadline - today).days} {t('days', lang)}"
-                    ),
-                    className="alert-detail",
-                ),
+                html.Span(catalogue.tasks[task.code].name(), className="alert-subject"),
+                html.Span(_attention_detail(task, today), className="alert-detail"),
             ]
         )
         for task in attention
     ]
+    return [
+        units,
+        week_picker(snap, links.PROJECT06, query),
+        section(
+            _("Project 06"),
+            grid(tables.project06(reader, query), "project06-tasks"),
+            freshness_line(snap.project06.freshness),
+            downloads("de-an-06", query),
+        ),
+        section(
+            _("Overdue and at risk ({n})").format(n=len(attention)),
+            html.Ul(attention_items or [html.Li(_("No alerts"))], className="alerts", id="project06-attention"),
+        ),
+        section(
+            _("Plan versus actual by week"),
+            _trend_chart(reader, tasks),
+            note=_(
+                "Plan: a straight line from the first measured week to the target on the deadline "
+                "(no official milestones)."
+            ),
+        ),
+    ]
 
-    columns = 4
-    rows_n = max(1, (len(tasks) + columns - 1) // columns)
+
+def _attention_detail(task: TaskRow, today) -> str:
+    gap = _("{gap} pp").format(gap=fmt.signed(task.gap, 1))
+    if task.status == "overdue":
+        days = (today - task.deadline).days
+        return f"{gap} · " + ngettext("overdue by {n} day", "overdue by {n} days", days).format(n=days)
+    days = (task.deadline - today).days
+    return f"{gap} · " + ngettext("{n} day left", "{n} days left", days).format(n=days)
+
+
+def _trend_chart(reader: Reader, tasks: list[TaskRow]):
+    catalogue = reader.config.catalogue
+    rows = max(1, (len(tasks) + COLUMNS - 1) // COLUMNS)
     figure = make_subplots(
-        rows=rows_n,
-        cols=columns,
-        subplot_titles=[_short(task.name_vi if lang == "vi" else task.name_en) for task in tasks],
-        vertical_spacing=0.18 if rows_n > 1 else 0.1,
+        rows=rows,
+        cols=COLUMNS,
+        subplot_titles=[_short(catalogue.tasks[task.code].name()) for task in tasks],
+        vertical_spacing=0.18 if rows > 1 else 0.1,
     )
     for index, task in enumerate(tasks):
-        r, c = index // columns + 1, index % columns + 1
+        r, c = index // COLUMNS + 1, index % COLUMNS + 1
         points = [(iso_week_label(w), v) for w, v in task.trend if v is not None]
         figure.add_scatter(
             x=[p[0] for p in points],
@@ -123,19 +110,19 @@ def render(reader, lang: str = "vi", query: dict | None = None) -> list:
             col=c,
             line={"color": LIGHT[status_colour(task.status)], "width": 2},
             showlegend=index == 0,
-            name=t("actual", lang),
+            name=_("Actual"),
             legendgroup="actual",
             hovertemplate="%{x}: %{y:.1f}%<extra></extra>",
         )
         figure.add_scatter(
-            x=[iso_week_label(w) for w, _ in task.plan],
-            y=[v for _, v in task.plan],
+            x=[iso_week_label(w) for w, _v in task.plan],
+            y=[v for _w, v in task.plan],
             mode="lines",
             row=r,
             col=c,
-            line={"color": "#5b6475", "width": 1.5, "dash": "dot"},
+            line={"color": MUTED, "width": 1.5, "dash": "dot"},
             showlegend=index == 0,
-            name=t("plan", lang),
+            name=_("Plan"),
             legendgroup="plan",
             hovertemplate="%{x}: %{y:.1f}%<extra></extra>",
         )
@@ -143,22 +130,11 @@ def render(reader, lang: str = "vi", query: dict | None = None) -> list:
         figure.update_xaxes(showticklabels=False, row=r, col=c)
     figure.update_layout(template=TEMPLATE, margin={"t": 40})
     figure.update_annotations(font_size=13)
-    return [
-        units,
-        week_picker(snap, PATH, query, lang),
-        section(
-            t("nav_project06", lang),
-            table,
-            freshness_line(snap.project06.freshness, lang),
-            downloads("de-an-06", lang, query),
-        ),
-        section(
-            f"{t('needs_attention', lang)} ({len(attention)})",
-            html.Ul(attention_items or [html.Li(t("no_alerts", lang))], className="alerts", id="project06-attention"),
-        ),
-        section(t("plan_vs_actual", lang), chart(figure, "project06-trend", 300 * rows_n), note=t("plan_note", lang)),
-    ]
+    return chart(figure, "project06-trend", 300 * rows)
 
 
 def _short(name: str, limit: int = 42) -> str:
     return name if len(name) <= limit else name[: limit - 1].rstrip() + "…"
+
+
+PAGE = Page("project06", links.PROJECT06, N_("Project 06"), render)

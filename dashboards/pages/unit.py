@@ -1,60 +1,52 @@
 """Unit: everything of one unit for its head — indicators and how they compare, tasks,
-databases, sources and quarantined data. The unit is in the URL (?unit=KCB), so a view can
-be shared."""
+databases, sources and quarantined data, and the confirmation of its week's figures. The unit
+is in the URL (?unit=KCB), so a view can be shared."""
 
 from __future__ import annotations
 
 import time
 
 import plotly.graph_objects as go
-from dash import Input, Output, State, dcc, html, no_update
+from dash import Dash, Input, Output, State, dcc, html, no_update
 
-from dashboards import format as fmt
-from dashboards.components import (
-    chart,
-    downloads,
-    freshness_line,
-    heat_cell,
-    picker,
-    section,
-    tile,
-    week_of,
-    week_picker,
-    with_filters,
-)
-from dashboards.text import t
-from dashboards.theme import ACCENT, GRID, TEMPLATE, status_colour
-from metrics import editions
-from metrics.read_models import unit_figures
-from metrics.timebuckets import WEEK, iso_week_label, last_full_week
-
-PATH = "/don-vi"
-NAME = "nav_unit"
+from base import formatting as fmt
+from base import labels
+from base.i18n import N_, _
+from base.localtime import WEEK, iso_week_label, last_full_week
+from dashboards import links, tables
+from dashboards.actions import Actions
+from dashboards.components import chart, downloads, picker, section, tile, week_of, week_picker, with_filters
+from dashboards.page import Page, Query
+from dashboards.reader import Reader
+from dashboards.table import grid
+from dashboards.theme import ACCENT, GRID, TEMPLATE
+from metrics.commands import Confirmation, Refused, confirmable_week
+from metrics.read_models import Snapshot, unit_figures
 
 
-def render(reader, lang: str = "vi", query: dict | None = None) -> list:
+def render(reader: Reader, query: Query) -> list:
     snap = reader.snapshot(week_of(query))
     catalogue = reader.config.catalogue
-    code = (query or {}).get("unit") or next(iter(catalogue.units))
+    code = query.get("unit") or next(iter(catalogue.units))
     if code not in catalogue.units:
-        return [html.P(f"{t('unit', lang)} '{code}' ?", className="note")]
+        return [html.P(_("There is no unit '{code}'.").format(code=code[:40]), className="note")]
     unit = catalogue.units[code]
-    own_rows = {**(query or {}), "unit": code}  # the unit's rows of each table, for downloads
+    own = {**query, "unit": code}  # the unit's rows of each table, for downloads
     units = picker(
-        [(u.code, with_filters(PATH, query, unit=u.code), u.code) for u in catalogue.units.values()], code, "unit-link"
+        [(u.code, with_filters(links.UNIT, query, unit=u.code), u.code) for u in catalogue.units.values()],
+        code,
+        "unit-link",
     )
-
     ranked = sorted(catalogue.units, key=lambda u: -(snap.unit_effectiveness[u].value or -1))
     mine = snap.unit_effectiveness[code]
     rank = ranked.index(code) + 1 if mine.value is not None else None
     tiles = [
         tile(
-            t("score_766", lang),
-            fmt.number(mine.value, 1, lang),
+            _("766 score"),
+            fmt.number(mine.value, 1),
             mine.freshness,
-            lang,
             catalogue.colour(mine.value),
-            detail=f"{t('rank', lang)} {rank}/{len(ranked)}" if rank else None,
+            detail=_("Rank {rank}/{total}").format(rank=rank, total=len(ranked)) if rank else None,
             tile_id="unit-score",
         )
     ]
@@ -62,188 +54,92 @@ def render(reader, lang: str = "vi", query: dict | None = None) -> list:
         value = row.by_unit[code]
         tiles.append(
             tile(
-                row.name_vi if lang == "vi" else row.name_en,
-                fmt.percent(value, 1, lang),
+                catalogue.indicators[row.code].name(),
+                fmt.percent(value, 1),
                 mine.freshness,
-                lang,
                 catalogue.attainment_colour(catalogue.indicators[row.code], value),
-                detail=f"{t('ministry', lang)} {fmt.percent(row.ministry.value, 1, lang)} · {t('target', lang)} {fmt.percent(row.target, 0, lang)}",
+                detail=_("Ministry {value} · target {target}").format(
+                    value=fmt.percent(row.ministry.value, 1), target=fmt.percent(row.target, 0)
+                ),
                 tile_id=f"unit-{row.code}",
             )
         )
-
     compare = go.Figure(layout={"template": TEMPLATE})
-    names = [catalogue.units[u].code for u in ranked]
     compare.add_bar(
-        x=names,
+        x=ranked,
         y=[snap.unit_effectiveness[u].value for u in ranked],
         marker_color=[ACCENT if u == code else GRID for u in ranked],
         hovertemplate="%{x}: %{y:.1f}<extra></extra>",
     )
     compare.update_yaxes(range=[0, 100])
-
-    task_rows = [
-        html.Tr(
-            [
-                html.Td(task.name_vi if lang == "vi" else task.name_en),
-                html.Td(fmt.percent(task.actual.target, 0, lang), className="num"),
-                html.Td(fmt.percent(task.actual.value, 1, lang), className="num big"),
-                html.Td(fmt.date(task.deadline)),
-                html.Td(
-                    html.Span(t(f"status_{task.status}", lang), className=f"badge badge-{status_colour(task.status)}")
-                ),
-                html.Td(freshness_line(task.actual.freshness, lang)),
-            ]
-        )
-        for task in snap.tasks
-        if task.owner == code
-    ]
-    criteria = list(catalogue.criteria.values())
-    db_rows = [
-        html.Tr(
-            [
-                html.Td(
-                    html.Div(
-                        [
-                            html.Div(db.code, className="code"),
-                            html.Div(db.name_vi if lang == "vi" else db.name_en, className="small"),
-                        ]
-                    )
-                ),
-                html.Td(str(db.stage or "—")),
-            ]
-            + [heat_cell(db.scores[c.code], catalogue.colour(db.scores[c.code]), lang) for c in criteria]
-            + [heat_cell(db.score, db.colour, lang), html.Td(freshness_line(db.freshness, lang))]
-        )
-        for db in snap.databases
-        if db.owner == code
-    ]
-    health = [h for h in snap.health.values() if h.unit == code]
-    source_rows = [
-        html.Tr(
-            [
-                html.Td(h.source_id, className="code"),
-                html.Td(t(f"state_{h.state}", lang)),
-                html.Td(fmt.when(h.last_live_success)),
-                html.Td(h.last_error or "", className="error"),
-                html.Td(fmt.number(h.quarantined_total, 0, lang), className="num"),
-            ]
-        )
-        for h in health
-    ]
-    mine_sources = {h.source_id for h in health}
-    quarantined = [q for q in reader.quarantine() if q["source_id"] in mine_sources][:20]
-    q_rows = [
-        html.Tr([html.Td(fmt.when(q["received_at"])), html.Td(q["reason"]), html.Td(html.Code(q["raw"][:300]))])
-        for q in quarantined
-    ]
-
-    def table(header, rows, table_id):
-        return html.Table(
-            [
-                html.Thead(html.Tr([html.Th(h) for h in header])),
-                html.Tbody(rows or [html.Tr(html.Td(t("none", lang), colSpan=len(header)))]),
-            ],
-            className="grid",
-            id=table_id,
-        )
-
     return [
         units,
-        week_picker(snap, PATH, {**(query or {}), "unit": code}, lang),
-        html.H1(unit.name(lang), className="unit-name", id="unit-name"),
+        week_picker(snap, links.UNIT, own),
+        html.H1(unit.name(), className="unit-name", id="unit-name"),
         html.Div(tiles, className="tiles tiles-small"),
-        section(t("compare_units", lang), chart(compare, "unit-compare", 260), downloads("hieu-qua", lang, own_rows)),
+        section(_("766 score compared across units"), chart(compare, "unit-compare", 260), downloads("hieu-qua", own)),
+        section(_("Project 06"), grid(tables.project06(reader, own), "unit-tasks"), downloads("de-an-06", own)),
         section(
-            t("nav_project06", lang),
-            table(
-                [
-                    t("task", lang),
-                    t("target", lang),
-                    t("actual", lang),
-                    t("deadline", lang),
-                    t("status", lang),
-                    t("as_of", lang),
-                ],
-                task_rows,
-                "unit-tasks",
-            ),
-            downloads("de-an-06", lang, own_rows),
+            _("12 databases"),
+            grid(tables.databases(reader, own), "unit-databases", "grid heatgrid"),
+            downloads("co-so-du-lieu", own),
         ),
+        section(_("Data sources"), grid(tables.sources(reader, own), "unit-sources"), downloads("nguon-du-lieu", own)),
         section(
-            t("nav_databases", lang),
-            table(
-                [t("database", lang), t("stage", lang)]
-                + [c.name(lang) for c in criteria]
-                + [t("score", lang), t("as_of", lang)],
-                db_rows,
-                "unit-databases",
-            ),
-            downloads("co-so-du-lieu", lang, own_rows),
+            _("Recently quarantined records"),
+            grid(tables.quarantine(reader, own), "unit-quarantine"),
+            downloads("cach-ly", own),
         ),
-        section(
-            t("nav_sources", lang),
-            table(
-                [
-                    t("source", lang),
-                    t("state", lang),
-                    t("last_success", lang),
-                    t("last_error", lang),
-                    t("quarantine", lang),
-                ],
-                source_rows,
-                "unit-sources",
-            ),
-            downloads("nguon-du-lieu", lang, own_rows),
-        ),
-        section(
-            t("quarantined_records", lang),
-            table([t("received", lang), t("reason", lang), t("raw_value", lang)], q_rows, "unit-quarantine"),
-            downloads("cach-ly", lang, own_rows),
-        ),
-        _confirmation(reader, code, snap, lang),
+        _confirmation(reader, code, snap),
     ]
 
 
-def _confirmation(reader, code: str, snap, lang: str) -> html.Section:
-    """The unit head confirms the unit's figures of a finished week (the one shown, or the last
-    one when the week shown is still running) for the weekly briefing."""
-    week = snap.week if snap.week + WEEK <= time.time() else last_full_week(time.time())
+def _confirmable(snap: Snapshot) -> int:
+    """The week a unit head confirms: the one shown when it is over, else the last full week."""
+    return snap.week if snap.week + WEEK <= time.time() else last_full_week(time.time())
+
+
+def _confirmation(reader: Reader, code: str, snap: Snapshot) -> html.Section:
+    week = _confirmable(snap)
     label = iso_week_label(week)
-    entry = editions.confirmations_of(reader.store, label).get(code)
+    entry = reader.confirmations(label).get(code)
     if entry is None:
-        state = t("not_confirmed", lang)
+        state = labels.label(labels.CONFIRMATION_STATE, "none")
     else:
         valid = entry["figures"] == unit_figures(reader.snapshot(week), code)
-        state = (
-            t("confirm_done", lang).format(by=entry["confirmed_by"], at=fmt.when(entry["confirmed_at"]))
-            + " "
-            + t("confirmation_valid" if valid else "confirmation_changed", lang)
-            + "."
-        )
+        state = _said(Confirmation(label, code, entry["confirmed_by"], entry["confirmed_at"]), valid)
     return section(
-        t("confirm_title", lang).format(week=label),
+        _("Confirm the figures of week {week}").format(week=label),
         html.Div(
             [
                 dcc.Input(
                     id="confirm-name",
                     type="text",
                     maxLength=120,
-                    placeholder=t("confirm_name", lang),
+                    placeholder=_("Name and title of the person confirming"),
                     className="confirm-name",
                 ),
-                html.Button(t("confirm_button", lang), id="confirm-button", n_clicks=0, className="confirm-button"),
-                dcc.Store(id="confirm-target", data={"unit": code, "week": week, "lang": lang}),
+                html.Button(_("Confirm"), id="confirm-button", n_clicks=0, className="confirm-button"),
+                dcc.Store(id="confirm-target", data={"unit": code, "week": label}),
             ],
             className="confirm-row",
         ),
         html.P(state, id="confirm-status", className="note"),
-        note=t("confirm_help", lang),
+        note=_(
+            "The unit head confirms the unit's figures of the week; briefings print them as confirmed until they change."
+        ),
     )
 
 
-def register(app, reader) -> None:
-    """The page's own callback: a unit head confirming the week's figures."""
+def _said(confirmation: Confirmation, valid: bool) -> str:
+    done = _("Confirmed by {by} at {at}.").format(by=confirmation.confirmed_by, at=fmt.when(confirmation.confirmed_at))
+    state = labels.label(labels.CONFIRMATION_STATE, "valid" if valid else "changed")
+    return f"{done} {state}."
+
+
+def register(app: Dash, reader: Reader, actions: Actions) -> None:
+    """The page's own callback: a unit head confirming the week's figures. What the page sent
+    (unit, week, name) is checked by the command, not trusted."""
 
     @app.callback(
         Output("confirm-status", "children"),
@@ -252,18 +148,16 @@ def register(app, reader) -> None:
         State("confirm-target", "data"),
         prevent_initial_call=True,
     )
-    def confirm(clicks: int, name: str | None, target: dict):
-        if not clicks or not target:
+    def confirm(clicks: int, name: str | None, target: dict | None) -> str:
+        if not clicks or not isinstance(target, dict):
             return no_update
-        lang = target.get("lang", "vi")
-        name = (name or "").strip()
-        if not name:
-            return t("confirm_need_name", lang)
-        figures = unit_figures(reader.snapshot(target["week"]), target["unit"])
-        editions.confirm(reader.store, iso_week_label(target["week"]), target["unit"], name, figures)
-        return (
-            t("confirm_done", lang).format(by=name, at=fmt.when(time.time()))
-            + " "
-            + t("confirmation_valid", lang)
-            + "."
-        )
+        unit, week = str(target.get("unit", "")), str(target.get("week", ""))
+        try:
+            snapshot = reader.snapshot(confirmable_week(week))  # the cached figures, once the week is checked
+            done = actions.confirm_week(unit, week, name or "", snapshot)
+        except Refused as refusal:
+            return refusal.problem.text()
+        return _said(done, valid=True)
+
+
+PAGE = Page("unit", links.UNIT, N_("Unit"), render, register=register)

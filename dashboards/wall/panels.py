@@ -1,7 +1,8 @@
 """What a wall screen shows: its playlist turned into slides of at most six tiles, a grid or
-alerts, every figure formatted for Vietnamese readers with its as-of time and staleness.
+alerts, every figure formatted for its readers with its as-of time and staleness.
 
-Built from the same cached read-model snapshot as the pages; the browser only lays it out.
+Built from the same cached read-model snapshot as the pages, in the current language; the
+browser only lays it out.
 """
 
 from __future__ import annotations
@@ -10,42 +11,47 @@ import math
 import time
 from typing import Any
 
-from dashboards import format as fmt
-from dashboards.text import t
+from base import formatting as fmt
+from base import labels, localtime
+from base.i18n import N_, _
+from dashboards.components import as_of, change_against_last_week, stale_text
+from dashboards.wall.screens import Screen, ScreensFile
 from metrics.health import Freshness, combine
-from metrics.read_models import Figure, Snapshot
+from metrics.read_models import Snapshot
 from metrics.settings import Config
 
 MAX_TILES = 6
+PANEL_TITLES = {
+    "tong-quan": N_("Ministry overview"),
+    "hieu-qua": N_("Service effectiveness (Decision 766)"),
+    "de-an-06": N_("Project 06 progress"),
+    "csdl": N_("12 databases — six criteria"),
+    "canh-bao": N_("Alerts for decision"),
+}
 
 
-def freshness(f: Freshness, lang: str = "vi") -> dict[str, Any]:
+def freshness(f: Freshness) -> dict[str, Any]:
     return {
-        "as_of": f"{t('as_of', lang)} {fmt.when(f.as_of)}",
+        "as_of": as_of(f.as_of),
         "stale": f.stale,
-        "stale_text": f"{t('stale', lang)} · {fmt.age(f.as_of, lang)}" if f.stale else "",
-        "partial_text": t("partial_stale", lang).format(n=len(f.stale_sources), total=f.sources) if f.partial else "",
+        "stale_text": stale_text(f) if f.stale else "",
+        "partial_text": stale_text(f) if f.partial else "",
     }
 
 
-def tile(
-    title: str, value: str, f: Freshness, colour: str, change: str = "", target: str = "", lang: str = "vi"
-) -> dict:
+def tile(title: str, value: str, f: Freshness, colour: str, change: str = "", target: str = "") -> dict:
     return {
         "title": title,
         "value": value,
         "colour": "none" if f.stale else colour,
         "change": change,
         "target": target,
-        **freshness(f, lang),
+        **freshness(f),
     }
 
 
-def _change(figure: Figure, lang: str, points: bool = True) -> str:
-    if figure.change is None:
-        return ""
-    unit = (" điểm %" if lang == "vi" else " pp") if points else ""
-    return f"{fmt.signed(figure.change, 1, lang, unit)} {t('vs_last_week', lang)}"
+def _target(value: float | None, decimals: int = 0) -> str:
+    return _("Target {target}").format(target=fmt.percent(value, decimals))
 
 
 def _short(text: str, limit: int = 30) -> str:
@@ -64,7 +70,7 @@ def _split(items: list, size: int = MAX_TILES) -> list[list]:
     return [items[i : i + per] for i in range(0, len(items), per)]
 
 
-def overview_tiles(snap: Snapshot, config: Config, lang: str) -> list[dict]:
+def overview_tiles(snap: Snapshot, config: Config) -> list[dict]:
     catalogue = config.catalogue
     eff, p06 = snap.effectiveness, snap.project06
     complete = sum(db.complete for db in snap.databases)
@@ -76,126 +82,121 @@ def overview_tiles(snap: Snapshot, config: Config, lang: str) -> list[dict]:
         [Freshness(h.as_of, h.stale, (h.source_id,) if h.stale else (), 1) for h in snap.health.values()]
     )
     stale = sum(h.stale for h in snap.health.values())
+    mean = fmt.number(sum(scored) / len(scored) if scored else None, 1)
     return [
         tile(
-            t("effectiveness_score", lang),
-            fmt.number(eff.value, 1, lang),
+            _("Service effectiveness (766)"),
+            fmt.number(eff.value, 1),
             eff.freshness,
             catalogue.colour(eff.value),
-            _change(eff, lang, points=False),
-            lang=lang,
+            change_against_last_week(eff.change) or "",
         ),
         tile(
-            t("project06_completion", lang),
-            fmt.percent(p06.value, 1, lang),
+            _("Project 06 completion"),
+            fmt.percent(p06.value, 1),
             p06.freshness,
             catalogue.colour(p06.value),
-            _change(p06, lang),
-            f"{t('target', lang)} {fmt.percent(100, 0, lang)}",
-            lang,
+            change_against_last_week(p06.change, points=True) or "",
+            _target(100),
         ),
         tile(
-            t("databases_complete", lang),
+            _("Databases meeting all six criteria"),
             f"{complete}/{len(snap.databases)}",
             db_fresh,
             "green" if complete == len(snap.databases) else ("amber" if complete else "red"),
-            target=f"{t('databases_mean', lang)} {fmt.number(sum(scored) / len(scored) if scored else None, 1, lang)}",
-            lang=lang,
+            target=_("Mean database score: {score}").format(score=mean),
         ),
         tile(
-            t("wall_red_databases", lang),
+            _("Databases in red"),
             str(len(red_dbs)),
             db_fresh,
             "red" if red_dbs else "green",
             target=", ".join(db.code for db in red_dbs[:4]),
-            lang=lang,
         ),
         tile(
-            t("wall_overdue_tasks", lang),
+            _("Project 06 tasks overdue"),
             str(len(overdue)),
             p06.freshness,
             "red" if overdue else "green",
-            target="; ".join(_short(catalogue.tasks[task.code].name(lang)) for task in overdue[:2]),
-            lang=lang,
+            target="; ".join(_short(catalogue.tasks[task.code].name()) for task in overdue[:2]),
         ),
         tile(
-            t("sources_healthy", lang),
+            _("Sources delivering"),
             f"{len(snap.health) - stale}/{len(snap.health)}",
             all_sources,
             "green" if not stale else ("amber" if stale * 4 < len(snap.health) else "red"),
-            lang=lang,
         ),
     ]
 
 
-def indicator_tiles(snap: Snapshot, config: Config, lang: str) -> list[dict]:
+def indicator_tiles(snap: Snapshot, config: Config) -> list[dict]:
+    catalogue = config.catalogue
     return [
         tile(
-            row.name_vi if lang == "vi" else row.name_en,
-            fmt.percent(row.ministry.value, 1, lang),
+            catalogue.indicators[row.code].name(),
+            fmt.percent(row.ministry.value, 1),
             row.ministry.freshness,
-            config.catalogue.attainment_colour(config.catalogue.indicators[row.code], row.ministry.value),
-            _change(row.ministry, lang),
-            f"{t('target', lang)} {fmt.percent(row.target, 0, lang)}",
-            lang,
+            catalogue.attainment_colour(catalogue.indicators[row.code], row.ministry.value),
+            change_against_last_week(row.ministry.change) or "",
+            _target(row.target),
         )
         for row in snap.indicators
     ]
 
 
-def task_tiles(snap: Snapshot, config: Config, lang: str) -> list[dict]:
+def task_tiles(snap: Snapshot, config: Config) -> list[dict]:
+    catalogue = config.catalogue
     tiles = []
     for task in snap.tasks:
         item = tile(
-            task.name_vi if lang == "vi" else task.name_en,
-            fmt.percent(task.actual.value, 1, lang),
+            catalogue.tasks[task.code].name(),
+            fmt.percent(task.actual.value, 1),
             task.actual.freshness,
-            config.catalogue.attainment_colour(config.catalogue.tasks[task.code], task.actual.value),
-            _change(task.actual, lang),
-            f"{t('target', lang)} {fmt.percent(task.actual.target, 0, lang)} · {t('deadline', lang)} {fmt.date(task.deadline)}",
-            lang,
+            catalogue.attainment_colour(catalogue.tasks[task.code], task.actual.value),
+            change_against_last_week(task.actual.change) or "",
+            _target(task.actual.target) + " · " + _("Deadline {date}").format(date=fmt.date(task.deadline)),
         )
-        item["status"] = t(f"status_{task.status}", lang)
+        item["status"] = labels.task_status(task.status)
         item["alert"] = task.status == "overdue"
         tiles.append(item)
     return tiles
 
 
-def database_grid(snap: Snapshot, config: Config, lang: str) -> dict:
+def database_grid(snap: Snapshot, config: Config) -> dict:
     catalogue = config.catalogue
     criteria = list(catalogue.criteria.values())
     rows = [
         {
             "code": db.code,
-            "stage": str(db.stage or "—"),
+            "stage": str(db.stage or fmt.MISSING),
             "stale": db.freshness.stale,
-            "stale_text": t("stale", lang) if db.freshness.stale else "",
+            "stale_text": _("stale data") if db.freshness.stale else "",
             "cells": [
-                {"value": fmt.number(db.scores[c.code], 0, lang), "colour": catalogue.colour(db.scores[c.code])}
+                {"value": fmt.number(db.scores[c.code], 0), "colour": catalogue.colour(db.scores[c.code])}
                 for c in criteria
             ],
-            "score": {"value": fmt.number(db.score, 1, lang), "colour": db.colour},
+            "score": {"value": fmt.number(db.score, 1), "colour": db.colour},
         }
         for db in snap.databases
     ]
     return {
-        "header": [t("database", lang), t("stage", lang)] + [c.name(lang) for c in criteria] + [t("score", lang)],
+        "header": [_("Database"), _("Stage")] + [c.name() for c in criteria] + [_("Score")],
         "rows": rows,
-        **freshness(combine(db.freshness for db in snap.databases), lang),
+        **freshness(combine(db.freshness for db in snap.databases)),
     }
 
 
-def wall_alerts(snap: Snapshot, config: Config, stale_minutes: float, lang: str, now: float) -> list[dict]:
+def wall_alerts(snap: Snapshot, config: Config, stale_minutes: float, now: float) -> list[dict]:
     catalogue = config.catalogue
     alerts = []
     for task in snap.tasks:
         if task.status == "overdue":
             alerts.append(
                 {
-                    "kind": t("alert_task_overdue", lang),
-                    "subject": catalogue.tasks[task.code].name(lang),
-                    "detail": f"{fmt.percent(task.actual.value, 1, lang)} / {fmt.percent(task.actual.target, 0, lang)} · "
-                    f"{t('deadline', lang)} {fmt.date(task.deadline)}",
+                    "kind": labels.label(labels.ALERT_KIND, "task_overdue"),
+                    "subject": catalogue.tasks[task.code].name(),
+                    "detail": f"{fmt.percent(task.actual.value, 1)} / {fmt.percent(task.actual.target, 0)} · "
+                    + _("Deadline {date}").format(date=fmt.date(task.deadline)),
                     "severity": "red",
                 }
             )
@@ -203,9 +204,9 @@ def wall_alerts(snap: Snapshot, config: Config, stale_minutes: float, lang: str,
         if db.colour == "red":
             alerts.append(
                 {
-                    "kind": t("alert_database_red", lang),
-                    "subject": catalogue.databases[db.code].name(lang),
-                    "detail": f"{t('score', lang)} {fmt.number(db.score, 1, lang)}",
+                    "kind": labels.label(labels.ALERT_KIND, "database_red"),
+                    "subject": catalogue.databases[db.code].name(),
+                    "detail": _("Score {score}").format(score=fmt.number(db.score, 1)),
                     "severity": "red",
                 }
             )
@@ -214,60 +215,42 @@ def wall_alerts(snap: Snapshot, config: Config, stale_minutes: float, lang: str,
             unit = catalogue.units.get(h.unit)
             alerts.append(
                 {
-                    "kind": t("alert_stale_source", lang),
-                    "subject": f"{unit.name(lang) if unit else ''} · {h.source_id}",
-                    "detail": fmt.age(h.as_of, lang),
+                    "kind": labels.label(labels.ALERT_KIND, "stale_source"),
+                    "subject": f"{unit.name() if unit else ''} · {h.source_id}",
+                    "detail": fmt.age(h.as_of),
                     "severity": "red",
                 }
             )
     return alerts
 
 
-def build(snap: Snapshot, config: Config, screens, screen, lang: str = "vi") -> dict:
-    """The whole document a screen shows until its next refresh."""
+BUILDERS = {"tong-quan": overview_tiles, "hieu-qua": indicator_tiles, "de-an-06": task_tiles}
+
+
+def build(snap: Snapshot, config: Config, screens: ScreensFile, screen: Screen) -> dict:
+    """The whole document a screen shows until its next refresh, in the current language."""
     now = time.time()
-    slides = []
+    slides: list[dict] = []
+    alerts = wall_alerts(snap, config, screens.stale_alert_minutes, now)
     for slide in screen.slides:
-        title = t(f"wall_panel_{slide.panel}", lang)
-        if slide.panel in ("tong-quan", "hieu-qua", "de-an-06"):
-            builder = {"tong-quan": overview_tiles, "hieu-qua": indicator_tiles, "de-an-06": task_tiles}[slide.panel]
-            groups = _split(builder(snap, config, lang))
+        title = _(PANEL_TITLES[slide.panel])
+        if slide.panel in BUILDERS:
+            groups = _split(BUILDERS[slide.panel](snap, config))
             for index, group in enumerate(groups):
                 suffix = f" ({index + 1}/{len(groups)})" if len(groups) > 1 else ""
                 slides.append(
-                    {
-                        "panel": slide.panel,
-                        "title": title + suffix,
-                        "seconds": slide.seconds,
-                        "kind": "tiles",
-                        "tiles": group,
-                    }
+                    {"panel": slide.panel, "title": title + suffix, "seconds": slide.seconds, "kind": "tiles", "tiles": group}
                 )
         elif slide.panel == "csdl":
             slides.append(
-                {
-                    "panel": slide.panel,
-                    "title": title,
-                    "seconds": slide.seconds,
-                    "kind": "grid",
-                    "grid": database_grid(snap, config, lang),
-                }
+                {"panel": slide.panel, "title": title, "seconds": slide.seconds, "kind": "grid", "grid": database_grid(snap, config)}
             )
         else:
-            slides.append(
-                {
-                    "panel": slide.panel,
-                    "title": title,
-                    "seconds": slide.seconds,
-                    "kind": "alerts",
-                    "alerts": wall_alerts(snap, config, screens.stale_alert_minutes, lang, now),
-                }
-            )
-    alerts = wall_alerts(snap, config, screens.stale_alert_minutes, lang, now)
+            slides.append({"panel": slide.panel, "title": title, "seconds": slide.seconds, "kind": "alerts", "alerts": alerts})
     return {
         "screen": screen.name,
-        "title": screen.heading(lang),
-        "week": f"{t('week', lang)} {snap.week_label}",
+        "title": screen.heading(),
+        "week": _("Week {week}").format(week=snap.week_label),
         "generated": fmt.when(now),
         "slides": slides,
         "alert_count": len(alerts),
@@ -275,5 +258,6 @@ def build(snap: Snapshot, config: Config, screens, screen, lang: str = "vi") -> 
         "refresh_seconds": screens.refresh_seconds,
         "reload_every_hours": screens.reload_every_hours,
         "reload_at_local_hour": screens.reload_at_local_hour,
-        "text": {"offline": t("wall_offline", lang), "alerts": t("alerts", lang), "no_alerts": t("no_alerts", lang)},
+        "utc_offset_minutes": localtime.offset() // 60,
+        "text": {"offline": _("Server unreachable — showing figures received at"), "alerts": _("Alerts"), "no_alerts": _("No alerts")},
     }

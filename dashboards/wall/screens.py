@@ -7,11 +7,9 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from metrics.config_errors import ConfigError, parse, read_toml
+from base.catalogue import in_language
+from base.config_errors import ConfigError, parse, read_toml
 from metrics.settings import Config
-
-PANELS = ("tong-quan", "hieu-qua", "de-an-06", "csdl", "canh-bao")
-
 
 class Strict(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
@@ -27,10 +25,11 @@ class Screen(Strict):
     title: str = Field(min_length=1, max_length=120)
     title_en: str = Field(default="", max_length=120)
 
-    def heading(self, lang: str) -> str:
-        return self.title_en if lang == "en" and self.title_en else self.title
-
     slides: list[Slide] = Field(min_length=1)
+
+    def heading(self) -> str:
+        """The screen's title in the current language (the Vietnamese one where no English is given)."""
+        return in_language(None, self.title, self.title_en or self.title)
 
 
 class ScreensFile(Strict):

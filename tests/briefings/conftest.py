@@ -11,9 +11,9 @@ from pathlib import Path
 import pytest
 from sqlalchemy import text
 
+from base.localtime import WEEK, week_start
 from metrics.collection import Collector, backfill
 from metrics.store import Store
-from metrics.timebuckets import WEEK, week_start
 from tests.conftest import demo_source, with_sources
 
 BUILT_AT = 1795500000.0  # a fixed build time: 13:00 24/11/2026 in Hanoi

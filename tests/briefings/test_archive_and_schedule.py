@@ -15,6 +15,8 @@ from pathlib import Path
 import pytest
 from sqlalchemy import text
 
+from base.localtime import WEEK, iso_week_label, week_start
+from base.problems import word
 from briefings import charts, jobs
 from briefings.archive import BuildFailed, archive_dir, build_edition, read_file
 from briefings.content import build_briefing
@@ -22,7 +24,6 @@ from briefings.settings import BriefingSettings, Schedule
 from metrics import editions
 from metrics.read_models import build_snapshot, unit_figures
 from metrics.store import Store
-from metrics.timebuckets import WEEK, iso_week_label, week_start
 from tests.briefings.conftest import BUILT_AT, last_week, pdf_text
 from tests.conftest import REPO, free_port
 
@@ -71,7 +72,7 @@ def test_a_chart_that_cannot_render_leaves_no_document_and_is_retried(archive, m
     original = charts.trend_chart
 
     def broken(*args, **kwargs):
-        raise charts.ChartError("giá trị không vẽ được (nan) ở 'trend'")
+        raise charts.ChartError("chart.bad_value", value="nan", label="trend")
 
     monkeypatch.setattr(charts, "trend_chart", broken)
     with pytest.raises(BuildFailed, match="ChartError"):
@@ -80,7 +81,7 @@ def test_a_chart_that_cannot_render_leaves_no_document_and_is_retried(archive, m
     failed = [
         f for f in editions.failed_builds(store) if f["scope"] == "TCCB" and f["week"] == iso_week_label(last_week())
     ]
-    assert failed and "ChartError" in failed[0]["error"]
+    assert failed and "ChartError" in word(failed[0]["error"])
     monkeypatch.setattr(charts, "trend_chart", original)
     build_edition(store, config, last_week(), "TCCB", "vi", trigger="retry", settings=settings)
     assert not [f for f in editions.failed_builds(store) if f["scope"] == "TCCB"]
@@ -229,7 +230,7 @@ def test_a_build_while_the_store_is_down_is_recorded_once_it_is_back_then_built(
     assert counts["recorded_late"] == 1
     ydct = [e for e in editions.editions(store) if e["scope"] == "YDCT" and e not in attempts]
     failed = [e for e in ydct if e["status"] == "failed"]
-    assert failed and "kho số liệu không truy cập được" in failed[0]["error"] and failed[0]["data_version"] == -1
+    assert failed and "kho số liệu không truy cập được" in word(failed[0]["error"]) and failed[0]["data_version"] == -1
     assert any(e["status"] == "built" for e in editions.editions(store) if e["scope"] == "YDCT")
 
 

@@ -9,11 +9,11 @@ import docx
 import openpyxl
 import pytest
 
+from base import formatting as fmt
 from briefings.content import build_briefing
 from briefings.docx_report import render_docx
 from briefings.settings import Document
 from briefings.xlsx_appendix import render_xlsx
-from dashboards import format as fmt
 from tests.briefings.conftest import BUILT_AT, last_week, raw_ratio
 
 

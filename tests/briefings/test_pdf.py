@@ -8,12 +8,12 @@ import time
 
 import pytest
 
+from base import formatting as fmt
+from base.localtime import iso_week_label, week_start
 from briefings.charts import ChartError
 from briefings.content import build_briefing
 from briefings.pdf import render_pdf
 from briefings.settings import Document
-from dashboards import format as fmt
-from metrics.timebuckets import iso_week_label, week_start
 from tests.briefings.conftest import BUILT_AT, last_week, pdf_fonts, pdf_info, pdf_pages, pdf_text, raw_ratio
 
 

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
+from base import formatting as fmt
 from briefings.archive import archive_dir, build_edition
-from dashboards import format as fmt
 from metrics import editions
 from metrics.collection import Collector, backfill
 from metrics.store import Store

@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pytest
 
+from base.config_errors import ConfigError
 from briefings.settings import load_briefing_settings
-from metrics.config_errors import ConfigError
 from metrics.settings import load_config
 from tests.conftest import REPO
 

@@ -39,7 +39,8 @@ def served(default_config, sqlite_store, tmp_path):
 
 
 def open_page(browser, url: str):
-    page = browser.new_page(viewport={"width": 1600, "height": 1000})
+    # A reader whose browser asks for Vietnamese (Chromium's own default is en-US, which the app honours).
+    page = browser.new_page(viewport={"width": 1600, "height": 1000}, locale="vi-VN")
     errors: list[str] = []
     page.on("console", lambda message: errors.append(message.text) if message.type == "error" else None)
     page.on("pageerror", lambda error: errors.append(str(error)))

@@ -8,13 +8,13 @@ import hashlib
 import time
 import urllib.request
 
+from base.localtime import WEEK, iso_week_label, week_start
 from briefings import charts
 from briefings.archive import BuildFailed, archive_dir, build_edition
 from briefings.content import build_briefing
 from briefings.delivery import queue_for, send_pending
 from briefings.settings import BriefingSettings, Recipient, Schedule, Smtp
 from metrics import editions
-from metrics.timebuckets import WEEK, iso_week_label, week_start
 from tests.conftest import free_port
 from tests.dashboards.conftest import open_page
 
@@ -76,7 +76,7 @@ def test_a_unit_head_confirms_the_weeks_figures_and_the_briefing_prints_them_con
 def test_failed_builds_and_sends_are_reported_on_the_sources_page(browser, served, monkeypatch):
     base, config, store, collector = served
     monkeypatch.setattr(
-        charts, "trend_chart", lambda *a, **k: (_ for _ in ()).throw(charts.ChartError("không vẽ được"))
+        charts, "trend_chart", lambda *a, **k: (_ for _ in ()).throw(charts.ChartError("text", text="không vẽ được"))
     )
     try:
         build_edition(store, config, last_week(), "VPB", "vi", trigger="schedule")

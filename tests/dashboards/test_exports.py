@@ -10,11 +10,11 @@ import openpyxl
 import pytest
 from sqlalchemy import text
 
+from base.localtime import iso_week_label, week_start
 from briefings.archive import build_edition
 from dashboards.webapp import create_app
 from metrics.collection import Collector, backfill
 from metrics.read_models import build_snapshot
-from metrics.timebuckets import iso_week_label, week_start
 from tests.conftest import demo_source, with_sources
 
 

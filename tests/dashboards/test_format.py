@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from dashboards import format as fmt
+from base import formatting as fmt
 
 
 def test_numbers_use_thousand_dots_and_decimal_commas_in_vietnamese():

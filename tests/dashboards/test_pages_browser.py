@@ -9,7 +9,7 @@ import urllib.request
 import openpyxl
 from sqlalchemy import update
 
-from dashboards import format as fmt
+from base import formatting as fmt
 from metrics.read_models import build_snapshot
 from metrics.schema import collection_runs
 from tests.dashboards.conftest import open_page
@@ -110,6 +110,7 @@ def test_the_pages_say_while_history_is_being_loaded_with_its_progress(browser, 
 
 def test_quarantined_raw_values_are_shown_as_text_never_as_html(browser, served):
     base, config, store, _ = served
+    from base.problems import Problem
     from metrics.store import Rejected
 
     run_id = store.start_run("demo-kcb", "collect", None, None)
@@ -121,7 +122,7 @@ def test_quarantined_raw_values_are_shown_as_text_never_as_html(browser, served)
         [
             Rejected(
                 {"metric": "<img src=x onerror=window.__pwned=1>", "value": "<b>9</b>"},
-                "unknown metric '<img src=x onerror=window.__pwned=1>'",
+                Problem.of("record.unknown_metric", metric="<img src=x onerror=window.__pwned=1>"),
             )
         ],
     )

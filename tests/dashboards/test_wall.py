@@ -12,9 +12,9 @@ import urllib.request
 import pytest
 from sqlalchemy import update
 
+from base.config_errors import ConfigError
 from dashboards.wall.screens import load_screens
 from metrics.collection import Collector, backfill
-from metrics.config_errors import ConfigError
 from metrics.schema import collection_runs
 from tests.conftest import REPO, free_port
 

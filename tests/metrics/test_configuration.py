@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from metrics.config_errors import ConfigError
+from base.config_errors import ConfigError
 from metrics.settings import load_config
 
 

@@ -86,7 +86,7 @@ def test_the_demo_unit_with_a_keying_slip_gets_flagged_on_the_sources_page(defau
     from dashboards.pages import sources
 
     reader = create_app(config, sqlite_store).server.config["IOC_READER"]
-    page = str(sources.render(reader, "vi"))
+    page = str(sources.render(reader, {}))
     assert "Giá trị bất thường" in page and "Hồ sơ TTHC tiếp nhận" in page
 
 

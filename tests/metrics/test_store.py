@@ -5,6 +5,7 @@ from __future__ import annotations
 from sqlalchemy import inspect, select
 
 from metrics.schema import collection_runs, quarantine, samples
+from base.problems import Problem, word
 from metrics.store import Rejected, Sample, SeriesKey, Store
 
 KEY = SeriesKey("tthc_received", "KCB", "")
@@ -60,29 +61,29 @@ def test_duplicates_inside_one_batch_keep_the_last_value(store):
 def test_every_finished_run_bumps_the_data_version(store):
     assert store.data_version() == 0
     run(store, [Sample(KEY, 1_000, 1.0)])
-    run(store, [], status="failed", error="connection refused")
+    run(store, [], status="failed", error=Problem.of("source.message", text="connection refused"))
     assert store.data_version() == 2
 
 
 def test_a_failed_run_is_logged_and_keeps_what_was_collected_before(store):
     run(store, [Sample(KEY, 1_000, 1.0)])
-    outcome = run(store, [], status="failed", error="HTTP 500 from the unit's API")
+    outcome = run(store, [], status="failed", error=Problem.of("source.message", text="HTTP 500 from the unit's API"))
     assert outcome.status == "failed"
     assert len(stored(store)) == 1
     with store.engine.connect() as connection:
         last = connection.execute(select(collection_runs).order_by(collection_runs.c.id.desc())).first()
-    assert (last.status, last.error, last.rows_written) == ("failed", "HTTP 500 from the unit's API", 0)
+    assert (last.status, word(last.error), last.rows_written) == ("failed", "HTTP 500 from the unit's API", 0)
     assert last.finished_at >= last.started_at
 
 
 def test_rejected_records_go_to_quarantine_with_their_reason_and_the_good_ones_are_kept(store):
     outcome = run(
-        store, [Sample(KEY, 1_000, 5.0)], [Rejected({"metric": "x", "value": "<script>"}, "unknown metric 'x'")]
+        store, [Sample(KEY, 1_000, 5.0)], [Rejected({"metric": "x", "value": "<script>"}, Problem.of("record.unknown_metric", metric="x"))]
     )
     assert (outcome.rows_written, outcome.rows_rejected) == (1, 1)
     with store.engine.connect() as connection:
         row = connection.execute(select(quarantine)).one()
-    assert row.reason == "unknown metric 'x'"
+    assert word(row.reason) == "chỉ số không có trong danh mục: 'x'"
     assert '"<script>"' in row.raw and row.source_id == "demo-kcb"
     assert len(stored(store)) == 1
 

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import datetime as dt
 
+from base.localtime import bucket_start
 from data_sources.base import Record
 from metrics.store import Sample
-from metrics.timebuckets import bucket_start
 from metrics.validation import validate
 
 NOW = dt.datetime(2026, 11, 25, 8, 30, tzinfo=dt.UTC)
@@ -42,7 +42,7 @@ def test_out_of_range_values_are_quarantined_with_the_reason_and_the_rest_kept(d
         Record("tthc_received", NOW, 50, "QLD"),
     )
     assert [s.key.unit for s in good] == ["QLD"]
-    assert [r.reason for r in bad] == [
+    assert [r.reason.text() for r in bad] == [
         "giá trị 104.5 ngoài khoảng hợp lệ 0–100 điểm",
         "giá trị -3 ngoài khoảng hợp lệ 0–1000000000 hồ sơ",
     ]
@@ -62,7 +62,7 @@ def test_unknown_codes_non_numbers_and_bad_times_are_refused(default_config):
         Record("tthc_received", OLDEST - dt.timedelta(seconds=1), 1, "KCB"),
         "not even a record",
     )
-    assert [r.reason for r in bad] == [
+    assert [r.reason.text() for r in bad] == [
         "chỉ số không có trong danh mục: 'no_such_metric'",
         "đơn vị không có trong danh mục: 'NOPE'",
         "CSDL không có trong danh mục: 'NOPE'",

@@ -13,10 +13,16 @@ from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
-from metrics.config_errors import ConfigError, parse, read_toml
+from base import i18n
+from base.config_errors import ConfigError, parse, read_toml
 
 Code = Annotated[str, Field(pattern=r"^[A-Za-z][A-Za-z0-9_]{0,39}$")]
 Text = Annotated[str, Field(min_length=1, max_length=300)]
+
+
+def in_language(lang: str | None, vi: str, en: str) -> str:
+    """A catalogue name in lang (the current language by default): names are data, kept per language."""
+    return {"vi": vi, "en": en}[lang or i18n.current()]
 
 
 class Strict(BaseModel):
@@ -28,8 +34,8 @@ class Named(Strict):
     name_vi: Text
     name_en: Text
 
-    def name(self, lang: str = "vi") -> str:
-        return self.name_en if lang == "en" else self.name_vi
+    def name(self, lang: str | None = None) -> str:
+        return in_language(lang, self.name_vi, self.name_en)
 
 
 class Unit(Named):
@@ -47,14 +53,17 @@ class Criterion(Named):
     indicator_vi: Text
     indicator_en: Text
 
+    def indicator(self, lang: str | None = None) -> str:
+        return in_language(lang, self.indicator_vi, self.indicator_en)
+
 
 class Stage(Strict):
     number: int = Field(ge=1, le=20)
     name_vi: Text
     name_en: Text
 
-    def name(self, lang: str = "vi") -> str:
-        return self.name_en if lang == "en" else self.name_vi
+    def name(self, lang: str | None = None) -> str:
+        return in_language(lang, self.name_vi, self.name_en)
 
 
 class Thresholds(Strict):
@@ -69,7 +78,11 @@ class Thresholds(Strict):
 
 
 class Metric(Named):
-    unit_of_measure: Text
+    unit_of_measure: Text  # in Vietnamese, as the units report it
+    unit_of_measure_en: Text
+
+    def measure(self, lang: str | None = None) -> str:
+        return in_language(lang, self.unit_of_measure, self.unit_of_measure_en)
     kind: Literal["count", "gauge"]
     bucket: Literal["day", "hour"]
     min: float
@@ -102,8 +115,8 @@ class Indicator(Ratio):
     formula_vi: Text
     formula_en: Text
 
-    def formula(self, lang: str = "vi") -> str:
-        return self.formula_en if lang == "en" else self.formula_vi
+    def formula(self, lang: str | None = None) -> str:
+        return in_language(lang, self.formula_vi, self.formula_en)
 
 
 class Task(Ratio):
@@ -113,8 +126,8 @@ class Task(Ratio):
     sla_hours: float | None = Field(default=None, gt=0)
     deadline: dt.date
 
-    def rule(self, lang: str = "vi") -> str:
-        return self.rule_en if lang == "en" else self.rule_vi
+    def rule(self, lang: str | None = None) -> str:
+        return in_language(lang, self.rule_vi, self.rule_en)
 
 
 class UnitsFile(Strict):

@@ -1,0 +1,62 @@
+"""Words for the codes the read models use (a task's status, a source's state, an alert's kind…),
+shared by the pages, the wall and the briefings.
+
+Each table maps a code to its msgid, marked with N_ so the catalogue holds it; label() words it
+in the current language. An unknown code is shown as it is rather than hidden.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+from base.i18n import N_, _
+
+TASK_STATUS = {
+    "met": N_("Met"),
+    "on_track": N_("On track"),
+    "at_risk": N_("At risk"),
+    "overdue": N_("Overdue"),
+    "no_data": N_("No data"),
+}
+SOURCE_STATE = {
+    "ok": N_("Delivering"),
+    "failing": N_("Last run failed"),
+    "stale": N_("Stale"),
+    "waiting": N_("Waiting for its first run"),
+}
+ALERT_KIND = {
+    "stale_source": N_("Source stopped delivering"),
+    "database_red": N_("Database below threshold"),
+    "task_overdue": N_("Task overdue"),
+    "task_at_risk": N_("Task at risk"),
+}
+SCHEDULER_STATE = {
+    "running": N_("running"),
+    "running-elsewhere": N_("running in another process"),
+    "stopped": N_("stopped"),
+    "lost-lock": N_("lost its lock, stopped"),
+    "standby": N_("standing by (another process schedules)"),
+}
+RUN_STATUS = {
+    "ok": N_("ok"),
+    "failed": N_("failed"),
+    "timeout": N_("timed out"),
+    "interrupted": N_("interrupted"),
+    "running": N_("running"),
+}
+EDITION_STATUS = {"built": N_("built"), "failed": N_("not built")}
+EDITION_TRIGGER = {"manual": N_("by hand"), "schedule": N_("scheduled"), "retry": N_("retried")}
+DELIVERY_STATUS = {"sent": N_("Sent"), "pending": N_("Retrying"), "failed": N_("Gave up")}
+CONFIRMATION_STATE = {
+    "valid": N_("Still valid"),
+    "changed": N_("Figures changed since"),
+    "none": N_("Not confirmed (provisional)"),
+}
+
+
+def label(table: Mapping[str, str], code: str) -> str:
+    return _(table[code]) if code in table else code
+
+
+def task_status(code: str) -> str:
+    return label(TASK_STATUS, code)

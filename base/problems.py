@@ -1,0 +1,198 @@
+"""What went wrong, kept as a code and its parameters and worded only when shown.
+
+A run's error, a quarantined record's reason, a failed briefing or e-mail: the store keeps
+{"code": ..., "params": {...}} (Problem.stored), and a page, /healthz, a briefing or the
+command line words it in its reader's language (Problem.text) from the message the code
+names in MESSAGES. Numbers in the parameters are written the reader's way (1.234,5 or
+1,234.5); {x:time} is a local time, {x:time_s} one with seconds. A parameter may itself be a
+Problem (an HTTP error inside "gave up after 3 tries").
+
+Rows stored before codes existed hold plain text: they are shown as they are.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import string
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from base import formatting
+from base.i18n import N_, _
+
+MESSAGES: dict[str, str] = {
+    # Text a source or an older store gives already worded: shown as it is.
+    "text": N_("{text}"),
+    # data_sources/: a unit system's whole answer refused.
+    "source.message": N_("{text}"),
+    "source.unit_down": N_("the unit's system has not answered since {since:time} (connection timed out)"),
+    "body.not_utf8": N_("the response is not valid UTF-8 text (bad byte at position {position})"),
+    "body.html": N_("the server answered with an HTML page instead of JSON data"),
+    "body.empty": N_("the response is empty: no JSON data"),
+    "body.too_large": N_("the response is larger than the limit of {limit} bytes"),
+    "json.too_deep": N_("JSON nested too deep (limit {limit} levels)"),
+    "json.invalid": N_("the content is not valid JSON ({detail}, line {line})"),
+    "json.records_not_list": N_("'{path}' does not point to a list of records"),
+    "env.header_missing": N_("the environment variable {variable} (for the header {header}) is not set"),
+    "env.url_missing": N_("the environment variable {variable} (the database's address) is not set"),
+    "http.status": N_("HTTP {status} from {url}"),
+    "http.redirect": N_("HTTP {status} (a redirect) from {url}; redirects are not followed"),
+    "http.timeout": N_("no answer within {seconds} seconds from {url}"),
+    "http.unreachable": N_("cannot connect to {url} ({error})"),
+    "http.gave_up": N_("{reason} (after {attempts} tries)"),
+    "http.next_other_host": N_("the next page's link points to another server; not followed"),
+    "prometheus.unreadable": N_("cannot read the Prometheus format ({detail})"),
+    "prometheus.html": N_("the server answered with an HTML page instead of Prometheus figures"),
+    "sql.timeout": N_("the query ran longer than {seconds} seconds (statement timeout)"),
+    "sql.read_only": N_("the query tried to write to a read-only database: {detail}"),
+    "sql.unreachable": N_("cannot connect to the unit's database: {detail}"),
+    "sql.failed": N_("the query on the unit's database failed: {detail}"),
+    "sql.too_many_rows": N_("the query returned more than {limit} rows; narrow the query or raise max_rows"),
+    "sql.missing_columns": N_("the query has no column {columns}"),
+    "spreadsheet.folder_unreadable": N_("cannot read the drop folder {folder}: {error}"),
+    "spreadsheet.too_large": N_("the file is larger than the limit of {limit} bytes"),
+    "spreadsheet.unreadable": N_("cannot read the file: {error}"),
+    "spreadsheet.duplicate": N_("same content as a file received before ({earlier}); not taken again"),
+    "spreadsheet.excel_unreadable": N_("cannot open the Excel file ({error})"),
+    "spreadsheet.not_text": N_("the file is neither UTF-8 nor Windows-1258 text"),
+    "spreadsheet.no_header": N_("no header row of the template (Ngày, Mã chỉ số, Giá trị)"),
+    "spreadsheet.no_header_in_sheets": N_(
+        "no header row of the template (Ngày, Mã chỉ số, Giá trị) in any visible sheet"
+    ),
+    "spreadsheet.too_many_rows": N_("the file has more than {limit} rows of figures"),
+    "spreadsheet.no_rows": N_("the file has no rows of figures"),
+    # metrics/: a run that failed, a record refused.
+    "run.unexpected": N_("unexpected error in the source module ({error_type}: {detail})"),
+    "run.store_unreachable": N_("the store cannot be reached; the period is collected again next time ({error_type})"),
+    "run.still_hung": N_("the previous run has not answered since {since:time_s}; not asked again until it ends"),
+    "run.timeout": N_("no answer within {seconds} seconds (timed out)"),
+    "run.not_a_list": N_("the source did not return a list of records"),
+    "run.interrupted": N_(
+        "the run was interrupted before it finished (its process or its store connection stopped); "
+        "nothing of it was stored"
+    ),
+    "record.not_a_record": N_("not a record"),
+    "record.unknown_metric": N_("metric not in the catalogue: '{metric}'"),
+    "record.unknown_database": N_("database not in the catalogue: '{database}'"),
+    "record.database_on_unit_metric": N_("metric '{metric}' is per unit but the record names database '{database}'"),
+    "record.unknown_unit": N_("unit not in the catalogue: '{unit}'"),
+    "record.not_a_number": N_("the value is not a number: {value}"),
+    "record.not_finite": N_("the value is not finite: {value}"),
+    # The Vietnamese message names {unit_of_measure}, the English one {unit_of_measure_en}.
+    "record.out_of_range": N_("value {value} outside the valid range {min}–{max} {unit_of_measure_en}"),
+    "record.bad_time": N_("the time cannot be read: {value}"),
+    "record.no_zone": N_("the time has no time zone"),
+    "record.future": N_("the time {time} is in the future"),
+    "record.too_old": N_("the time {time} is older than the period the source may send again (look-back)"),
+    # briefings/: an edition not built, an e-mail not sent.
+    "briefing.bad_week": N_("week '{week}' is not valid (write it as 2026-W47)"),
+    "briefing.unfinished_week": N_("week {week} is not over yet: only a finished week has a briefing"),
+    "briefing.unknown_unit": N_("unit '{unit}' is not in the catalogue"),
+    "briefing.unknown_language": N_("language '{lang}' is not one of the briefing's languages"),
+    "briefing.week_without_data": N_("week {week} has no figures yet"),
+    "briefing.empty_ministry": N_("week {week} has no figures at all for the ministry: no empty briefing is built"),
+    "briefing.empty_unit": N_("week {week} has no figures at all for {unit}: no empty briefing is built"),
+    "briefing.store_unreachable": N_("the store cannot be reached: {detail}"),
+    "briefing.failed": N_("{error_type}: {reason}"),
+    "archive.changed": N_("the archived file {path} was changed: not overwritten"),
+    "archive.sha_mismatch": N_("file {path} does not match the SHA-256 recorded for it: it may have been altered"),
+    "chart.no_rows": N_("the chart has no rows"),
+    "chart.no_trend": N_("the trend chart has no figures"),
+    "chart.bad_value": N_("a value that cannot be drawn ({value}) at '{label}'"),
+    "font.missing_glyphs": N_("the font has no glyph for {characters}"),
+    "delivery.no_smtp": N_("no mail server is configured (smtp.host in briefings.toml)"),
+    "delivery.failed": N_("sending the e-mail failed: {error_type}: {detail}"),
+    # the web app's commands: a request refused.
+    "confirm.unknown_unit": N_("unit '{unit}' is not in the catalogue"),
+    "confirm.bad_week": N_("week '{week}' is not valid (write it as 2026-W47)"),
+    "confirm.unfinished_week": N_("week {week} is not over yet: only a finished week can be confirmed"),
+    "confirm.too_old": N_("week {week} is older than the history the IOC keeps"),
+    "confirm.need_name": N_("A name is needed."),
+}
+
+
+MAX_PARAM = 500  # characters of one text parameter kept (a raw value from a unit system is bounded)
+
+
+@dataclass(frozen=True)
+class Problem:
+    """A code from MESSAGES and the parameters its message names."""
+
+    code: str
+    params: Mapping[str, Any] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        if self.code not in MESSAGES:
+            raise KeyError(f"no message for problem code {self.code!r} (add it to base/problems.py)")
+
+    @classmethod
+    def of(cls, code: str, **params: Any) -> Problem:
+        return cls(code, params)
+
+    def text(self) -> str:
+        """The problem worded in the current language."""
+        template = _(MESSAGES[self.code])
+        try:
+            return _FORMATTER.format(template, **self.params)
+        except (KeyError, IndexError, ValueError):  # a parameter missing: say what is known, never fail
+            return f"{template} {dict(self.params)}"
+
+    def __str__(self) -> str:
+        return self.text()
+
+    def stored(self) -> str:
+        """The form the store keeps: JSON, the code and parameters only (finite numbers, text)."""
+        return json.dumps(_plain(self), ensure_ascii=False, sort_keys=True, allow_nan=False)
+
+    @classmethod
+    def from_stored(cls, stored: str) -> Problem:
+        try:
+            data = json.loads(stored)
+        except ValueError:
+            data = None
+        parsed = _revive(data) if isinstance(data, dict) else None
+        return parsed if isinstance(parsed, Problem) else cls("text", {"text": stored})
+
+
+def word(stored: str | None) -> str:
+    """A stored problem worded in the current language; "" when there is none."""
+    return "" if not stored else Problem.from_stored(stored).text()
+
+
+def _plain(value: Any) -> Any:
+    if isinstance(value, Problem):
+        return {"code": value.code, "params": {k: _plain(v) for k, v in value.params.items()}}
+    if isinstance(value, str):
+        return value[:MAX_PARAM]
+    if isinstance(value, bool) or value is None or isinstance(value, int):
+        return value
+    if isinstance(value, float):
+        return value if math.isfinite(value) else repr(value)  # NaN and Infinity are not JSON
+    return str(value)[:MAX_PARAM]
+
+
+def _revive(data: dict) -> Any:
+    code, params = data.get("code"), data.get("params")
+    if not isinstance(code, str) or code not in MESSAGES or not isinstance(params, dict):
+        return None
+    return Problem(code, {k: (_revive(v) or v) if isinstance(v, dict) else v for k, v in params.items()})
+
+
+class _Formatter(string.Formatter):
+    """str.format, with numbers, times and nested problems written for the current language."""
+
+    def format_field(self, value: Any, format_spec: str) -> Any:
+        if isinstance(value, Problem):
+            return value.text()
+        if format_spec == "time":
+            return formatting.when(value)
+        if format_spec == "time_s":
+            return formatting.when(value, with_seconds=True)
+        if isinstance(value, (int, float)) and not isinstance(value, bool) and not format_spec:
+            return formatting.plain(value)
+        return super().format_field(value, format_spec)
+
+
+_FORMATTER = _Formatter()
