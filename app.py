@@ -24,7 +24,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--no-scheduler", action="store_true", help="serve only; another process collects")
     args = parser.parse_args(argv)
 
-    from dashboards.wall.screens import load_screens
+    from dashboards.screens import load_screens
     from metrics.scheduled_jobs import check_jobs, registrar
     from metrics.startup import StartupFailed, port_taken, start
 

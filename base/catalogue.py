@@ -83,6 +83,7 @@ class Metric(Named):
 
     def measure(self, lang: str | None = None) -> str:
         return in_language(lang, self.unit_of_measure, self.unit_of_measure_en)
+
     kind: Literal["count", "gauge"]
     bucket: Literal["day", "hour"]
     min: float
@@ -230,8 +231,11 @@ def _check_ref(known: dict, code: str, file: Path, key: str, what: str) -> None:
 def load_catalogue(directory: Path) -> Catalogue:
     """Read and cross-check every catalogue file in directory."""
     paths = {name: directory / file for name, (file, _) in FILES.items()}
-    parsed = {name: parse(model, read_toml(paths[name]), paths[name]) for name, (_, model) in FILES.items()}
-    units_f, dbs_f, metrics_f, ind_f, tasks_f = (parsed[n] for n in FILES)
+    units_f = parse(UnitsFile, read_toml(paths["units"]), paths["units"])
+    dbs_f = parse(DatabasesFile, read_toml(paths["databases"]), paths["databases"])
+    metrics_f = parse(MetricsFile, read_toml(paths["metrics"]), paths["metrics"])
+    ind_f = parse(IndicatorsFile, read_toml(paths["indicators"]), paths["indicators"])
+    tasks_f = parse(TasksFile, read_toml(paths["tasks"]), paths["tasks"])
 
     units = _by_code(units_f.units, paths["units"], "units")
     metrics = _by_code(metrics_f.metrics, paths["metrics"], "metrics")

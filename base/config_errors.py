@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import difflib
 import tomllib
 from pathlib import Path
 from typing import Any, TypeVar
@@ -45,13 +46,22 @@ def parse(model: type[M], data: Any, file: Path | str, prefix: str = "") -> M:
     try:
         return model.model_validate(data)
     except ValidationError as error:
-        first = error.errors()[0]
+        errors = error.errors()
+        # A misspelt key is both unknown and, under its right name, missing: name the one the
+        # file holds, and suggest the one it meant.
+        unknown = [e for e in errors if e["type"] == "extra_forbidden"]
+        first = unknown[0] if unknown else errors[0]
         key = key_path(first["loc"])
         if prefix:
             key = f"{prefix}.{key}" if key else prefix
         problem = first["msg"]
         if first["type"] == "extra_forbidden":
             problem = "unknown key (not part of the configuration; check its spelling)"
+            siblings = [e for e in errors if e["type"] == "missing" and e["loc"][:-1] == first["loc"][:-1]]
+            missing = [str(e["loc"][-1]) for e in siblings]
+            meant = difflib.get_close_matches(str(first["loc"][-1]), missing, n=1)
+            if meant:
+                problem = f"unknown key: did you mean '{meant[0]}'?"
         elif first["type"] == "missing":
             problem = "required key is missing"
         raise ConfigError(file, key, problem) from None

@@ -27,6 +27,7 @@ from babel.support import Translations
 LANGUAGES = ("vi", "en")
 LANGUAGE_NAMES = {"vi": "Tiếng Việt", "en": "English"}  # each in its own language, as a switch offers it
 SOURCE_LANGUAGE = "en"  # the msgids' language
+_NO_CATALOGUE = frozenset({SOURCE_LANGUAGE})  # its words are the msgids themselves
 LOCALE_DIR = Path(__file__).resolve().parent.parent / "locale"
 DOMAIN = "messages"
 
@@ -39,7 +40,7 @@ def translations(lang: str) -> _gettext.NullTranslations:
     """The compiled catalogue of a language; a language without one is refused, not shown in English."""
     if lang not in LANGUAGES:
         raise ValueError(f"unknown language {lang!r} (known: {', '.join(LANGUAGES)})")
-    if lang == SOURCE_LANGUAGE:
+    if lang in _NO_CATALOGUE:
         return _gettext.NullTranslations()
     path = LOCALE_DIR / lang / "LC_MESSAGES" / f"{DOMAIN}.mo"
     if not path.is_file():

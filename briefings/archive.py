@@ -16,6 +16,7 @@ import threading
 import time
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from sqlalchemy.exc import DBAPIError
 
@@ -101,7 +102,7 @@ def build_edition(
             version = store.data_state()[0]
         except Exception:  # noqa: BLE001  the store itself may be what failed
             version = -1
-        failure = dict(
+        failure: dict[str, Any] = dict(
             week=label,
             scope=scope,
             lang=lang,

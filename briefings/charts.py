@@ -14,8 +14,8 @@ from reportlab.graphics.shapes import Drawing, Line, PolyLine, Rect, String
 from reportlab.lib.colors import HexColor
 
 from base import formatting as fmt
-from base.problems import Problem
 from base.palette import ACCENT, GRID, INK, LIGHT, MUTED
+from base.problems import Problem
 from briefings.fonts import BOLD, REGULAR
 
 

@@ -115,7 +115,7 @@ def _build(store: Store, config: Config, week: int, scope: str, lang: str) -> Br
                 is_confirmed(db.owner),
             )
         )
-    ranked = sorted(units_with_figures, key=lambda u: -snap.unit_effectiveness[u].value)
+    ranked = sorted(units_with_figures, key=lambda u: -(snap.unit_effectiveness[u].value or 0))
     units = [
         UnitLine(
             code,
@@ -248,13 +248,13 @@ def _headlines(snap: Snapshot, before: Snapshot, catalogue, scope: str, confirme
     previous = {row.code: row for row in before.indicators}
     for row in snap.indicators:
         value = row.by_unit[scope] if scope else row.ministry.value
-        earlier = previous[row.code].by_unit[scope] if scope else previous[row.code].ministry.value
+        before_value = previous[row.code].by_unit[scope] if scope else previous[row.code].ministry.value
         lines.append(
             Headline(
                 nfc(catalogue.indicators[row.code].name()),
                 value,
                 "%",
-                _difference(value, earlier),
+                _difference(value, before_value),
                 row.target,
                 catalogue.attainment_colour(catalogue.indicators[row.code], value),
                 confirmed,

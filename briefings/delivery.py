@@ -48,6 +48,8 @@ def send_pending(store: Store, config: Config, settings: BriefingSettings) -> di
         try:
             if not settings.smtp.host:
                 raise _NotConfigured()
+            if edition is None:
+                raise LookupError(f"edition {delivery['edition_id']} is not in the store")
             message = compose(config, edition, settings.smtp.sender, delivery["recipient"])
             _send(settings.smtp, message)
         except Exception as error:  # noqa: BLE001  recorded and retried, never dropped
@@ -59,7 +61,7 @@ def send_pending(store: Store, config: Config, settings: BriefingSettings) -> di
             )
             editions.delivery_attempted(store, delivery["id"], False, reason.stored(), give_up)
             outcome["failed" if give_up else "pending"] += 1
-            log.warning("briefing %s to %s not sent: %s", edition["id"], delivery["recipient"], reason)
+            log.warning("briefing %s to %s not sent: %s", delivery["edition_id"], delivery["recipient"], reason)
             continue
         editions.delivery_attempted(store, delivery["id"], True, None, False)
         outcome["sent"] += 1
@@ -72,7 +74,9 @@ def compose(config: Config, edition: dict, sender: str, recipient: str) -> Email
         scope = edition["scope"]
         scope_name = config.catalogue.units[scope].name() if scope else _("Ministry of Health")
         message = EmailMessage()
-        message["Subject"] = _("Weekly operations briefing {week} — {scope}").format(week=edition["week"], scope=scope_name)
+        message["Subject"] = _("Weekly operations briefing {week} — {scope}").format(
+            week=edition["week"], scope=scope_name
+        )
         message["From"], message["To"] = sender, recipient
         message["Date"] = formatdate(localtime=False)
         message["Message-ID"] = make_msgid(domain=sender.rsplit("@", 1)[-1])

@@ -132,8 +132,11 @@ def lay_out(b: Briefing, built_at: float) -> Layout:
             period=nfc(period),
             running_head=nfc(_("Week {week} · data until {time}").format(week=b.week_label, time=until)),
             data_until=nfc(_("data until {time}").format(time=until)),
-            built=nfc(_("Built {time} · data version {version}").format(
-                time=fmt.when(built_at), version=fmt.number(b.data_version, 0))),
+            built=nfc(
+                _("Built {time} · data version {version}").format(
+                    time=fmt.when(built_at), version=fmt.number(b.data_version, 0)
+                )
+            ),
             confirmations=nfc(
                 _("Units that confirmed their figures: {n}/{total}.").format(n=b.confirmed_units, total=b.total_units)
                 + " "
@@ -248,9 +251,7 @@ def _headlines(b: Briefing) -> Section:
         if b.scope
         else _("Service effectiveness, last 8 weeks")
     )
-    charts = Charts(
-        [BulletChart(_("766 indicators against target (black mark)"), rates), TrendChart(trend, b.trend)]
-    )
+    charts = Charts([BulletChart(_("766 indicators against target (black mark)"), rates), TrendChart(trend, b.trend)])
     return Section(_("1. Headline figures"), _("1. Headline figures"), [Table(columns, rows), charts])
 
 
@@ -396,7 +397,11 @@ def _quality(b: Briefing) -> Section:
         empty=none,
     )
     held = Table(
-        [Column(_("Source"), 0.20), Column(pgettext("count", "Records"), 0.12, numeric=True), Column(_("Main reason"), 0.68)],
+        [
+            Column(_("Source"), 0.20),
+            Column(pgettext("count", "Records"), 0.12, numeric=True),
+            Column(_("Main reason"), 0.68),
+        ],
         [[_text(q.source_id), Cell(q.count, fmt.number(q.count, 0)), _text(q.reason)] for q in b.quarantined],
         caption=_("Records quarantined this week"),
         empty=none,

@@ -136,7 +136,3 @@ class Briefing:
     @property
     def week_end(self) -> int:
         return self.week_start + WEEK
-
-    @property
-    def provisional(self) -> bool:
-        return any(not line.confirmed for line in [*self.headlines, *self.tasks, *self.databases, *self.units])

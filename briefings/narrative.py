@@ -112,7 +112,9 @@ def _sentences(b: Briefing) -> list[str]:
     if red:
         items = ", ".join(_("{code} ({score} points)").format(code=db.code, score=_num(db.score)) for db in red)
         sentence = ngettext(
-            "{n} database below the red threshold: {items}.", "{n} databases below the red threshold: {items}.", len(red)
+            "{n} database below the red threshold: {items}.",
+            "{n} databases below the red threshold: {items}.",
+            len(red),
         )
         sentences.append(sentence.format(n=len(red), items=items))
     if b.stale_sources:

@@ -16,6 +16,7 @@ DATES = re.compile(rb"(<dcterms:(?:created|modified)\b[^>]*>)[^<]*(</dcterms:)")
 
 def dated_package(blob: bytes, built_at: float) -> bytes:
     stamp = time.gmtime(built_at)[:6]
+    iso = time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime(built_at)).encode()
     source = zipfile.ZipFile(io.BytesIO(blob))
     output = io.BytesIO()
     with zipfile.ZipFile(output, "w", zipfile.ZIP_DEFLATED) as package:
@@ -25,7 +26,6 @@ def dated_package(blob: bytes, built_at: float) -> bytes:
             info.external_attr = 0o644 << 16
             data = source.read(entry.filename)
             if entry.filename == CORE:
-                iso = time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime(built_at)).encode()
                 data = DATES.sub(lambda m: m.group(1) + iso + m.group(2), data)
             package.writestr(info, data)
     return output.getvalue()

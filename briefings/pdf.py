@@ -190,7 +190,9 @@ def _table_block(block: TableBlock) -> list:
     styles: list[tuple] = []
     for r, row in enumerate(block.rows, start=1):
         cells = [row[i] for i in shown]
-        rows.append([_cell(cell.text, cell.colour, column.numeric) for cell, column in zip(cells, columns, strict=True)])
+        rows.append(
+            [_cell(cell.text, cell.colour, column.numeric) for cell, column in zip(cells, columns, strict=True)]
+        )
         styles += [
             ("BACKGROUND", (c, r), (c, r), HexColor(LIGHT_BG[cell.fill])) for c, cell in enumerate(cells) if cell.fill
         ]

@@ -22,7 +22,7 @@ class Section(BaseModel):
 class Schedule(Section):
     day_of_week: Literal["mon", "tue", "wed", "thu", "fri", "sat", "sun"] = "mon"
     time: str = "07:00"
-    languages: list[Literal["vi", "en"]] = Field(default_factory=lambda: ["vi"], min_length=1)
+    languages: list[Literal["vi", "en"]] = Field(default=["vi"], min_length=1)
     retry_minutes: int = Field(default=15, ge=1, le=1440)
     max_send_attempts: int = Field(default=12, ge=1, le=1000)
 

@@ -32,7 +32,7 @@ def render_xlsx(b: Briefing, built_at: float) -> bytes:
 
 def _render(layout: Layout, built_at: float) -> bytes:
     book = Workbook()
-    info = book.active
+    info = book.worksheets[0]
     info.title = _title(_("About"))
     for label, value in layout.info:
         info.append([label, _text(value)])

@@ -16,7 +16,9 @@ class Actions:
     def __init__(self, config: Config, store: Store) -> None:
         self._config, self._store = config, store
 
-    def confirm_week(self, unit: str, week: str, confirmed_by: str, snapshot: Snapshot | None = None) -> commands.Confirmation:
+    def confirm_week(
+        self, unit: str, week: str, confirmed_by: str, snapshot: Snapshot | None = None
+    ) -> commands.Confirmation:
         return commands.confirm_week(
             self._store, self._config, unit=unit, week=week, confirmed_by=confirmed_by, snapshot=snapshot
         )

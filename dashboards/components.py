@@ -35,9 +35,9 @@ def freshness_line(freshness: Freshness) -> html.Div:
 def stale_text(freshness: Freshness) -> str:
     """'dữ liệu cũ · 2 ngày trước', or '1/12 nguồn dữ liệu cũ' when part of the figure is stale."""
     if freshness.partial:
-        return ngettext(
-            "{n}/{total} source stale", "{n}/{total} sources stale", len(freshness.stale_sources)
-        ).format(n=len(freshness.stale_sources), total=freshness.sources)
+        return ngettext("{n}/{total} source stale", "{n}/{total} sources stale", len(freshness.stale_sources)).format(
+            n=len(freshness.stale_sources), total=freshness.sources
+        )
     return _("stale data") + " · " + fmt.age(freshness.as_of)
 
 
@@ -62,7 +62,8 @@ def tile(
     if detail:
         body.append(html.Div(detail, className="tile-detail"))
     body.append(freshness_line(freshness))
-    return html.Div(body, className=classes, **({"id": tile_id} if tile_id else {}))
+    identity: dict[str, Any] = {"id": tile_id} if tile_id else {}
+    return html.Div(body, className=classes, **identity)
 
 
 def downloads(name: str, query: Query | None = None, keys: Sequence[str] | None = None) -> html.Div:
@@ -89,7 +90,12 @@ def picker(options: Sequence[tuple[str, str, str]], current: str, id_prefix: str
     """A row of links (label, href, code) that sets a filter in the URL; current is highlighted."""
     return html.Div(
         [
-            dcc.Link(label, href=href, className="unit-link" + (" on" if code == current else ""), id=f"{id_prefix}-{code or 'all'}")
+            dcc.Link(
+                label,
+                href=href,
+                className="unit-link" + (" on" if code == current else ""),
+                id=f"{id_prefix}-{code or 'all'}",
+            )
             for label, href, code in options
         ],
         className="unit-picker",
@@ -145,6 +151,13 @@ def change_against_last_week(change: float | None, points: bool = False) -> str 
     if points:
         return _("{change} pp vs last week").format(change=fmt.signed(change, 1))
     return _("{change} vs last week").format(change=fmt.signed(change, 1))
+
+
+def confirmation_note() -> str:
+    """What a confirmation means, where a unit head confirms and where the office sees it."""
+    return _(
+        "The unit head confirms the unit's figures of the week; briefings print them as confirmed until they change."
+    )
 
 
 def note_lines(lines: Mapping[str, str]) -> html.Ul:

@@ -46,7 +46,7 @@ def to_csv(table: Table) -> bytes:
 def to_xlsx(table: Table, title: str) -> bytes:
     header, rows = table.exported()
     book = Workbook()
-    sheet = book.active
+    sheet = book.worksheets[0]
     sheet.title = title[:31]
     sheet.append(header)
     for row in rows:

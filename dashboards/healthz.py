@@ -32,18 +32,22 @@ def register(server: Flask, reader: Reader) -> None:
             latency = reader.ping()
             version = reader.version()
         except Exception as error:  # noqa: BLE001 - whatever the driver raises, the store is down
-            store = {"ok": False, "url": reader.store_described(), "error": f"{type(error).__name__}: {str(error)[:300]}"}
+            store = {
+                "ok": False,
+                "url": reader.described_store(),
+                "error": f"{type(error).__name__}: {str(error)[:300]}",
+            }
             return jsonify({"status": "down", "store": store, "scheduler": {"state": "unknown"}, "sources": {}}), 503
         health = reader.source_health()
         scheduler = reader.scheduler_status()
         backfill = reader.backfill()
         sources = {}
         for sid, h in health.items():
-            error, code = _problem(h.last_error)
+            worded, code = _problem(h.last_error)
             # last_success counts any successful run (a backfill too); stale counts scheduled ones only.
             sources[sid] = {
                 "last_success": _iso(h.last_success),
-                "last_error": error,
+                "last_error": worded,
                 "last_error_code": code,
                 "stale": h.stale,
                 "state": h.state,
@@ -57,8 +61,8 @@ def register(server: Flask, reader: Reader) -> None:
                 "status": "degraded" if degraded else "ok",
                 "store": {
                     "ok": True,
-                    "url": reader.store_described(),
-                    "dialect": reader.store_dialect(),
+                    "url": reader.described_store(),
+                    "dialect": reader.dialect(),
                     "latency_ms": round(latency * 1000, 2),
                     "data_version": version,
                 },

@@ -11,7 +11,8 @@ from __future__ import annotations
 
 from urllib.parse import urlsplit
 
-from flask import Flask, Request, Response, g, redirect, request
+from flask import Flask, Request, g, redirect, request
+from werkzeug.wrappers import Response as ResponseBase
 
 from base import i18n
 
@@ -36,7 +37,7 @@ def register(server: Flask) -> None:
             i18n.leave(token)
 
     @server.route("/ngon-ngu/<lang>")
-    def switch_language(lang: str) -> Response:
+    def switch_language(lang: str) -> ResponseBase:
         back = urlsplit(request.referrer or "/").path or "/"  # same site only: a path, never a host
         response = redirect(back if back.startswith("/") else "/")
         if lang in i18n.LANGUAGES:

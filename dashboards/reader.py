@@ -19,7 +19,7 @@ import pandas as pd
 from flask import Flask
 from flask_caching import Cache
 
-from dashboards.wall.screens import ScreensFile, load_screens
+from dashboards.screens import ScreensFile, load_screens
 from metrics import editions, health
 from metrics.health import BackfillProgress, SourceHealth
 from metrics.read_models import Snapshot, build_snapshot
@@ -50,9 +50,7 @@ class Reader:
         if config.cache_url:
             settings.update(CACHE_TYPE="RedisCache", CACHE_REDIS_URL=config.cache_url, CACHE_KEY_PREFIX="ioc:")
         else:
-            settings.update(
-                CACHE_TYPE="FileSystemCache", CACHE_DIR=str(config.data_dir / "cache"), CACHE_THRESHOLD=200
-            )
+            settings.update(CACHE_TYPE="FileSystemCache", CACHE_DIR=str(config.data_dir / "cache"), CACHE_THRESHOLD=200)
         self.cache = Cache(server, config=settings)
         memoize = self.cache.memoize()
         self._snapshot = memoize(
@@ -79,10 +77,10 @@ class Reader:
         """Round trip to the store in seconds; raises when it is unreachable."""
         return self._store.ping()
 
-    def store_described(self) -> str:
+    def described_store(self) -> str:
         return self._store.describe()
 
-    def store_dialect(self) -> str:
+    def dialect(self) -> str:
         return self._store.dialect
 
     @staticmethod

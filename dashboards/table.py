@@ -134,7 +134,9 @@ def _td(column: Column, value: Any) -> html.Td:
     text = cell.text if cell.text is not None else shown(column, cell.value)
     inner: Any = cell.content if cell.content is not None else text
     if cell.href and cell.value is not None:
-        inner = dcc.Link(text, href=cell.href, className="figure-link" if cell.colour else "code", **_given(id=cell.link_id))
+        inner = dcc.Link(
+            text, href=cell.href, className="figure-link" if cell.colour else "code", **_given(id=cell.link_id)
+        )
     if cell.badge:
         inner = html.Span(text, className=f"badge {cell.badge}")
     if cell.detail is not None:

@@ -17,7 +17,7 @@ from base.i18n import _, pgettext
 from base.localtime import iso_week_label, last_full_week
 from base.problems import word
 from dashboards import links
-from dashboards.components import freshness_line, stale_badge, with_filters, week_of
+from dashboards.components import freshness_line, stale_badge, week_of, with_filters
 from dashboards.page import Query
 from dashboards.reader import Reader
 from dashboards.table import Cell, Column, Row, Table
@@ -94,7 +94,12 @@ def project06(reader: Reader, query: Query) -> Table:
             Row(
                 [
                     Cell(definition.name(), detail=definition.rule()),
-                    Cell(owner.name(), text=owner.code, title=owner.name(), href=with_filters(links.PROJECT06, query, unit=owner.code)),
+                    Cell(
+                        owner.name(),
+                        text=owner.code,
+                        title=owner.name(),
+                        href=with_filters(links.PROJECT06, query, unit=owner.code),
+                    ),
                     task.actual.target,
                     Cell(task.actual.value, detail=numbers),
                     task.actual.change,
@@ -319,7 +324,9 @@ def runs(reader: Reader, query: Query) -> Table:
 def history(reader: Reader, query: Query, newest_first: bool = False, limit: int | None = None) -> Table:
     """One series (?metric=&unit=&database=) over the lineage page's 26 weeks, with the run of each value."""
     metric = reader.config.catalogue.metrics.get(query.get("metric", ""))
-    frame = reader.series_history(query.get("metric", ""), query.get("unit", ""), query.get("database", ""), LINEAGE_DAYS)
+    frame = reader.series_history(
+        query.get("metric", ""), query.get("unit", ""), query.get("database", ""), LINEAGE_DAYS
+    )
     daily = metric is not None and metric.bucket == "day"
     decimals = 0 if metric is not None and metric.kind == "count" else 1
     columns = [
@@ -371,10 +378,7 @@ def briefing_editions(reader: Reader, query: Query) -> Table:
         error = word(e["error"])
         if e["status"] == "built":
             links_ = [
-                part
-                for f in ("pdf", "docx", "xlsx")
-                if f in e["files"]
-                for part in (" · ", _file_link(e["id"], f))
+                part for f in ("pdf", "docx", "xlsx") if f in e["files"] for part in (" · ", _file_link(e["id"], f))
             ][1:]
             files = Cell(None, content=links_)
             pdf = Cell(digests["pdf"], text=digests["pdf"][:16], title=digests["pdf"])
@@ -504,7 +508,12 @@ def briefing_problems(reader: Reader, query: Query) -> Table:
 
 
 def _file_link(edition_id: int, fmt_: str) -> Any:
-    return html.A(fmt_.upper(), href=links.briefing_file(edition_id, fmt_), id=f"edition-{edition_id}-{fmt_}", className="file-link")
+    return html.A(
+        fmt_.upper(),
+        href=links.briefing_file(edition_id, fmt_),
+        id=f"edition-{edition_id}-{fmt_}",
+        className="file-link",
+    )
 
 
 def _error(text: str) -> Any:

@@ -24,8 +24,8 @@ from dashboards.actions import Actions
 from dashboards.page import Page
 from dashboards.pages import PAGES
 from dashboards.reader import Reader
+from dashboards.screens import ScreensFile
 from dashboards.wall import routes as wall_routes
-from dashboards.wall.screens import ScreensFile
 from metrics.settings import Config
 from metrics.store import Store
 
@@ -49,7 +49,7 @@ def create_app(
             assets_ignore=r"wall",
             title=_("Intelligent Operations Centre — Ministry of Health"),
             suppress_callback_exceptions=True,
-            update_title=None,
+            update_title="",  # the page title stays while a callback runs
         )
         reader = Reader(app.server, config, store, scheduler_state, heartbeat_seconds, screens)
         actions = Actions(config, store)
@@ -62,7 +62,11 @@ def create_app(
         wall_routes.register(app.server, reader, actions)
         for page in PAGES:
             dash.register_page(
-                page.name, path=page.path, name=_(page.title), title=_(page.title) + " · IOC", layout=_layout(page, actions)
+                page.name,
+                path=page.path,
+                name=_(page.title),
+                title=_(page.title) + " · IOC",
+                layout=_layout(page, actions),
             )
             _register_body(app, page, reader)
             if page.register is not None:
@@ -128,15 +132,25 @@ def _register_refresh(app: dash.Dash, reader: Reader, config: Config) -> None:
                 [
                     html.Span(
                         i18n.ngettext(
-                            "Loading history ({weeks} week): ", "Loading history ({weeks} weeks): ", config.settings.collection.backfill_weeks
+                            "Loading history ({weeks} week): ",
+                            "Loading history ({weeks} weeks): ",
+                            config.settings.collection.backfill_weeks,
                         ).format(weeks=config.settings.collection.backfill_weeks)
                     ),
                     html.B(
                         i18n.ngettext(
-                            "{done}/{total} source · {percent}%", "{done}/{total} sources · {percent}%", progress.sources_total
-                        ).format(done=progress.sources_done, total=progress.sources_total, percent=fmt.number(progress.percent, 0))
+                            "{done}/{total} source · {percent}%",
+                            "{done}/{total} sources · {percent}%",
+                            progress.sources_total,
+                        ).format(
+                            done=progress.sources_done,
+                            total=progress.sources_total,
+                            percent=fmt.number(progress.percent, 0),
+                        )
                     ),
-                    html.Div(html.Div(style={"width": f"{progress.percent:.0f}%"}, className="bar-fill"), className="bar"),
+                    html.Div(
+                        html.Div(style={"width": f"{progress.percent:.0f}%"}, className="bar-fill"), className="bar"
+                    ),
                 ],
                 className="history-banner",
                 id="history-progress",

@@ -10,7 +10,7 @@ import datetime as dt
 from abc import ABC, abstractmethod
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, ClassVar, NamedTuple
+from typing import Any, ClassVar, Generic, NamedTuple, TypeVar
 
 from pydantic import BaseModel, ConfigDict
 
@@ -84,14 +84,21 @@ class Options(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
 
-class Source(ABC):
-    """A configured unit system. Subclasses declare Options and implement fetch."""
+OptionsT = TypeVar("OptionsT", bound=Options)
 
-    Options: ClassVar[type[Options]] = Options
+
+class Source(ABC, Generic[OptionsT]):
+    """A configured unit system. Subclasses declare their options_model and implement fetch:
+
+    class DemoSource(Source[DemoOptions]):
+        options_model = DemoOptions
+    """
+
+    options_model: ClassVar[type[Options]] = Options  # the kind's declared configuration schema
     can_backfill: ClassVar[bool] = False
 
     def __init__(
-        self, source_id: str, options: Options, catalogue: Catalogue, config_dir: Path, data_dir: Path | None = None
+        self, source_id: str, options: OptionsT, catalogue: Catalogue, config_dir: Path, data_dir: Path | None = None
     ) -> None:
         self.source_id = source_id
         self.options = options
@@ -100,15 +107,17 @@ class Source(ABC):
         self.data_dir = data_dir or Path("data")
 
     @classmethod
-    def check_options(cls, options: Options, catalogue: Catalogue, config_dir: Path) -> None:
-        """Raise OptionError when options refer to things that do not exist."""
+    def check_options(cls, options: OptionsT, catalogue: Catalogue, config_dir: Path) -> None:  # noqa: B027
+        """Raise OptionError when options refer to things that do not exist (nothing to check by default)."""
 
     @abstractmethod
     def fetch(self, window: Window) -> list[Record]:
         """Return the records of window, or raise SourceError."""
 
-    def after_commit(self, rejected: list[tuple[Record, str]]) -> None:
-        """Called once the records of the last fetch are safely stored (rejected: record, reason)."""
+    def after_commit(self, rejected: list[tuple[Record, Problem]]) -> None:  # noqa: B027
+        """Called once the records of the last fetch are safely stored (rejected: record, reason);
+        nothing to do by default."""
 
-    def after_failure(self) -> None:
-        """Called when the last fetch's records could not be stored; nothing may be lost."""
+    def after_failure(self) -> None:  # noqa: B027
+        """Called when the last fetch's records could not be stored; nothing may be lost (nothing
+        to do by default)."""

@@ -86,8 +86,8 @@ def _normal(*key: Any) -> float:
     return (sum(_uniform(*key, i) for i in range(4)) - 2.0) * math.sqrt(3)
 
 
-class DemoSource(Source):
-    Options = DemoOptions
+class DemoSource(Source[DemoOptions]):
+    options_model = DemoOptions
     can_backfill = True
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
@@ -211,7 +211,7 @@ class DemoSource(Source):
             full = model.base * scale * WEEKDAY_FACTOR[day.weekday()] * (1 + 0.004 * weeks) * jitter
             return float(max(0, round(full * fraction)))
         if model.model == "share":
-            whole = self._value(model.of, unit, database, day, fraction)
+            whole = self._value(model.of or code, unit, database, day, fraction)  # the profile's check names it
             quality = 0.08 * (2 * _uniform(seed, "quality", unit, code) - 1)
             share = model.start + (model.end - model.start) * self._progress(day, unit + code) + quality
             share = min(1.0, max(0.0, share * (1 + profile.noise / 4 * _normal(seed, "s", code, unit, day))))

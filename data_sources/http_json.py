@@ -120,8 +120,8 @@ def _text(value: Any) -> str:
     return "" if value is None else str(value)[:100]
 
 
-class HttpJsonSource(Source):
-    Options = HttpJsonOptions
+class HttpJsonSource(Source[HttpJsonOptions]):
+    options_model = HttpJsonOptions
 
     @classmethod
     def check_options(cls, options: HttpJsonOptions, catalogue, config_dir) -> None:
@@ -142,7 +142,7 @@ class HttpJsonSource(Source):
         values = _placeholders(window)
         collected_at = dt.datetime.now(dt.UTC)
         records: list[Record] = []
-        url: str | None = _fill(options.url, values)
+        url: str = _fill(options.url, values)
         params = _fill(options.params, values)
         page_number = options.first_page
         host = urlsplit(options.url).netloc

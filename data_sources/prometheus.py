@@ -9,7 +9,8 @@ from __future__ import annotations
 
 import datetime as dt
 import math
-from typing import Literal
+from collections.abc import Callable
+from typing import Any, Literal
 
 from prometheus_client.parser import text_string_to_metric_families
 from pydantic import Field, field_validator
@@ -46,12 +47,17 @@ class PrometheusOptions(Options):
         return value
 
 
-AGGREGATES = {"sum": sum, "max": max, "min": min, "avg": lambda values: sum(values) / len(values)}
+AGGREGATES: dict[str, Callable[[list[float]], float]] = {
+    "sum": sum,
+    "max": max,
+    "min": min,
+    "avg": lambda values: sum(values) / len(values),
+}
 
 
 def map_samples(text: str, options: PrometheusOptions, collected_at: dt.datetime) -> list[Record]:
     """One record per mapping that matched at least one sample."""
-    matched: dict[int, list[tuple[float, float | None]]] = {i: [] for i in range(len(options.samples))}
+    matched: dict[int, list[tuple[float, Any]]] = {i: [] for i in range(len(options.samples))}
     try:
         for family in text_string_to_metric_families(text):
             for sample in family.samples:
@@ -81,8 +87,8 @@ def map_samples(text: str, options: PrometheusOptions, collected_at: dt.datetime
     return records
 
 
-class PrometheusSource(Source):
-    Options = PrometheusOptions
+class PrometheusSource(Source[PrometheusOptions]):
+    options_model = PrometheusOptions
 
     @classmethod
     def check_options(cls, options: PrometheusOptions, catalogue, config_dir) -> None:

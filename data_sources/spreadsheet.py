@@ -15,7 +15,6 @@ before is never ingested again.
 from __future__ import annotations
 
 import csv
-import datetime as dt
 import hashlib
 import io
 import shutil
@@ -26,8 +25,8 @@ from typing import Any
 
 from pydantic import Field
 
-from base import localtime
 from base import formatting as fmt
+from base import localtime
 from base.i18n import _
 from base.problems import Problem
 from data_sources.base import Options, Record, Source, SourceError, Window, check_codes
@@ -62,7 +61,7 @@ def _label(value: Any) -> str:
 
 
 def _header_map(row: list[Any]) -> dict[str, int] | None:
-    found = {}
+    found: dict[str, int] = {}
     for index, cell in enumerate(row):
         label = _label(cell)
         for prefix, name in HEADERS.items():
@@ -112,12 +111,18 @@ def _csv_rows(content: bytes) -> list[tuple[int, list[Any]]]:
     return rows
 
 
+def _column(cells: list[Any], columns: dict[str, int], name: str) -> Any:
+    """The cell of a row under one of the template's columns (None where the row is short)."""
+    index = columns.get(name)
+    return cells[index] if index is not None and index < len(cells) else None
+
+
 def _cell_text(value: Any) -> str:
     return unicodedata.normalize("NFC", str(value).strip()) if value is not None else ""
 
 
-class SpreadsheetSource(Source):
-    Options = SpreadsheetOptions
+class SpreadsheetSource(Source[SpreadsheetOptions]):
+    options_model = SpreadsheetOptions
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -172,7 +177,7 @@ class SpreadsheetSource(Source):
         header_at = next((i for i, (_, cells) in enumerate(rows) if _header_map(cells)), None)
         if header_at is None:
             return Pending(path, digest, Problem.of("spreadsheet.no_header"))
-        columns = _header_map(rows[header_at][1])
+        columns = _header_map(rows[header_at][1]) or {}
         pending = Pending(path, digest)
         for number, cells in rows[header_at + 1 :]:
             if not any(_cell_text(c) for c in cells):
@@ -180,19 +185,14 @@ class SpreadsheetSource(Source):
             pending.rows += 1
             if pending.rows > self.options.max_rows:
                 return Pending(path, digest, Problem.of("spreadsheet.too_many_rows", limit=self.options.max_rows))
-
-            def cell(name: str) -> Any:
-                index = columns.get(name)
-                return cells[index] if index is not None and index < len(cells) else None
-
-            metric = _cell_text(cell("metric"))
-            unit = _cell_text(cell("unit")) or self.options.unit
-            database = _cell_text(cell("database"))
-            raw_date = cell("date")
+            metric = _cell_text(_column(cells, columns, "metric"))
+            unit = _cell_text(_column(cells, columns, "unit")) or self.options.unit
+            database = _cell_text(_column(cells, columns, "database"))
+            raw_date = _column(cells, columns, "date")
             ts = parse_time(raw_date if not isinstance(raw_date, str) else raw_date.strip(), "%d/%m/%Y")
             if isinstance(ts, str):
                 ts = parse_time(ts, "iso")
-            value = cell("value")
+            value = _column(cells, columns, "value")
             if value is None or _cell_text(value) == "":
                 pending.blank += 1  # a figure the unit did not report this time: nothing to store
                 continue

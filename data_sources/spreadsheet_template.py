@@ -13,6 +13,7 @@ from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.worksheet.datavalidation import DataValidation
 
+from base import localtime
 from base.catalogue import Catalogue
 from base.i18n import _
 
@@ -34,9 +35,9 @@ HEADER_ROW = 4
 def build_template(catalogue: Catalogue, unit_code: str, day: dt.date | None = None) -> bytes:
     """The .xlsx template for one unit, as bytes."""
     unit = catalogue.units[unit_code]
-    day = day or dt.date.today()
+    day = day or localtime.now_local().date()
     book = Workbook()
-    sheet = book.active
+    sheet = book.worksheets[0]
     sheet.title = "Số liệu"
     sheet.merge_cells(start_row=1, start_column=1, end_row=1, end_column=len(COLUMNS))
     sheet["A1"] = _("WEEKLY FIGURES REPORT — {unit}").format(unit=unit.name().upper())
@@ -70,11 +71,15 @@ def build_template(catalogue: Catalogue, unit_code: str, day: dt.date | None = N
             sheet.cell(row=row, column=column, value=value)
         row += 1
     numbers = DataValidation(
-        type="decimal", allow_blank=True, showErrorMessage=True, errorTitle=_("Invalid value"), error=_("Enter a number")
+        type="decimal",
+        allow_blank=True,
+        showErrorMessage=True,
+        errorTitle=_("Invalid value"),
+        error=_("Enter a number"),
     )
     sheet.add_data_validation(numbers)
     numbers.add(f"G{HEADER_ROW + 1}:G{row}")
-    sheet.freeze_panes = sheet.cell(row=HEADER_ROW + 1, column=1)
+    sheet.freeze_panes = f"A{HEADER_ROW + 1}"
     buffer = io.BytesIO()
     book.save(buffer)
     return buffer.getvalue()

@@ -63,8 +63,8 @@ class SqlOptions(Options):
         return self
 
 
-class SqlSource(Source):
-    Options = SqlOptions
+class SqlSource(Source[SqlOptions]):
+    options_model = SqlOptions
 
     @classmethod
     def check_options(cls, options: SqlOptions, catalogue, config_dir) -> None:
@@ -115,7 +115,11 @@ class SqlSource(Source):
     def fetch(self, window: Window) -> list[Record]:
         options = self.options
         engine = self._engine()
-        params = {"since": window.start, "until": window.end, "last_collected": window.last_collected or window.start}
+        params: dict[str, Any] = {
+            "since": window.start,
+            "until": window.end,
+            "last_collected": window.last_collected or window.start,
+        }
         if engine.dialect.name == "sqlite":  # no datetime type: UTC text, "2026-11-25 08:30:00"
             params = {
                 k: v.astimezone(dt.UTC).replace(tzinfo=None).isoformat(sep=" ", timespec="seconds")
@@ -150,7 +154,7 @@ class SqlSource(Source):
         missing = [c for c in needed if c not in columns]
         if missing:
             raise SourceError("sql.missing_columns", columns=", ".join(missing))
-        return self._records([dict(zip(columns, row)) for row in rows])
+        return self._records([dict(zip(columns, row, strict=True)) for row in rows])
 
     def _records(self, rows: list[dict[str, Any]]) -> list[Record]:
         options = self.options

@@ -1,9 +1,9 @@
 """Command line of the collectors.
 
-    python -m metrics collect [--once] [--source ID ...]   run collectors now and exit
-    python -m metrics scheduler                            the scheduler alone (one per store)
-    python -m metrics backfill                             fill a new store with history
-    python -m metrics upgrade                              create or upgrade the store schema
+python -m metrics collect [--once] [--source ID ...]   run collectors now and exit
+python -m metrics scheduler                            the scheduler alone (one per store)
+python -m metrics backfill                             fill a new store with history
+python -m metrics upgrade                              create or upgrade the store schema
 """
 
 from __future__ import annotations

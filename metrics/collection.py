@@ -37,7 +37,7 @@ def _fetch_in_thread(source: Source, window: Window) -> Future:
             return
         try:
             future.set_result(source.fetch(window))
-        except BaseException as error:  # handed to the waiting run, which logs it
+        except BaseException as error:  # noqa: BLE001 - handed to the waiting run, which logs it
             future.set_exception(error)
 
     threading.Thread(target=work, name=f"fetch-{source.source_id}", daemon=True).start()
@@ -129,7 +129,7 @@ class Collector:
                 "timeout",
                 Problem.of("run.timeout", seconds=source_config.timeout_seconds),
             )
-        except Exception as error:
+        except Exception as error:  # noqa: BLE001 - a source's bug fails its run, never the collector
             return self._fail(run_id, source_id, "failed", describe_error(error))
         if not isinstance(records, (list, tuple)):
             return self._fail(run_id, source_id, "failed", Problem.of("run.not_a_list"))

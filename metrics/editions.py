@@ -30,7 +30,8 @@ def record_edition(
 ) -> int:
     with store.engine.begin() as connection:
         result = connection.execute(
-            insert(briefing_editions).values(
+            insert(briefing_editions)
+            .values(
                 week=week,
                 scope=scope,
                 lang=lang,
@@ -42,8 +43,9 @@ def record_edition(
                 error=error,
                 trigger=trigger,
             )
+            .returning(briefing_editions.c.id)
         )
-        return int(result.inserted_primary_key[0])
+        return int(result.scalar_one())
 
 
 def _edition(row: Any) -> dict[str, Any]:
@@ -95,10 +97,12 @@ def queue_delivery(store: Store, edition_id: int, recipient: str) -> int:
     with store.engine.begin() as connection:
         return int(
             connection.execute(
-                insert(briefing_deliveries).values(
+                insert(briefing_deliveries)
+                .values(
                     edition_id=edition_id, recipient=recipient, status="pending", attempts=0, updated_at=time.time()
                 )
-            ).inserted_primary_key[0]
+                .returning(briefing_deliveries.c.id)
+            ).scalar_one()
         )
 
 

@@ -130,14 +130,14 @@ def source_health(store: Store, config: Config, now: float | None = None) -> dic
                 .group_by(runs.c.source_id)
             )
         }
-        q_day = dict(
+        q_day: dict[str, int] = dict(
             connection.execute(
                 select(quarantine.c.source_id, func.count())
                 .where(quarantine.c.received_at >= now - DAY)
                 .group_by(quarantine.c.source_id)
             ).all()
         )
-        q_all = dict(
+        q_all: dict[str, int] = dict(
             connection.execute(select(quarantine.c.source_id, func.count()).group_by(quarantine.c.source_id)).all()
         )
     k = config.settings.collection.stale_after_intervals
@@ -163,8 +163,8 @@ def source_health(store: Store, config: Config, now: float | None = None) -> dic
             last_live_success=success,
             last_run=row.finished_at if row else None,
             last_status=row.status if row else None,
-            last_error=row.error if failing else None,
-            last_error_at=row.finished_at if failing else None,
+            last_error=row.error if row is not None and failing else None,
+            last_error_at=row.finished_at if row is not None and failing else None,
             lag_seconds=max(0.0, now - success - source.interval_seconds) if success else None,
             duration_seconds=(row.finished_at - row.started_at) if row and row.finished_at else None,
             rows_written=row.rows_written if row else None,
@@ -182,9 +182,13 @@ def freshness(source_ids: Iterable[str], health: dict[str, SourceHealth]) -> Fre
         return Freshness(None, False)
     stale = tuple(sorted(h.source_id for h in known if h.stale))
     current = [h for h in known if not h.stale] or known
-    times = [h.as_of for h in current]
-    as_of = None if any(t is None for t in times) else min(times)
-    return Freshness(as_of, len(stale) == len(known), stale, len(known))
+    return Freshness(_oldest([h.as_of for h in current]), len(stale) == len(known), stale, len(known))
+
+
+def _oldest(times: list[float | None]) -> float | None:
+    """The oldest of the times, None when one of them is unknown."""
+    known = [t for t in times if t is not None]
+    return min(known) if known and len(known) == len(times) else None
 
 
 def backfill_progress(store: Store, config: Config) -> BackfillProgress:
@@ -250,10 +254,9 @@ def combine(parts: Iterable[Freshness]) -> Freshness:
     if not parts:
         return Freshness(None, False)
     current = [p for p in parts if not p.stale] or parts
-    times = [p.as_of for p in current]
     stale = tuple(sorted({s for p in parts for s in p.stale_sources}))
     return Freshness(
-        None if any(t is None for t in times) else min(times),
+        _oldest([p.as_of for p in current]),
         all(p.stale for p in parts),
         stale,
         sum(p.sources for p in parts),
@@ -264,7 +267,7 @@ def scheduler_status(store: Store, local_state: str | None, heartbeat_seconds: f
     """The scheduler as seen from this process: its own, or another one's heartbeat in the store."""
     now = now or time.time()
     beat = store.heartbeat()
-    alive = bool(beat) and now - beat["beat_at"] < 3 * heartbeat_seconds
+    alive = beat is not None and now - beat["beat_at"] < 3 * heartbeat_seconds
     if local_state == "running":
         state = "running"
     elif alive:

@@ -313,11 +313,12 @@ def _database_rows(
     rows = []
     for db in catalogue.databases.values():
         mine = latest[latest["database"] == db.code]
-        values = dict(zip(mine["metric"], mine["value"]))
+        values = dict(zip(mine["metric"], mine["value"], strict=True))
         scores = {c.code: values.get(c.metric) for c in criteria}
         known = [(c.weight, scores[c.code]) for c in criteria if scores[c.code] is not None]
         score = _weighted(criteria, scores)
-        before_values = dict(zip(*(earlier.loc[earlier["database"] == db.code, k] for k in ("metric", "value"))))
+        theirs = earlier[earlier["database"] == db.code]
+        before_values = dict(zip(theirs["metric"], theirs["value"], strict=True))
         previous_score = _weighted(criteria, {c.code: before_values.get(c.metric) for c in criteria})
         stage = int(values["db_stage"]) if "db_stage" in values else None
         complete = (

@@ -11,7 +11,7 @@ import zlib
 from pathlib import Path
 
 from filelock import FileLock, Timeout
-from sqlalchemy import text
+from sqlalchemy import Connection, text
 from sqlalchemy.engine import make_url
 
 from metrics.store import Store
@@ -21,7 +21,7 @@ class SchedulerLock:
     def __init__(self, store: Store) -> None:
         self.store = store
         self._file_lock: FileLock | None = None
-        self._connection = None
+        self._connection: Connection | None = None
         self._guard = threading.Lock()  # the heartbeat thread checks while another may release
         url = make_url(store.url)
         # The advisory lock key is derived from the store, so two stores on one server don't collide.
@@ -58,7 +58,7 @@ class SchedulerLock:
                 self._connection.execute(text("SELECT 1")).scalar()
                 self._connection.commit()
                 return True
-            except Exception:
+            except Exception:  # noqa: BLE001 - whatever the driver raises, the connection (and its lock) is gone
                 return False
 
     def release(self) -> None:
@@ -73,6 +73,6 @@ class SchedulerLock:
             try:
                 self._connection.execute(text("SELECT pg_advisory_unlock(:k)"), {"k": self._key})
                 self._connection.close()
-            except Exception:
+            except Exception:  # noqa: BLE001 - a dead connection has released its lock already
                 pass
             self._connection = None

@@ -52,7 +52,7 @@ def weekly_frame(store: Store, catalogue: Catalogue, weeks: int, now: float | No
         )
     )
     with store.engine.connect() as connection:
-        rows = connection.execute(count_query).all() + connection.execute(gauge_query).all()
+        rows = [*connection.execute(count_query).all(), *connection.execute(gauge_query).all()]
     frame = pd.DataFrame([tuple(r) for r in rows], columns=COLUMNS)
     frame["week"] = frame["week"].astype("int64")
     frame["value"] = frame["value"].astype("float64")

@@ -133,7 +133,8 @@ class Config:
 
 def _load_sources(path: Path, catalogue: Catalogue, config_dir: Path) -> tuple[SourceConfig, ...]:
     raw = parse(SourcesFile, read_toml(path), path)
-    sources, seen = [], {}
+    sources: list[SourceConfig] = []
+    seen: dict[str, int] = {}
     for index, entry in enumerate(raw.sources):
         prefix = f"sources[{index}]"
         source = parse(SourceConfig, entry, path, prefix)
@@ -147,7 +148,7 @@ def _load_sources(path: Path, catalogue: Catalogue, config_dir: Path) -> tuple[S
                 path, f"{prefix}.kind", f"unknown kind '{source.kind}' (known: {', '.join(sorted(KINDS))})"
             )
         kind = source_class(source.kind)
-        options: Options = parse(kind.Options, source.options or {}, path, f"{prefix}.options")
+        options: Options = parse(kind.options_model, source.options or {}, path, f"{prefix}.options")
         try:
             kind.check_options(options, catalogue, config_dir)
         except OptionError as error:

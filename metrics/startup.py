@@ -71,7 +71,9 @@ def start(settings_file: Path | str | None = None, checks: Iterable[Callable[[Co
         store = Store(config.store_url)
         store.upgrade()
     except Exception as error:  # noqa: BLE001 - whatever the driver raises, the store cannot be used
-        message = f"IOC cannot start: the store {described(config.store_url)} is unreachable or cannot be upgraded: {error}"
+        message = (
+            f"IOC cannot start: the store {described(config.store_url)} is unreachable or cannot be upgraded: {error}"
+        )
         raise StartupFailed(EXIT_STORE, message) from None
     logging.getLogger("ioc").info("store %s ready (data folder %s)", store.describe(), config.data_dir)
     return Started(config, store)

@@ -14,8 +14,8 @@ from collections.abc import Iterable
 from typing import Any
 
 from base.catalogue import Catalogue
-from base.problems import Problem
 from base.localtime import DAY, bucket_start
+from base.problems import Problem
 from data_sources.base import Record
 from metrics.store import Rejected, Sample, SeriesKey
 

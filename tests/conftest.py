@@ -51,6 +51,41 @@ def config_copy(tmp_path: Path) -> Path:
     return target / "settings.toml"
 
 
+HISTORY_WEEKS = 3
+
+
+@pytest.fixture(scope="session")
+def demo_history_file(default_config, tmp_path_factory) -> Path:
+    """Three weeks of every unit's demo history (BTXH's system down for the last 50 hours), built
+    once per test session: history_store copies it for each test that needs history."""
+    from metrics.collection import Collector, backfill
+
+    folder = tmp_path_factory.mktemp("demo-history")
+    sources = [
+        demo_source(default_config, u, **({"outage_hours": 50} if u == "BTXH" else {}))
+        for u in default_config.catalogue.units
+    ]
+    store = Store(f"sqlite:///{folder / 'ioc.sqlite3'}")
+    store.upgrade()
+    backfill(Collector(with_sources(default_config, *sources, data_dir=folder), store), HISTORY_WEEKS)
+    with store.engine.connect() as connection:  # everything in the main file: a plain copy is the store
+        connection.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
+    store.engine.dispose()
+    return folder / "ioc.sqlite3"
+
+
+@pytest.fixture
+def history_store(demo_history_file: Path, tmp_path: Path) -> Store:
+    """A copy of the session's demo history for one test (its live collections are the test's own)."""
+    target = tmp_path / "store" / "ioc.sqlite3"
+    target.parent.mkdir(parents=True, exist_ok=True)
+    shutil.copyfile(demo_history_file, target)
+    store = Store(f"sqlite:///{target}")
+    store.upgrade()
+    yield store
+    store.engine.dispose()
+
+
 @pytest.fixture
 def sqlite_store(tmp_path: Path) -> Store:
     store = Store(f"sqlite:///{tmp_path / 'store' / 'ioc.sqlite3'}")

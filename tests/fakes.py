@@ -15,10 +15,10 @@ class FakeOptions(Options):
     value: float = 10
 
 
-class FakeSource(Source):
+class FakeSource(Source[FakeOptions]):
     """Sleeps, fails or answers with one tthc_received record per call."""
 
-    Options = FakeOptions
+    options_model = FakeOptions
     calls: dict[str, int] = {}
     release = threading.Event()
 

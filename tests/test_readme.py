@@ -20,15 +20,15 @@ README = (REPO / "README.md").read_text(encoding="utf-8")
 BLOCKS = re.findall(r"```(\w+)\n(.*?)```", README, re.S)
 EXAMPLES = {
     re.search(r'kind = "(\w+)"', body).group(1): body
-    for lang, body in BLOCKS
-    if lang == "toml" and "[[sources]]" in body
+    for syntax, body in BLOCKS
+    if syntax == "toml" and "[[sources]]" in body
 }
 
 
-def block_after(example: str, lang: str) -> str:
+def block_after(example: str, syntax: str) -> str:
     """The first code block of the given language after an example."""
     index = [body for _, body in BLOCKS].index(example)
-    return next(body for language, body in BLOCKS[index + 1 :] if language == lang)
+    return next(body for kind, body in BLOCKS[index + 1 :] if kind == syntax)
 
 
 def load_with(config_copy: Path, example: str, data_dir: Path):

@@ -5,19 +5,20 @@ being retried."""
 from __future__ import annotations
 
 import time
+from typing import Any
 
 from dash import Dash, Input, Output, State, dcc, html, no_update
 
 from base import i18n
 from base.i18n import N_, _
 from base.localtime import WEEK, iso_week_label, last_full_week
+from briefings.archive import BuildFailed
 from dashboards import links, tables
 from dashboards.actions import Actions
-from dashboards.components import FILTERS, downloads, picker, section, with_filters
+from dashboards.components import FILTERS, confirmation_note, downloads, picker, section, with_filters
 from dashboards.page import Page, Query
 from dashboards.reader import Reader
 from dashboards.table import grid
-from briefings.archive import BuildFailed
 
 MINISTRY = "BO"  # the scope picker's value for the ministry-wide edition (a dropdown has no empty value)
 WEEKS = 6  # finished weeks offered
@@ -37,7 +38,11 @@ def _page(reader: Reader, query: Query, result: list | None = None) -> list:
     label = iso_week_label(chosen)
     weeks_picker = picker(
         [
-            (iso_week_label(w), with_filters(links.BRIEFINGS, query, week="" if w == last_full else iso_week_label(w)), iso_week_label(w))
+            (
+                iso_week_label(w),
+                with_filters(links.BRIEFINGS, query, week="" if w == last_full else iso_week_label(w)),
+                iso_week_label(w),
+            )
             for w in weeks
         ],
         label,
@@ -50,7 +55,9 @@ def _page(reader: Reader, query: Query, result: list | None = None) -> list:
         _("Build the briefing of week {week}").format(week=label),
         html.Div(
             [
-                dcc.Dropdown(id="build-scope", options=scopes, value=MINISTRY, clearable=False, className="build-scope"),
+                dcc.Dropdown(
+                    id="build-scope", options=scopes, value=MINISTRY, clearable=False, className="build-scope"
+                ),
                 dcc.RadioItems(
                     id="build-lang",
                     options=[{"label": i18n.LANGUAGE_NAMES[lang], "value": lang} for lang in i18n.LANGUAGES],
@@ -85,9 +92,7 @@ def _page(reader: Reader, query: Query, result: list | None = None) -> list:
             weeks_picker,
             grid(tables.confirmations(reader, {"week": label}), "briefing-confirmations"),
             downloads("xac-nhan", {"week": label}),
-            note=_(
-                "The unit head confirms the unit's figures of the week; briefings print them as confirmed until they change."
-            ),
+            note=confirmation_note(),
         ),
         section(_("E-mail deliveries"), grid(tables.deliveries(reader, {}), "briefing-deliveries")),
     ]
@@ -105,7 +110,7 @@ def register(app: Dash, reader: Reader, actions: Actions) -> None:
         State("build-target", "data"),
         prevent_initial_call=True,
     )
-    def build(clicks: int, scope: str | None, lang: str | None, target: dict | None) -> list:
+    def build(clicks: int, scope: str | None, lang: str | None, target: dict | None) -> Any:
         if not clicks or not isinstance(target, dict):
             return no_update
         scope = "" if scope in (None, MINISTRY) else str(scope)
@@ -120,8 +125,8 @@ def register(app: Dash, reader: Reader, actions: Actions) -> None:
                 for f in ("pdf", "docx", "xlsx")
             ]
             result = [_("Edition {id} built:").format(id=edition.id), " ", files[0], " · ", files[1], " · ", files[2]]
-        sent = target.get("query") if isinstance(target.get("query"), dict) else {}
-        query = {k: str(sent[k])[:64] for k in FILTERS if k in sent}
+        sent = target.get("query")
+        query = {k: str(sent[k])[:64] for k in FILTERS if k in sent} if isinstance(sent, dict) else {}
         return _page(reader, query, result)  # drawn again: the new edition is listed
 
 

@@ -40,7 +40,9 @@ def render(reader: Reader, query: Query) -> list:
     db = catalogue.databases[code]
     row = next(r for r in snap.databases if r.code == code)
     own = {**query, "db": code}
-    databases = picker([(d, with_filters(links.DATABASE, query, db=d), d) for d in catalogue.databases], code, "db-link")
+    databases = picker(
+        [(d, with_filters(links.DATABASE, query, db=d), d) for d in catalogue.databases], code, "db-link"
+    )
     criteria = list(catalogue.criteria.values())
     scores = tables.databases(reader, {**own, "unit": ""}).only(*[c.code for c in criteria], "score")
     stage = catalogue.stages.get(row.stage) if row.stage else None

@@ -33,10 +33,7 @@ def render(reader: Reader, query: Query) -> list:
         className="note",
     )
     criteria = note_lines(
-        {
-            c.name(): " (×{weight}): {indicator}".format(weight=fmt.number(c.weight, 1), indicator=c.indicator())
-            for c in catalogue.criteria.values()
-        }
+        {c.name(): f" (×{fmt.number(c.weight, 1)}): {c.indicator()}" for c in catalogue.criteria.values()}
     )
     return [
         html.Div([units, week_picker(snap, links.DATABASES, query)], className="filters"),

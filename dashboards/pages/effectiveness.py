@@ -64,7 +64,10 @@ def render(reader: Reader, query: Query) -> list:
         )
     figure.update_yaxes(ticksuffix="%", range=[0, 100])
     formulas = note_lines(
-        {catalogue.indicators[row.code].name(): " = " + catalogue.indicators[row.code].formula() for row in snap.indicators}
+        {
+            catalogue.indicators[row.code].name(): " = " + catalogue.indicators[row.code].formula()
+            for row in snap.indicators
+        }
     )
     return [
         week_picker(snap, links.EFFECTIVENESS, query),

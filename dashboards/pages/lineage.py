@@ -72,8 +72,7 @@ def render(reader: Reader, query: Query) -> list:
     return [
         html.H1(title, className="unit-name", id="lineage-title"),
         html.P(
-            f"{fmt.number(last['value'], decimals)} {metric.measure()} · "
-            + as_of(run["finished_at"] if run else None),
+            f"{fmt.number(last['value'], decimals)} {metric.measure()} · " + as_of(run["finished_at"] if run else None),
             className="lineage-value",
             id="lineage-value",
         ),

@@ -21,11 +21,16 @@ def render(reader: Reader, query: Query) -> list:
     state = labels.label(labels.SCHEDULER_STATE, scheduler["state"])
     heartbeat = _("last heartbeat {age}").format(age=fmt.age(scheduler.get("last_heartbeat")))
     owner = scheduler.get("owner") or ""
-    said = _("Collection scheduler: {state} · {owner} · {heartbeat}").format(state=state, owner=owner, heartbeat=heartbeat)
+    said = _("Collection scheduler: {state} · {owner} · {heartbeat}").format(
+        state=state, owner=owner, heartbeat=heartbeat
+    )
     schedule = html.P(said, className="note", id="sources-scheduler")
     return [
         section(
-            _("Data sources"), schedule, grid(tables.sources(reader, everything), "sources-health"), downloads("nguon-du-lieu")
+            _("Data sources"),
+            schedule,
+            grid(tables.sources(reader, everything), "sources-health"),
+            downloads("nguon-du-lieu"),
         ),
         section(
             _("Recently quarantined records"),
@@ -42,8 +47,12 @@ def render(reader: Reader, query: Query) -> list:
             ),
         ),
         section(_("Wall screens"), grid(tables.screens(reader, everything), "sources-screens"), downloads("man-hinh")),
-        section(_("Weekly briefings: problems"), grid(tables.briefing_problems(reader, everything), "sources-briefings")),
-        section(_("Recent collection runs"), grid(tables.runs(reader, everything), "sources-runs"), downloads("lan-thu")),
+        section(
+            _("Weekly briefings: problems"), grid(tables.briefing_problems(reader, everything), "sources-briefings")
+        ),
+        section(
+            _("Recent collection runs"), grid(tables.runs(reader, everything), "sources-runs"), downloads("lan-thu")
+        ),
     ]
 
 

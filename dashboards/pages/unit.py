@@ -5,6 +5,7 @@ is in the URL (?unit=KCB), so a view can be shared."""
 from __future__ import annotations
 
 import time
+from typing import Any
 
 import plotly.graph_objects as go
 from dash import Dash, Input, Output, State, dcc, html, no_update
@@ -15,7 +16,17 @@ from base.i18n import N_, _
 from base.localtime import WEEK, iso_week_label, last_full_week
 from dashboards import links, tables
 from dashboards.actions import Actions
-from dashboards.components import chart, downloads, picker, section, tile, week_of, week_picker, with_filters
+from dashboards.components import (
+    chart,
+    confirmation_note,
+    downloads,
+    picker,
+    section,
+    tile,
+    week_of,
+    week_picker,
+    with_filters,
+)
 from dashboards.page import Page, Query
 from dashboards.reader import Reader
 from dashboards.table import grid
@@ -125,9 +136,7 @@ def _confirmation(reader: Reader, code: str, snap: Snapshot) -> html.Section:
             className="confirm-row",
         ),
         html.P(state, id="confirm-status", className="note"),
-        note=_(
-            "The unit head confirms the unit's figures of the week; briefings print them as confirmed until they change."
-        ),
+        note=confirmation_note(),
     )
 
 
@@ -148,7 +157,7 @@ def register(app: Dash, reader: Reader, actions: Actions) -> None:
         State("confirm-target", "data"),
         prevent_initial_call=True,
     )
-    def confirm(clicks: int, name: str | None, target: dict | None) -> str:
+    def confirm(clicks: int, name: str | None, target: dict | None) -> Any:
         if not clicks or not isinstance(target, dict):
             return no_update
         unit, week = str(target.get("unit", "")), str(target.get("week", ""))

@@ -15,7 +15,7 @@ from base import formatting as fmt
 from base import labels, localtime
 from base.i18n import N_, _
 from dashboards.components import as_of, change_against_last_week, stale_text
-from dashboards.wall.screens import Screen, ScreensFile
+from dashboards.screens import Screen, ScreensFile
 from metrics.health import Freshness, combine
 from metrics.read_models import Snapshot
 from metrics.settings import Config
@@ -239,14 +239,28 @@ def build(snap: Snapshot, config: Config, screens: ScreensFile, screen: Screen) 
             for index, group in enumerate(groups):
                 suffix = f" ({index + 1}/{len(groups)})" if len(groups) > 1 else ""
                 slides.append(
-                    {"panel": slide.panel, "title": title + suffix, "seconds": slide.seconds, "kind": "tiles", "tiles": group}
+                    {
+                        "panel": slide.panel,
+                        "title": title + suffix,
+                        "seconds": slide.seconds,
+                        "kind": "tiles",
+                        "tiles": group,
+                    }
                 )
         elif slide.panel == "csdl":
             slides.append(
-                {"panel": slide.panel, "title": title, "seconds": slide.seconds, "kind": "grid", "grid": database_grid(snap, config)}
+                {
+                    "panel": slide.panel,
+                    "title": title,
+                    "seconds": slide.seconds,
+                    "kind": "grid",
+                    "grid": database_grid(snap, config),
+                }
             )
         else:
-            slides.append({"panel": slide.panel, "title": title, "seconds": slide.seconds, "kind": "alerts", "alerts": alerts})
+            slides.append(
+                {"panel": slide.panel, "title": title, "seconds": slide.seconds, "kind": "alerts", "alerts": alerts}
+            )
     return {
         "screen": screen.name,
         "title": screen.heading(),
@@ -259,5 +273,9 @@ def build(snap: Snapshot, config: Config, screens: ScreensFile, screen: Screen) 
         "reload_every_hours": screens.reload_every_hours,
         "reload_at_local_hour": screens.reload_at_local_hour,
         "utc_offset_minutes": localtime.offset() // 60,
-        "text": {"offline": _("Server unreachable — showing figures received at"), "alerts": _("Alerts"), "no_alerts": _("No alerts")},
+        "text": {
+            "offline": _("Server unreachable — showing figures received at"),
+            "alerts": _("Alerts"),
+            "no_alerts": _("No alerts"),
+        },
     }

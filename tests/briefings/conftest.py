@@ -4,6 +4,7 @@ helpers that read documents back the way a reader would (pdftotext, pdfinfo, pdf
 from __future__ import annotations
 
 import datetime as dt
+import shutil
 import subprocess
 import time
 from pathlib import Path
@@ -12,7 +13,7 @@ import pytest
 from sqlalchemy import text
 
 from base.localtime import WEEK, week_start
-from metrics.collection import Collector, backfill
+from metrics.collection import Collector
 from metrics.store import Store
 from tests.conftest import demo_source, with_sources
 
@@ -20,7 +21,7 @@ BUILT_AT = 1795500000.0  # a fixed build time: 13:00 24/11/2026 in Hanoi
 
 
 @pytest.fixture(scope="module")
-def filled(default_config, tmp_path_factory):
+def filled(default_config, demo_history_file, tmp_path_factory):
     """Every unit's demo source (BTXH in an outage, QLD sending bad records) with 3 weeks of history."""
     folder = tmp_path_factory.mktemp("briefing")
     sources = [
@@ -32,11 +33,10 @@ def filled(default_config, tmp_path_factory):
         for unit in default_config.catalogue.units
     ]
     config = with_sources(default_config, *sources, data_dir=folder / "data")
+    shutil.copyfile(demo_history_file, folder / "ioc.sqlite3")  # the session's history, then live collections
     store = Store(f"sqlite:///{folder / 'ioc.sqlite3'}")
     store.upgrade()
-    collector = Collector(config, store)
-    backfill(collector, 3)
-    collector.collect_all()
+    Collector(config, store).collect_all()
     return config, store
 
 

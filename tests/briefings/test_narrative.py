@@ -42,7 +42,8 @@ def test_the_opening_says_unchanged_or_the_direction_of_the_score(briefing):
     label = briefing.headlines[0].label
     assert (
         narrative(with_headline(briefing, label, value=70.0, change=0.01))[0]
-        == f"Tuần {briefing.week_label}, chỉ số hiệu quả phục vụ (766) của Toàn Bộ Y tế đạt 70,0 điểm, không đổi so với tuần trước."
+        == f"Tuần {briefing.week_label}, chỉ số hiệu quả phục vụ (766) của Toàn Bộ Y tế đạt 70,0 điểm, "
+        "không đổi so với tuần trước."
     )
     assert narrative(with_headline(briefing, label, value=70.0, change=-1.26))[0].endswith(
         "đạt 70,0 điểm, giảm 1,3 điểm so với tuần trước."

@@ -125,7 +125,9 @@ def test_the_same_data_and_build_time_give_the_same_bytes_and_only_the_build_tim
     assert first == again
     later = render_pdf(build_briefing(store, config, last_week(), "", "vi"), Document(), BUILT_AT + 3600)
     differing = [
-        (a, b) for a, b in zip(pdf_text(first, tmp_path).splitlines(), pdf_text(later, tmp_path).splitlines()) if a != b
+        (a, b)
+        for a, b in zip(pdf_text(first, tmp_path).splitlines(), pdf_text(later, tmp_path).splitlines(), strict=True)
+        if a != b
     ]
     assert differing == [
         (

@@ -9,12 +9,12 @@ import threading
 import pytest
 
 from dashboards.webapp import create_app
-from metrics.collection import Collector, backfill
+from metrics.collection import Collector
 from tests.conftest import demo_source, free_port, with_sources
 
 
 @pytest.fixture
-def served(default_config, sqlite_store, tmp_path):
+def served(default_config, history_store, tmp_path):
     """The app over a store with three weeks of history of every unit, refreshing every 2 s."""
     settings = default_config.settings
     fast = settings.model_copy(update={"app": settings.app.model_copy(update={"refresh_seconds": 2})})
@@ -23,24 +23,29 @@ def served(default_config, sqlite_store, tmp_path):
         for u in default_config.catalogue.units
     ]
     config = dataclasses.replace(with_sources(default_config, *sources, data_dir=tmp_path), settings=fast)
-    collector = Collector(config, sqlite_store)
-    backfill(collector, 3)
-    collector.collect_all()
+    collector = Collector(config, history_store)
+    collector.collect_all()  # live, now: the sources are fresh whenever the history was built
     from waitress.server import create_server
 
     port = free_port()
     server = create_server(
-        create_app(config, sqlite_store, lambda: "running").server, host="127.0.0.1", port=port, threads=4
+        create_app(config, history_store, lambda: "running").server, host="127.0.0.1", port=port, threads=4
     )
     thread = threading.Thread(target=server.run, daemon=True)
     thread.start()
-    yield f"http://127.0.0.1:{port}", config, sqlite_store, collector
+    yield f"http://127.0.0.1:{port}", config, history_store, collector
     server.close()
 
 
-def open_page(browser, url: str):
-    # A reader whose browser asks for Vietnamese (Chromium's own default is en-US, which the app honours).
-    page = browser.new_page(viewport={"width": 1600, "height": 1000}, locale="vi-VN")
+def reader_context(browser):
+    """A reader's browser: it asks for Vietnamese (Chromium's own default is en-US, which the app
+    honours) and keeps its cache from page to page, as a real one does."""
+    return browser.new_context(viewport={"width": 1600, "height": 1000}, locale="vi-VN")
+
+
+def open_page(browser, url: str, context=None):
+    """A page of a new reader's browser (or of context), collecting its console errors."""
+    page = (context or reader_context(browser)).new_page()
     errors: list[str] = []
     page.on("console", lambda message: errors.append(message.text) if message.type == "error" else None)
     page.on("pageerror", lambda error: errors.append(str(error)))

@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import io
 import time
+import zipfile
 
 import openpyxl
 import pytest
@@ -13,23 +14,22 @@ from sqlalchemy import text
 from base.localtime import iso_week_label, week_start
 from briefings.archive import build_edition
 from dashboards.webapp import create_app
-from metrics.collection import Collector, backfill
+from metrics import commands
+from metrics.collection import Collector
 from metrics.read_models import build_snapshot
 from tests.conftest import demo_source, with_sources
 
 
 @pytest.fixture
-def client(default_config, sqlite_store, tmp_path):
+def client(default_config, history_store, tmp_path):
     config = with_sources(
         default_config,
         demo_source(default_config, "KCB"),
         demo_source(default_config, "QLD", bad_record_every=1),
         data_dir=tmp_path,
     )
-    collector = Collector(config, sqlite_store)
-    backfill(collector, 2)
-    collector.collect_all()
-    return create_app(config, sqlite_store).server.test_client(), config, sqlite_store
+    Collector(config, history_store).collect_all()
+    return create_app(config, history_store).server.test_client(), config, history_store
 
 
 @pytest.mark.parametrize(
@@ -92,10 +92,22 @@ def test_the_figures_are_the_read_models_and_numbers_stay_numbers(client):
     assert ministry[0] == "Toàn Bộ" and ministry[1] == pytest.approx(on_time.ministry.value, abs=0.01)
 
 
-def test_raw_values_that_look_like_formulas_stay_text(client):
+@pytest.mark.parametrize("typed", ['=HYPERLINK("http://evil.example/","click")', "+1+1", "-2+3", "@SUM(1,1)", "=1+1"])
+def test_text_that_looks_like_a_formula_stays_the_same_text_in_the_xlsx(client, typed):
+    http, config, store = client
+    week = iso_week_label(week_start(time.time()) - 7 * 86400)
+    commands.confirm_week(store, config, unit="KCB", week=week, confirmed_by=typed)
+    blob = http.get(f"/tai-ve/xac-nhan.xlsx?week={week}").data
+    with zipfile.ZipFile(io.BytesIO(blob)) as package:
+        sheet_xml = package.read("xl/worksheets/sheet1.xml").decode()
+    assert "<f>" not in sheet_xml and "<f " not in sheet_xml  # no cell is a formula Excel would run
+    rows = list(openpyxl.load_workbook(io.BytesIO(blob)).active.iter_rows(values_only=True))
+    kcb = next(r for r in rows if r[1] == "KCB")
+    assert kcb[4] == typed  # kept exactly as typed: no apostrophe, nothing evaluated
+
+
+def test_unknown_tables_and_formats_are_404(client):
     http = client[0]
-    sheet = openpyxl.load_workbook(io.BytesIO(http.get("/tai-ve/cach-ly.xlsx").data)).active
-    assert all(not str(c).startswith("=") for row in sheet.iter_rows(values_only=True) for c in row if c is not None)
     assert http.get("/tai-ve/khong-co.csv").status_code == 404 and http.get("/tai-ve/hieu-qua.pdf").status_code == 404
 
 

@@ -12,7 +12,7 @@ from sqlalchemy import update
 from base import formatting as fmt
 from metrics.read_models import build_snapshot
 from metrics.schema import collection_runs
-from tests.dashboards.conftest import open_page
+from tests.dashboards.conftest import open_page, reader_context
 
 PAGES = [
     "/",
@@ -46,13 +46,15 @@ def test_the_overview_shows_the_stores_figures_without_console_errors(browser, s
 
 def test_every_page_renders_with_no_console_errors(browser, served):
     base = served[0]
+    reader = reader_context(browser)  # one reader going from page to page
     for path in PAGES:
-        page, errors = open_page(browser, base + path)
+        page, errors = open_page(browser, base + path, reader)
         page.wait_for_selector(".page-body .panel", timeout=20000)
         page.wait_for_timeout(300)
         assert errors == [], (path, errors)
         assert "Số liệu đến" in page.inner_text(".page-body") or path in ("/nguon-du-lieu", "/ban-tin")
         page.close()
+    reader.close()
 
 
 def test_a_new_collection_shows_on_the_page_without_a_reload(browser, served):

@@ -13,10 +13,10 @@ import pytest
 from sqlalchemy import update
 
 from base.config_errors import ConfigError
-from dashboards.wall.screens import load_screens
-from metrics.collection import Collector, backfill
+from dashboards.screens import load_screens
+from metrics.collection import Collector
 from metrics.schema import collection_runs
-from tests.conftest import REPO, free_port
+from tests.conftest import REPO, demo_source, free_port, with_sources
 
 
 class Server:
@@ -52,14 +52,14 @@ class Server:
 
 
 @pytest.fixture
-def wall(default_config, sqlite_store, tmp_path):
+def wall(default_config, history_store, tmp_path):
     """The default demo configuration with three weeks of history, served by app.py."""
     config = dataclasses.replace(default_config, data_dir=tmp_path)
-    collector = Collector(config, sqlite_store)
-    backfill(collector, 3)
-    collector.collect_all()
-    server = Server(sqlite_store, tmp_path, free_port())
-    yield f"http://127.0.0.1:{server.port}", server, config, sqlite_store
+    # The served app's sources (config/sources.toml) collected once now, without their slow or hanging trouble.
+    sources = [demo_source(config, u, **({"outage_hours": 50} if u == "BTXH" else {})) for u in config.catalogue.units]
+    Collector(with_sources(config, *sources, data_dir=tmp_path), history_store).collect_all()
+    server = Server(history_store, tmp_path, free_port())
+    yield f"http://127.0.0.1:{server.port}", server, config, history_store
     server.stop()
 
 

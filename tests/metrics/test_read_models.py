@@ -72,8 +72,8 @@ def test_database_scores_are_the_weighted_mean_of_the_latest_criteria(filled):
         latest = dict(
             connection.execute(
                 text(
-                    "SELECT r.metric, s.value FROM samples s JOIN series r ON r.id = s.series_id WHERE r.database = 'KCB' "
-                    "AND s.ts = (SELECT MAX(ts) FROM samples WHERE series_id = s.series_id)"
+                    "SELECT r.metric, s.value FROM samples s JOIN series r ON r.id = s.series_id "
+                    "WHERE r.database = 'KCB' AND s.ts = (SELECT MAX(ts) FROM samples WHERE series_id = s.series_id)"
                 )
             ).all()
         )
@@ -94,7 +94,8 @@ def weighted_score_before(store, config, database: str, before: float) -> float:
         values = dict(
             connection.execute(
                 text(
-                    "SELECT r.metric, s.value FROM samples s JOIN series r ON r.id = s.series_id WHERE r.database = :db "
+                    "SELECT r.metric, s.value FROM samples s JOIN series r ON r.id = s.series_id "
+                    "WHERE r.database = :db "
                     "AND s.ts = (SELECT MAX(ts) FROM samples WHERE series_id = s.series_id AND ts < :before)"
                 ),
                 {"db": database, "before": before},

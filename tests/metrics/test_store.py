@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from sqlalchemy import inspect, select
 
-from metrics.schema import collection_runs, quarantine, samples
 from base.problems import Problem, word
+from metrics.schema import collection_runs, quarantine, samples
 from metrics.store import Rejected, Sample, SeriesKey, Store
 
 KEY = SeriesKey("tthc_received", "KCB", "")
@@ -78,7 +78,9 @@ def test_a_failed_run_is_logged_and_keeps_what_was_collected_before(store):
 
 def test_rejected_records_go_to_quarantine_with_their_reason_and_the_good_ones_are_kept(store):
     outcome = run(
-        store, [Sample(KEY, 1_000, 5.0)], [Rejected({"metric": "x", "value": "<script>"}, Problem.of("record.unknown_metric", metric="x"))]
+        store,
+        [Sample(KEY, 1_000, 5.0)],
+        [Rejected({"metric": "x", "value": "<script>"}, Problem.of("record.unknown_metric", metric="x"))],
     )
     assert (outcome.rows_written, outcome.rows_rejected) == (1, 1)
     with store.engine.connect() as connection:

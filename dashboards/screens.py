@@ -1,4 +1,5 @@
-"""The screens' playlists, read from config/screens.toml and validated at start-up."""
+"""The wall screens' playlists, read from config/screens.toml and validated at start-up (the
+Reader holds them for the pages; dashboards/wall/ shows them)."""
 
 from __future__ import annotations
 
@@ -10,6 +11,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from base.catalogue import in_language
 from base.config_errors import ConfigError, parse, read_toml
 from metrics.settings import Config
+
 
 class Strict(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
