@@ -18,7 +18,7 @@ from base import localtime
 from base.catalogue import Catalogue, load_catalogue
 from base.config_errors import ConfigError, parse, read_toml
 from data_sources.base import OptionError, Options
-from data_sources.registry import KINDS, source_class
+from data_sources.registry import KINDS, KindUnavailable, source_class
 
 DEFAULT_CONFIG = Path(__file__).resolve().parent.parent / "config" / "settings.toml"
 
@@ -147,7 +147,10 @@ def _load_sources(path: Path, catalogue: Catalogue, config_dir: Path) -> tuple[S
             raise ConfigError(
                 path, f"{prefix}.kind", f"unknown kind '{source.kind}' (known: {', '.join(sorted(KINDS))})"
             )
-        kind = source_class(source.kind)
+        try:
+            kind = source_class(source.kind)
+        except KindUnavailable as error:
+            raise ConfigError(path, f"{prefix}.kind", str(error)) from None
         options: Options = parse(kind.options_model, source.options or {}, path, f"{prefix}.options")
         try:
             kind.check_options(options, catalogue, config_dir)

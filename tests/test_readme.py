@@ -101,3 +101,46 @@ def test_the_spreadsheet_example_ingests_a_dropped_file(config_copy, tmp_path, s
 def test_the_demo_example_collects(config_copy, tmp_path, sqlite_store):
     config = load_with(config_copy, EXAMPLES["demo"], tmp_path)
     assert Collector(config, sqlite_store).collect("demo-kcb").status == "ok"
+
+
+def documented_options(kind: str) -> set[str]:
+    """The options the README's section of a kind names in backticks."""
+    start = README.index(f"**`{kind}`**")
+    end = min(
+        [README.index(f"**`{k}`**") for k in KINDS if README.index(f"**`{k}`**") > start] + [README.index("### What")]
+    )
+    return set(re.findall(r"`([a-z_]+(?:\[\]\.[a-z_]+)?)`", README[start:end]))
+
+
+def declared(model, prefix: str = "") -> set[str]:
+    """Every option of a kind's schema, nested lists as values[].metric."""
+    names = set()
+    for name, field in model.model_fields.items():
+        names.add(prefix + name)
+        for inner in (field.annotation, *getattr(field.annotation, "__args__", ())):
+            if hasattr(inner, "model_fields") and inner is not field.annotation:
+                names |= declared(inner, f"{prefix}{name}[].")
+    return names
+
+
+@pytest.mark.parametrize("kind", sorted(KINDS))
+def test_every_option_of_every_kind_is_in_the_readme(kind):
+    from data_sources.registry import source_class
+
+    missing = declared(source_class(kind).options_model) - documented_options(kind)
+    assert not missing, f"options of {kind} not in its README section: {sorted(missing)}"
+
+
+def test_every_setting_and_source_key_is_in_the_readme():
+    from metrics.settings import SettingsFile, SourceConfig
+
+    settings = {
+        f"{section}.{key}"
+        for section, model in SettingsFile.model_fields.items()
+        for key in model.annotation.model_fields
+    }
+    missing = {s for s in settings if f"| `{s}` |" not in README}
+    missing |= {
+        f"sources.{k}" for k in SourceConfig.model_fields if f"`{k}`" not in README and f"`[sources.{k}]`" not in README
+    }
+    assert not missing, f"not documented in the README: {sorted(missing)}"

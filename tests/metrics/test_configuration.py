@@ -157,6 +157,15 @@ def test_an_unknown_kind_of_source_is_refused(config_copy):
     assert error.key == "sources[0].kind" and "unknown kind 'ftp'" in error.problem
 
 
+def test_a_kind_whose_library_is_missing_stops_start_up_naming_it(config_copy, monkeypatch):
+    from data_sources.registry import KINDS
+
+    monkeypatch.setitem(KINDS, "demo", "tests.metrics.kind_without_its_library:Source")
+    error = load_error(config_copy)
+    assert error.key == "sources[0].kind"
+    assert "kind 'demo' cannot be loaded here: No module named 'a_library_nobody_installed'" in error.problem
+
+
 def test_a_settings_file_with_a_wrong_key_or_bad_toml_is_refused(config_copy):
     edit(config_copy, "backfill_weeks = 26", "backfill_week = 26")
     error = load_error(config_copy)
