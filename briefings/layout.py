@@ -314,7 +314,7 @@ def _tasks(b: Briefing) -> Section:
 def _databases(b: Briefing) -> Section:
     criteria = len(b.criteria)
     columns = [
-        Column(_("Database"), 0.13),
+        Column(_("Database"), 0.13, appendix_label=_("Code")),
         Column(_("Name"), where="appendix"),
         Column(_("Lead unit"), where="appendix"),
         Column(_("Stage"), 0.17),

@@ -47,6 +47,7 @@ class Cell:
     badge: str | None = None  # the text as a badge of this class
     content: Any = None  # a component drawn instead of the text (the page only)
     exported: Any = None  # what a download writes, when not value
+    class_name: str | None = None  # the page's class for this one cell
 
 
 @dataclass(frozen=True)
@@ -141,7 +142,7 @@ def _td(column: Column, value: Any) -> html.Td:
         inner = html.Span(text, className=f"badge {cell.badge}")
     if cell.detail is not None:
         inner = [html.Div(inner), html.Div(cell.detail, className="small")]
-    classes = [column.class_name] if column.class_name else []
+    classes = [c for c in (column.class_name, cell.class_name) if c]
     if cell.colour:
         classes.append(f"heat heat-{cell.colour}")
     elif column.kind in ("number", "percent", "signed", "duration") and not column.class_name:

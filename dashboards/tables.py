@@ -13,6 +13,7 @@ from dash import html
 
 from base import formatting as fmt
 from base import labels
+from base.catalogue import Catalogue
 from base.i18n import _, pgettext
 from base.localtime import iso_week_label, last_full_week
 from base.problems import word
@@ -22,7 +23,7 @@ from dashboards.page import Query
 from dashboards.reader import Reader
 from dashboards.table import Cell, Column, Row, Table
 from dashboards.theme import status_colour
-from metrics.read_models import unit_figures
+from metrics.read_models import Snapshot, unit_figures
 
 LINEAGE_DAYS = 182
 
@@ -65,6 +66,36 @@ def effectiveness(reader: Reader, query: Query) -> Table:
     ministry += [Cell(snap.effectiveness.value, colour=catalogue.colour(snap.effectiveness.value)), ""]
     rows.append(Row(ministry, row_id="effectiveness-ministry", class_name="total"))
     return Table("hieu-qua", columns, rows)
+
+
+def database_heat(snap: Snapshot, catalogue: Catalogue) -> Table:
+    """The 12 databases at a glance: stage, the six criteria and the score as traffic lights (the
+    overview's grid and the wall's; the full table with its download is databases())."""
+    criteria = list(catalogue.criteria.values())
+    columns = [
+        Column("database", _("Database"), class_name="code"),
+        Column("stage", _("Stage"), class_name="stage"),
+        *[Column(c.code, c.name(), "number", 0) for c in criteria],
+        Column("score", _("Score"), "number"),
+        Column("stale", "", download=False),
+    ]
+    rows = [
+        Row(
+            [
+                Cell(db.code, title=catalogue.databases[db.code].name()),
+                Cell(db.stage, text=str(db.stage or fmt.MISSING)),
+                *[Cell(db.scores[c.code], colour=catalogue.colour(db.scores[c.code])) for c in criteria],
+                Cell(db.score, colour=db.colour),
+                Cell(
+                    db.freshness.stale,
+                    content=html.Span(_("stale data"), className="badge badge-stale") if db.freshness.stale else "",
+                ),
+            ],
+            row_id=f"heat-{db.code}",
+        )
+        for db in snap.databases
+    ]
+    return Table("co-so-du-lieu", columns, rows)
 
 
 def project06(reader: Reader, query: Query) -> Table:
@@ -307,13 +338,12 @@ def runs(reader: Reader, query: Query) -> Table:
             [
                 r["started_at"],
                 r["source_id"],
-                Cell(r["status"], text=labels.label(labels.RUN_STATUS, r["status"])),
+                Cell(r["status"], text=labels.label(labels.RUN_STATUS, r["status"]), class_name=f"run-{r['status']}"),
                 (r["finished_at"] or r["started_at"]) - r["started_at"],
                 r["rows_written"],
                 r["rows_rejected"],
                 word(r["error"]),
             ],
-            class_name=f"run-{r['status']}",
         )
         for r in reader.runs()
         if _chosen(query, units.get(r["source_id"], ""))

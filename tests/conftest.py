@@ -10,6 +10,7 @@ import dataclasses
 import os
 import shutil
 import socket
+import unicodedata
 import uuid
 from pathlib import Path
 
@@ -198,3 +199,13 @@ def demo_source(config: Config, unit: str, source_id: str | None = None, **optio
         look_back_days=2,
         options=DemoOptions(unit=unit, **options),
     )
+
+
+def vietnamese(text: str) -> set[str]:
+    """The letters in text that only Vietnamese writes here: ă â đ ê ô ơ ư, or a tone mark."""
+    marks = ("\u0300", "\u0301", "\u0303", "\u0309", "\u0323")
+    return {
+        c
+        for c in text
+        if c.isalpha() and (c.lower() in "ăâđêôơư" or any(m in unicodedata.normalize("NFD", c) for m in marks))
+    }

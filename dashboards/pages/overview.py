@@ -76,8 +76,7 @@ def render(reader: Reader, query: Query) -> list:
         ],
         className="tiles",
     )
-    criteria = [c.code for c in catalogue.criteria.values()]
-    heat = tables.databases(reader, query).only("database", "stage", *criteria, "score")
+    heat = tables.database_heat(snap, catalogue)
     alert_items = [
         html.Li(
             [

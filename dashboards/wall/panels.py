@@ -14,8 +14,10 @@ from typing import Any
 from base import formatting as fmt
 from base import labels, localtime
 from base.i18n import N_, _
+from dashboards import tables
 from dashboards.components import as_of, change_against_last_week, stale_text
 from dashboards.screens import Screen, ScreensFile
+from dashboards.table import Cell, Column, shown
 from metrics.health import Freshness, combine
 from metrics.read_models import Snapshot
 from metrics.settings import Config
@@ -163,24 +165,29 @@ def task_tiles(snap: Snapshot, config: Config) -> list[dict]:
 
 
 def database_grid(snap: Snapshot, config: Config) -> dict:
-    catalogue = config.catalogue
-    criteria = list(catalogue.criteria.values())
-    rows = [
-        {
-            "code": db.code,
-            "stage": str(db.stage or fmt.MISSING),
-            "stale": db.freshness.stale,
-            "stale_text": _("stale data") if db.freshness.stale else "",
-            "cells": [
-                {"value": fmt.number(db.scores[c.code], 0), "colour": catalogue.colour(db.scores[c.code])}
-                for c in criteria
-            ],
-            "score": {"value": fmt.number(db.score, 1), "colour": db.colour},
-        }
-        for db in snap.databases
-    ]
+    """The overview's database grid (dashboards/tables.py, database_heat) for the wall to draw."""
+    heat = tables.database_heat(snap, config.catalogue)
+    columns = [c for c in heat.columns if c.key != "stale"]
+    criteria = columns[2:-1]
+
+    def light(cell: Cell, column: Column) -> dict[str, Any]:
+        return {"value": shown(column, cell.value), "colour": cell.colour}
+
+    rows = []
+    for row, db in zip(heat.rows, snap.databases, strict=True):
+        cells = dict(zip([c.key for c in heat.columns], row.cells, strict=True))
+        rows.append(
+            {
+                "code": db.code,
+                "stage": cells["stage"].text,
+                "stale": db.freshness.stale,
+                "stale_text": _("stale data") if db.freshness.stale else "",
+                "cells": [light(cells[c.key], c) for c in criteria],
+                "score": light(cells["score"], columns[-1]),
+            }
+        )
     return {
-        "header": [_("Database"), _("Stage")] + [c.name() for c in criteria] + [_("Score")],
+        "header": [c.label for c in columns],
         "rows": rows,
         **freshness(combine(db.freshness for db in snap.databases)),
     }

@@ -15,6 +15,7 @@ from briefings.content import build_briefing
 from briefings.pdf import render_pdf
 from briefings.settings import Document
 from tests.briefings.conftest import BUILT_AT, last_week, pdf_fonts, pdf_info, pdf_pages, pdf_text, raw_ratio
+from tests.conftest import vietnamese
 
 
 @pytest.fixture(scope="module")
@@ -149,6 +150,8 @@ def test_the_english_edition_of_a_unit(filled, tmp_path):
     assert config.catalogue.units["BMTE"].name("en") in text
     assert "Electronic birth certificates" in text and "KCB (*)" not in text  # only its own tasks and rows
     assert "Page 1/" in text and "2. Summary" in text
+    letterhead = f"{Document().agency_parent} · {Document().agency}"  # the agency's name, as the settings write it
+    assert not vietnamese(text.replace(letterhead, ""))
 
 
 def test_the_current_week_lists_this_weeks_quarantined_records(filled, tmp_path):

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import json
 import os
 import subprocess
 import sys
@@ -16,7 +17,7 @@ from base.config_errors import ConfigError
 from dashboards.screens import load_screens
 from metrics.collection import Collector
 from metrics.schema import collection_runs
-from tests.conftest import REPO, demo_source, free_port, with_sources
+from tests.conftest import REPO, demo_source, free_port, vietnamese, with_sources
 
 
 class Server:
@@ -145,6 +146,15 @@ def test_an_unknown_screen_is_a_plain_404(wall):
     with pytest.raises(urllib.error.HTTPError) as caught:
         urllib.request.urlopen(f"{wall[0]}/wall?screen=khong-co")
     assert caught.value.code == 404
+
+
+def test_a_screen_in_english_says_every_word_in_english(wall):
+    base = wall[0]
+    document = urllib.request.urlopen(f"{base}/api/wall?lang=en&screen=phong-dieu-hanh").read().decode()
+    assert "Ministry overview" in document and "Operations room" in document
+    assert not vietnamese(json.dumps(json.loads(document), ensure_ascii=False))
+    page = urllib.request.urlopen(f"{base}/wall?lang=en&screen=phong-dieu-hanh").read().decode()
+    assert 'lang="en"' in page and "Loading figures" in page and not vietnamese(page)
 
 
 def test_screens_configuration_is_validated(config_copy):
