@@ -55,10 +55,6 @@ def set_default(lang: str) -> None:
     _default = lang
 
 
-def default() -> str:
-    return _default
-
-
 def current() -> str:
     return _current.get() or _default
 

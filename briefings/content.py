@@ -13,7 +13,7 @@ from dataclasses import replace
 
 from base.formatting import nfc
 from base.i18n import _, language
-from base.localtime import WEEK, iso_week_label, parse_week_label
+from base.localtime import WEEK, iso_week_label
 from base.problems import word
 from briefings.model import (
     Briefing,
@@ -32,14 +32,6 @@ from metrics.health import week_quality
 from metrics.read_models import Snapshot, build_snapshot, effectiveness_trend, unit_figures
 from metrics.settings import Config
 from metrics.store import Store
-
-
-def parse_week(label: str) -> int:
-    """'2026-W47' → its local Monday 00:00 in epoch seconds."""
-    week = parse_week_label(label)
-    if week is None:
-        raise BriefingError("briefing.bad_week", week=label[:40])
-    return week
 
 
 def build_briefing(store: Store, config: Config, week: int, scope: str = "", lang: str = "vi") -> Briefing:

@@ -9,7 +9,7 @@ the page needs (a colour, a link, a second line): downloads keep the value alone
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from typing import Any, Literal
 
@@ -72,9 +72,6 @@ class Table:
             columns=[self.columns[i] for i in wanted],
             rows=[replace(row, cells=[row.cells[i] for i in wanted]) for row in self.rows],
         )
-
-    def where(self, keep: Iterable[bool]) -> Table:
-        return replace(self, rows=[row for row, wanted in zip(self.rows, keep, strict=True) if wanted])
 
     def exported(self) -> tuple[list[str], list[list[Any]]]:
         """The header and rows a download writes: raw values (rounded numbers, local times)."""

@@ -32,10 +32,6 @@ def _chosen(query: Query, unit: str) -> bool:
     return not query.get("unit") or query["unit"] == unit
 
 
-def _unit_column(key: str = "unit") -> Column:
-    return Column(key, pgettext("organisation", "Unit"))
-
-
 def effectiveness(reader: Reader, query: Query) -> Table:
     """Each unit's Decision 766 indicators and score, best first, and the ministry's."""
     snap, catalogue = reader.snapshot(week_of(query)), reader.config.catalogue
@@ -267,7 +263,7 @@ def flagged(reader: Reader, query: Query) -> Table:
     columns = [
         Column("period", _("Period")),
         Column("metric", _("Metric")),
-        _unit_column(),
+        Column("unit", pgettext("organisation", "Unit")),
         Column("database", _("Database")),
         Column("source", _("Source")),
         Column("value", _("Value"), "number"),
@@ -283,7 +279,7 @@ def flagged(reader: Reader, query: Query) -> Table:
         rows.append(
             Row(
                 [
-                    Cell(f["ts"], text=fmt.day(f["ts"]) if daily else fmt.when(f["ts"]), exported=fmt.when(f["ts"])),
+                    _period(f["ts"], daily),
                     Cell(f["metric"], text=metric.name() if metric else f["metric"]),
                     f["unit"],
                     f["database"],
@@ -371,7 +367,7 @@ def history(reader: Reader, query: Query, newest_first: bool = False, limit: int
     rows = [
         Row(
             [
-                Cell(ts, text=fmt.day(ts) if daily else fmt.when(ts), exported=fmt.when(ts)),
+                _period(ts, daily),
                 value,
                 Cell(int(run), text=f"#{int(run)}"),
                 source,
@@ -535,6 +531,11 @@ def briefing_problems(reader: Reader, query: Query) -> Table:
         if d["attempts"]
     ]
     return Table("ban-tin-loi", columns, rows, empty=_("None"))
+
+
+def _period(moment: float, daily: bool) -> Cell:
+    """When a sample is from: its day for a daily figure, its time otherwise (a download keeps the time)."""
+    return Cell(moment, text=fmt.day(moment) if daily else fmt.when(moment), exported=fmt.when(moment))
 
 
 def _file_link(edition_id: int, fmt_: str) -> Any:

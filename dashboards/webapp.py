@@ -14,11 +14,12 @@ from typing import Any
 from urllib.parse import parse_qs
 
 import dash
+import flask
 from dash import Input, Output, State, dcc, html, no_update
 
 from base import formatting as fmt
 from base import i18n
-from base.i18n import _
+from base.i18n import N_, _
 from dashboards import briefing_files, downloads, exports, healthz, languages
 from dashboards.actions import Actions
 from dashboards.page import Page
@@ -31,6 +32,26 @@ from metrics.store import Store
 
 ASSETS = Path(__file__).resolve().parent.parent / "assets"
 MAX_SEARCH = 200  # characters of a URL's query string a page body is drawn for
+APP_TITLE = N_("Intelligent Operations Centre — Ministry of Health")
+
+
+class _Dash(dash.Dash):
+    """Dash, with the first page's tab title in the reader's language (Dash fixes it at start)."""
+
+    def interpolate_index(  # Dash's extension point, with its own signature
+        self,
+        metas: Any = "",
+        title: Any = "",
+        css: Any = "",
+        config: Any = "",
+        scripts: Any = "",
+        app_entry: Any = "",
+        favicon: Any = "",
+        renderer: Any = "",
+    ) -> Any:
+        page = next((p for p in PAGES if p.path == flask.request.path), None)
+        worded = _(page.title) + " · IOC" if page else _(APP_TITLE)
+        return super().interpolate_index(metas, worded, css, config, scripts, app_entry, favicon, renderer)
 
 
 def create_app(
@@ -41,13 +62,13 @@ def create_app(
     screens: ScreensFile | None = None,
 ) -> dash.Dash:
     with i18n.language(config.settings.app.language):  # what is fixed at start: the default language
-        app = dash.Dash(
+        app = _Dash(
             __name__,
             use_pages=True,
             pages_folder="",
             assets_folder=str(ASSETS),
             assets_ignore=r"wall",
-            title=_("Intelligent Operations Centre — Ministry of Health"),
+            title=_(APP_TITLE),
             suppress_callback_exceptions=True,
             update_title="",  # the page title stays while a callback runs
         )
@@ -92,7 +113,7 @@ def _frame(config: Config) -> html.Div:
                     html.Div(
                         [
                             html.Div("IOC", className="brand-mark"),
-                            html.Div(_("Intelligent Operations Centre — Ministry of Health"), className="brand-name"),
+                            html.Div(_(APP_TITLE), className="brand-name"),
                         ],
                         className="brand",
                     ),
