@@ -14,7 +14,6 @@ from typing import Any
 from urllib.parse import parse_qs
 
 import dash
-import flask
 from dash import Input, Output, State, dcc, html, no_update
 
 from base import formatting as fmt
@@ -36,7 +35,8 @@ APP_TITLE = N_("Intelligent Operations Centre — Ministry of Health")
 
 
 class _Dash(dash.Dash):
-    """Dash, with the first page's tab title in the reader's language (Dash fixes it at start)."""
+    """Dash, with the page's first title in the reader's language (Dash fixes it at start); the
+    page's own title follows once it is drawn."""
 
     def interpolate_index(  # Dash's extension point, with its own signature
         self,
@@ -49,9 +49,7 @@ class _Dash(dash.Dash):
         favicon: Any = "",
         renderer: Any = "",
     ) -> Any:
-        page = next((p for p in PAGES if p.path == flask.request.path), None)
-        worded = _(page.title) + " · IOC" if page else _(APP_TITLE)
-        return super().interpolate_index(metas, worded, css, config, scripts, app_entry, favicon, renderer)
+        return super().interpolate_index(metas, _(APP_TITLE), css, config, scripts, app_entry, favicon, renderer)
 
 
 def create_app(
