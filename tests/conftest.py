@@ -170,9 +170,10 @@ BROWSER_ARGS = [
 ]
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope="session")
 def browser():
-    """Debian's Chromium driven by Playwright (no browser download); required in CI."""
+    """Debian's Chromium driven by Playwright (no browser download), one per test worker; each
+    test opens its own context (its own cookies and cache). Required in CI."""
     require(os.path.exists(CHROMIUM), f"Chromium at {CHROMIUM}")
     from playwright.sync_api import sync_playwright
 

@@ -37,15 +37,19 @@ def served(default_config, history_store, tmp_path):
     server.close()
 
 
+# A reader whose browser asks for Vietnamese (Chromium's own default is en-US, which the app honours).
+READER = {"viewport": {"width": 1600, "height": 1000}, "locale": "vi-VN"}
+
+
 def reader_context(browser):
-    """A reader's browser: it asks for Vietnamese (Chromium's own default is en-US, which the app
-    honours) and keeps its cache from page to page, as a real one does."""
-    return browser.new_context(viewport={"width": 1600, "height": 1000}, locale="vi-VN")
+    """A reader's browser that keeps its cache from page to page, as a real one does."""
+    return browser.new_context(**READER)
 
 
 def open_page(browser, url: str, context=None):
-    """A page of a new reader's browser (or of context), collecting its console errors."""
-    page = (context or reader_context(browser)).new_page()
+    """A page of a new reader's browser (closed with the page), or of context, collecting its
+    console errors."""
+    page = context.new_page() if context is not None else browser.new_page(**READER)
     errors: list[str] = []
     page.on("console", lambda message: errors.append(message.text) if message.type == "error" else None)
     page.on("pageerror", lambda error: errors.append(str(error)))
