@@ -24,6 +24,12 @@ PG_ADMIN_URL = os.environ.get("IOC_TEST_PG_URL", "postgresql+psycopg://postgres@
 CHROMIUM = os.environ.get("IOC_CHROMIUM", "/usr/bin/chromium")
 
 
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """The longest tests first: the workers share out the rest, and no worker is left with a
+    long one at the end while the others wait (pytest.ini runs several)."""
+    items.sort(key=lambda item: item.get_closest_marker("long") is None)
+
+
 def require(available: bool, what: str) -> None:
     """Skip without the service, or fail when the run demands every service."""
     if available:

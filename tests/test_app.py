@@ -17,6 +17,8 @@ import pytest
 
 from tests.conftest import REPO, free_port
 
+pytestmark = pytest.mark.long
+
 READY_WITHIN = 30.0
 
 

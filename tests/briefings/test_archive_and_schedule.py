@@ -37,6 +37,7 @@ def archive(filled, tmp_path):
     return dataclasses.replace(config, data_dir=tmp_path / "data"), store
 
 
+@pytest.mark.long
 def test_an_edition_is_stored_with_its_sha256_and_data_version_and_never_rewritten(archive):
     config, store = archive
     first = build_edition(store, config, last_week(), "", "vi", built_at=BUILT_AT)

@@ -7,6 +7,7 @@ import time
 import urllib.request
 
 import openpyxl
+import pytest
 from sqlalchemy import update
 
 from base import formatting as fmt
@@ -44,6 +45,7 @@ def test_the_overview_shows_the_stores_figures_without_console_errors(browser, s
     page.close()
 
 
+@pytest.mark.long
 def test_every_page_renders_with_no_console_errors(browser, served):
     base = served[0]
     reader = reader_context(browser)  # one reader going from page to page
@@ -137,6 +139,7 @@ def test_quarantined_raw_values_are_shown_as_text_never_as_html(browser, served)
     page.close()
 
 
+@pytest.mark.long
 def test_the_language_switch_turns_every_page_english_and_back(browser, served):
     base, config, store, _ = served
     page, errors = open_page(browser, base + "/hieu-qua")
@@ -248,6 +251,7 @@ def test_project06_by_unit_with_sla_plan_and_the_tasks_that_need_attention(brows
     page.close()
 
 
+@pytest.mark.long
 def test_the_iocs_own_use_counts_page_views_and_screens(browser, served):
     base, config, store, _ = served
     for path in ("/", "/co-so-du-lieu", "/co-so-du-lieu"):
@@ -265,6 +269,7 @@ def test_the_iocs_own_use_counts_page_views_and_screens(browser, served):
     page.close()
 
 
+@pytest.mark.long
 def test_the_period_is_a_filter_in_the_url(browser, served):
     base, config, store, _ = served
     current = build_snapshot(store, config)

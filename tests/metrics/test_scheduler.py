@@ -27,6 +27,7 @@ def runs_by_source(store) -> dict[str, int]:
         )
 
 
+@pytest.mark.long
 def test_each_source_runs_on_its_interval_and_a_hanging_one_delays_none(default_config, sqlite_store):
     sources = [
         SourceConfig(id="quick", kind="fake", interval_seconds=5, timeout_seconds=2, options=FakeOptions()),
