@@ -26,8 +26,8 @@ def nesting_exceeds(text: str, limit: int) -> bool:
     Counted on the text with regular expressions (C speed), not character by character:
     strings are cut out (escapes first, then every other piece between quotes), only the
     brackets are kept, and each pass removes the innermost pairs; a document still holding
-    brackets after limit passes is deeper than limit. bench/json_guard.py measures it against
-    the parser."""
+    brackets after limit passes is deeper than limit. bench/json_guard.py measures it beside
+    the parser: about the parser's own time again, a fraction of it for flat documents."""
     outside = "".join(_ESCAPES.sub("", text).split('"')[::2])
     brackets = _NOT_BRACKET.sub("", outside)
     for _ in range(limit):
@@ -46,11 +46,12 @@ def parse_json(body: bytes, content_type: str, max_depth: int) -> Any:
         raise SourceError("body.html")
     if not stripped:
         raise SourceError("body.empty")
-    if nesting_exceeds(text, max_depth):
-        raise SourceError("json.too_deep", limit=max_depth)
     try:
-        return json.loads(text)
-    except RecursionError:  # the parser's own limit: it raises rather than exhausting the stack
+        document = json.loads(text)
+    except RecursionError:  # deeper than the parser goes (about 1,000): it raises, fast, and nothing is harmed
         raise SourceError("json.too_deep", limit=max_depth) from None
     except json.JSONDecodeError as error:
         raise SourceError("json.invalid", detail=error.msg, line=error.lineno) from None
+    if nesting_exceeds(text, max_depth):  # the configured limit, far below the parser's
+        raise SourceError("json.too_deep", limit=max_depth)
+    return document
