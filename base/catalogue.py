@@ -80,15 +80,14 @@ class Thresholds(Strict):
 class Metric(Named):
     unit_of_measure: Text  # in Vietnamese, as the units report it
     unit_of_measure_en: Text
-
-    def measure(self, lang: str | None = None) -> str:
-        return in_language(lang, self.unit_of_measure, self.unit_of_measure_en)
-
     kind: Literal["count", "gauge"]
     bucket: Literal["day", "hour"]
     min: float
     max: float
     scope: Literal["unit", "database"]
+
+    def measure(self, lang: str | None = None) -> str:
+        return in_language(lang, self.unit_of_measure, self.unit_of_measure_en)
 
     @model_validator(mode="after")
     def _range(self) -> Metric:

@@ -100,10 +100,6 @@ def pgettext(context: str, message: str) -> str:
     return translations(current()).pgettext(context, message)
 
 
-def npgettext(context: str, singular: str, plural: str, n: int) -> str:
-    return translations(current()).npgettext(context, singular, plural, n)
-
-
 def mid_sentence(name: str) -> str:
     """A figure's name inside a sentence: Vietnamese writes it in lower case, English keeps its capitals."""
     return name.lower() if current() in _LOWER_CASE_MID_SENTENCE else name

@@ -82,6 +82,11 @@ def local(seconds: float) -> dt.datetime:
     return dt.datetime.fromtimestamp(seconds, _zone)
 
 
+def wall_clock(seconds: float) -> dt.datetime:
+    """Local time without its zone, as printed: what a spreadsheet stores (Excel has no time zones)."""
+    return local(seconds).replace(tzinfo=None)
+
+
 def local_date(seconds: float) -> dt.date:
     return local(seconds).date()
 

@@ -11,10 +11,9 @@ from base.localtime import WEEK, parse_week_label
 from base.problems import Problem
 from briefings.archive import BuildFailed, Edition, build_edition
 from briefings.settings import BriefingSettings
+from metrics.commands import MAX_INPUT
 from metrics.settings import Config
 from metrics.store import Store
-
-MAX_INPUT = 40  # characters of a refused input repeated in the refusal
 
 
 class Refused(BuildFailed):

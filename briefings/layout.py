@@ -207,17 +207,12 @@ def _kept(value: float | None) -> float | None:
     return None if value is None else round(value, 4)
 
 
-def _wall_clock(moment: float | None) -> dt.datetime | None:
-    # Excel has no time zones: local wall-clock time, as printed
-    return None if moment is None else localtime.local(moment).replace(tzinfo=None)
-
-
 def _local(moment: float | None) -> Cell:
-    return Cell(_wall_clock(moment), fmt.when(moment))
+    return Cell(None if moment is None else localtime.wall_clock(moment), fmt.when(moment))
 
 
 def _day(moment: float) -> Cell:
-    return Cell(_wall_clock(moment), fmt.day(moment))
+    return Cell(localtime.wall_clock(moment), fmt.day(moment))
 
 
 # -- sections ------------------------------------------------------------------------------------

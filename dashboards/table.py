@@ -91,7 +91,7 @@ def _export(column: Column, cell: Any) -> Any:
     if column.kind in ("number", "percent", "signed", "duration") and isinstance(value, (int, float)):
         return round(value, 2) if isinstance(value, float) else value
     if column.kind == "time":
-        return localtime.local(value).replace(tzinfo=None)
+        return localtime.wall_clock(value)
     return value
 
 

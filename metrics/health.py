@@ -84,29 +84,22 @@ def source_health(store: Store, config: Config, now: float | None = None) -> dic
     runs = collection_runs
     finished = runs.c.status != "running"
     with store.engine.connect() as connection:
-        # A backfill proves the unit's archive answered, not that its system still delivers:
-        # staleness counts scheduled collections only.
-        last_live = dict(
-            connection.execute(
-                select(runs.c.source_id, func.max(runs.c.finished_at))
-                .where(runs.c.status == "ok", runs.c.kind == "collect")
-                .group_by(runs.c.source_id)
-            ).all()
-        )
-        last_any = dict(
-            connection.execute(
-                select(runs.c.source_id, func.max(runs.c.finished_at))
+        # One pass over the successful runs: the last scheduled one, the last of any kind and the
+        # end of the history they brought. A backfill proves the unit's archive answered, not that
+        # its system still delivers: staleness counts scheduled collections only.
+        successes = {
+            row.source_id: row
+            for row in connection.execute(
+                select(
+                    runs.c.source_id,
+                    func.max(case((runs.c.kind == "collect", runs.c.finished_at))).label("last_live"),
+                    func.max(runs.c.finished_at).label("last_any"),
+                    func.max(runs.c.data_until).label("until"),
+                )
                 .where(runs.c.status == "ok")
                 .group_by(runs.c.source_id)
-            ).all()
-        )
-        history_until = dict(
-            connection.execute(
-                select(runs.c.source_id, func.max(runs.c.data_until))
-                .where(runs.c.status == "ok")
-                .group_by(runs.c.source_id)
-            ).all()
-        )
+            )
+        }
         last_id = dict(
             connection.execute(
                 select(runs.c.source_id, func.max(runs.c.id))
@@ -144,7 +137,8 @@ def source_health(store: Store, config: Config, now: float | None = None) -> dic
     result = {}
     for source in config.sources:
         sid = source.id
-        success = last_live.get(sid)
+        ok = successes.get(sid)
+        success = ok.last_live if ok else None
         row = latest.get(sid)
         stale = (success is None and row is not None) or (
             success is not None and now - success > k * source.interval_seconds
@@ -158,8 +152,8 @@ def source_health(store: Store, config: Config, now: float | None = None) -> dic
             interval_seconds=source.interval_seconds,
             state=state,
             stale=stale,
-            as_of=success if success is not None else history_until.get(sid),
-            last_success=last_any.get(sid),
+            as_of=success if success is not None else (ok.until if ok else None),
+            last_success=ok.last_any if ok else None,
             last_live_success=success,
             last_run=row.finished_at if row else None,
             last_status=row.status if row else None,
