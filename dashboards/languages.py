@@ -9,7 +9,7 @@ default. The switch sets the cookie and sends the reader back to the page they w
 
 from __future__ import annotations
 
-from urllib.parse import urlsplit
+from urllib.parse import parse_qsl, urlencode, urlsplit
 
 from flask import Flask, Request, g, redirect, request
 from werkzeug.wrappers import Response as ResponseBase
@@ -38,8 +38,18 @@ def register(server: Flask) -> None:
 
     @server.route("/ngon-ngu/<lang>")
     def switch_language(lang: str) -> ResponseBase:
-        back = urlsplit(request.referrer or "/").path or "/"  # same site only: a path, never a host
-        response = redirect(back if back.startswith("/") else "/")
+        response = redirect(_back(request.referrer))
         if lang in i18n.LANGUAGES:
             response.set_cookie(COOKIE, lang, max_age=365 * 86400, samesite="Lax")
         return response
+
+
+def _back(referrer: str | None) -> str:
+    """The page the reader was on, its filters (?unit=) kept but not a ?lang=, which would
+    outrank the new choice. This site only: a path, never a host (a browser reads //host and
+    /\\host as another site)."""
+    page = urlsplit(referrer or "/")
+    if not page.path.startswith("/") or page.path.startswith(("//", "/\\")):
+        return "/"
+    query = urlencode([(k, v) for k, v in parse_qsl(page.query, keep_blank_values=True) if k != "lang"])
+    return page.path + (f"?{query}" if query else "")
