@@ -85,6 +85,7 @@ class Metric(Named):
     min: float
     max: float
     scope: Literal["unit", "database"]
+    several_per_period: Literal["sum", "latest", "conflict"]  # metrics/validation.py
 
     def measure(self, lang: str | None = None) -> str:
         return in_language(lang, self.unit_of_measure, self.unit_of_measure_en)

@@ -21,11 +21,13 @@ TASK_STATUS = {
 SOURCE_STATE = {
     "ok": N_("Delivering"),
     "failing": N_("Last run failed"),
+    "unusable": N_("Answers, but nothing usable"),
     "stale": N_("Stale"),
     "waiting": N_("Waiting for its first run"),
 }
 ALERT_KIND = {
     "stale_source": N_("Source stopped delivering"),
+    "unusable_source": N_("Source sends nothing usable"),
     "database_red": N_("Database below threshold"),
     "task_overdue": N_("Task overdue"),
     "task_at_risk": N_("Task at risk"),

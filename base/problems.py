@@ -42,6 +42,22 @@ MESSAGES: dict[str, str] = {
     "http.timeout": N_("no answer within {seconds} seconds from {url}"),
     "http.unreachable": N_("cannot connect to {url} ({error})"),
     "http.gave_up": N_("{reason} (after {attempts} tries)"),
+    "http.unauthorized": N_(
+        "the unit's system refused the IOC's credentials (HTTP 401) at {url}: they may have expired; "
+        "ask the unit for new ones"
+    ),
+    "http.forbidden": N_("the unit's system refused access (HTTP 403) at {url}: the IOC's account lacks the right"),
+    "http.not_found": N_("nothing at {url} (HTTP 404): the address may have changed"),
+    "http.rate_limited": N_("the unit's system asks the IOC to slow down (HTTP 429) at {url}"),
+    "http.retry_after_too_long": N_("{reason}; it asks to wait {seconds} seconds, longer than the time left: next run"),
+    "http.too_slow": N_("{url} did not send its whole answer within {seconds} seconds ({size} bytes came)"),
+    "net.connect": N_("the connection was refused or the server cannot be reached"),
+    "net.protocol": N_("the server broke off the connection or answered outside the HTTP protocol"),
+    "net.read": N_("the connection broke while sending or receiving"),
+    "net.proxy": N_("the proxy refused the connection"),
+    "net.unsupported": N_("the address is not an http:// or https:// URL"),
+    "net.other": N_("network error ({name})"),
+    "json.invalid_at": N_("the content is not valid JSON (line {line}, column {column})"),
     "http.next_other_host": N_("the next page's link points to another server; not followed"),
     "prometheus.unreadable": N_("cannot read the Prometheus format ({detail})"),
     "prometheus.html": N_("the server answered with an HTML page instead of Prometheus figures"),
@@ -55,19 +71,66 @@ MESSAGES: dict[str, str] = {
     "spreadsheet.too_large": N_("the file is larger than the limit of {limit} bytes"),
     "spreadsheet.unreadable": N_("cannot read the file: {error}"),
     "spreadsheet.duplicate": N_("same content as a file received before ({earlier}); not taken again"),
+    # Kept for the reports of runs stored before data_sources/office_files.py.
     "spreadsheet.excel_unreadable": N_("cannot open the Excel file ({error})"),
     "spreadsheet.not_text": N_("the file is neither UTF-8 nor Windows-1258 text"),
     "spreadsheet.no_header": N_("no header row of the template (Ngày, Mã chỉ số, Giá trị)"),
     "spreadsheet.no_header_in_sheets": N_(
         "no header row of the template (Ngày, Mã chỉ số, Giá trị) in any visible sheet"
     ),
-    "spreadsheet.too_many_rows": N_("the file has more than {limit} rows of figures"),
+    "spreadsheet.too_many_rows": N_("the file has more than {limit} rows of figures (the limit of this source)"),
     "spreadsheet.no_rows": N_("the file has no rows of figures"),
+    "spreadsheet.duplicate_in_run": N_("same content as {other}, received at the same time; only that one is taken"),
+    "file.empty": N_("the file is empty"),
+    "file.broken_zip": N_("the file is cut short or damaged (an incomplete copy?): send it again once it is complete"),
+    "file.not_spreadsheet": N_(
+        "not a spreadsheet the IOC reads (.xlsx, .xlsm, .xls, .xlsb, .ods, .csv or .txt from Excel or LibreOffice)"
+    ),
+    "file.pdf": N_("the file is a PDF, not a spreadsheet: send the Excel file of the report"),
+    "file.html": N_("the file is a web page (HTML) with a spreadsheet's name: open it in Excel and save it as .xlsx"),
+    "file.encrypted": N_("the workbook is protected by a password: save it without a password"),
+    "file.bad_text": N_("the text cannot be read as {encoding} (bad byte at position {position})"),
+    "file.bad_csv": N_("the CSV text cannot be split into columns ({detail})"),
+    "file.unreadable": N_("the {format} file cannot be opened ({error}): it may be damaged"),
+    "file.expands_too_much": N_("the workbook expands to {size} bytes, over the limit of {limit}: not opened"),
+    "file.too_slow": N_("reading stopped at row {row}: the time for reading was used up"),
+    "file.too_slow_whole": N_("the file could not be read within {seconds} seconds (the source's reading limit)"),
+    "file.unexpected": N_("the file could not be read ({error}); it was set aside so the others go on"),
+    "sheet.several": N_("several sheets have the template's columns ({sheets}): name the data sheet “{name}”"),
+    "sheet.named_without_header": N_(
+        "the sheet “{sheet}” has no header row of the template; missing columns: {columns}"
+    ),
+    "sheet.no_header": N_(
+        "no sheet has the template's header row; missing columns: {columns} (or name the data sheet “{name}”)"
+    ),
+    "sheet.duplicate_column": N_("the column “{column}” is given twice ({cells}): which one is meant is unclear"),
+    "sheet.unknown_columns": N_("columns not part of the template, not read: {columns}"),
+    "cell.uncalculated": N_(
+        "cell {cell} holds the formula {formula} but no calculated value (the file was written by a program): "
+        "open it in Excel or LibreOffice and save it again"
+    ),
+    "cell.error": N_("cell {cell} shows the error {shown}"),
+    "cell.bad_date": N_("cell {cell}: “{value}” is not a date written dd/mm/yyyy"),
+    "cell.date_as_number": N_("cell {cell} holds the number {value} where a date is expected: format it as a date"),
+    "cell.no_date": N_("cell {cell}: the date is missing"),
+    "cell.date_as_value": N_("cell {cell} holds a date where a figure is expected"),
+    "cell.percent_for_count": N_("cell {cell} shows a percentage ({shown}) but the figure is a count"),
+    "cell.maybe_percent": N_(
+        "cell {cell} holds {value}: if it is shown as a percentage, type the figure as it reads "
+        "(98,6 for 98,6 %) or save the file as .xlsx"
+    ),
+    "row.repeated": N_("row {row} repeats row {earlier} (same figure, same value): taken once"),
+    "row.conflict": N_("rows {rows} give different values for the same figure and day ({values}): neither is taken"),
     # metrics/: a run that failed, a record refused.
     "run.unexpected": N_("unexpected error in the source module ({error_type}: {detail})"),
     "run.store_unreachable": N_("the store cannot be reached; the period is collected again next time ({error_type})"),
     "run.still_hung": N_("the previous run has not answered since {since:time_s}; not asked again until it ends"),
     "run.timeout": N_("no answer within {seconds} seconds (timed out)"),
+    "run.combined": N_(
+        "several records for one period: {added} parts added into {sums} figures, {superseded} readings "
+        "replaced by a later one, {repeated} copies taken once"
+    ),
+    "run.series_of_another_source": N_("the series {series} is fed by the source {owner}; not overwritten"),
     "run.not_a_list": N_("the source did not return a list of records"),
     "run.interrupted": N_(
         "the run was interrupted before it finished (its process or its store connection stopped); "
@@ -82,6 +145,14 @@ MESSAGES: dict[str, str] = {
     "record.not_finite": N_("the value is not finite: {value}"),
     # The Vietnamese message names {unit_of_measure}, the English one {unit_of_measure_en}.
     "record.out_of_range": N_("value {value} outside the valid range {min}–{max} {unit_of_measure_en}"),
+    "record.not_whole": N_("value {value} is not a whole number, and {unit_of_measure_en} are counted"),
+    "record.conflict": N_("{count} different values for the same time ({values}): none is taken"),
+    "record.several_in_period": N_(
+        "{count} records for one period ({values}) where the metric has one value per period: none is taken"
+    ),
+    "record.sum_out_of_range": N_(
+        "{count} records for one period ({values}) add up to more than the valid maximum {max}: none is taken"
+    ),
     "record.bad_time": N_("the time cannot be read: {value}"),
     "record.no_zone": N_("the time has no time zone"),
     "record.future": N_("the time {time} is in the future"),

@@ -55,7 +55,7 @@ def register(server: Flask, reader: Reader) -> None:
                 "as_of": _iso(h.as_of),
                 "last_run": _iso(h.last_run),
             }
-        degraded = not scheduler["running"] or any(h.stale for h in health.values())
+        degraded = not scheduler["running"] or any(h.stale or h.state == "unusable" for h in health.values())
         return jsonify(
             {
                 "status": "degraded" if degraded else "ok",

@@ -213,7 +213,7 @@ def sources(reader: Reader, query: Query) -> Table:
         Column("rows", _("Rows"), "number", 0),
         Column("errors_24h", _("Errors/24 h"), "number", 0),
         Column("quarantined", _("Quarantined"), "number", 0),
-        Column("last_error", _("Last error"), class_name="error"),
+        Column("last_error", _("Error or note"), class_name="error"),
     ]
     rows = []
     for h in snap.health.values():
@@ -327,7 +327,7 @@ def runs(reader: Reader, query: Query) -> Table:
         Column("duration", _("Duration"), "duration"),
         Column("rows", _("Rows"), "number", 0),
         Column("quarantined", _("Quarantined"), "number", 0),
-        Column("last_error", _("Last error"), class_name="error"),
+        Column("last_error", _("Error or note"), class_name="error"),
     ]
     rows = [
         Row(
@@ -338,7 +338,7 @@ def runs(reader: Reader, query: Query) -> Table:
                 (r["finished_at"] or r["started_at"]) - r["started_at"],
                 r["rows_written"],
                 r["rows_rejected"],
-                word(r["error"]),
+                word(r["error"]) if r["error"] else word(r.get("note")),
             ],
         )
         for r in reader.runs()

@@ -19,11 +19,14 @@ from base.problems import Problem
 
 
 class Record(NamedTuple):
-    """One figure as a source delivered it, before validation."""
+    """One figure as a source delivered it, before validation.
+
+    A figure the source found but could not read (a spreadsheet cell with an error, say) has
+    the Problem as its value: it is quarantined with that reason like any refused record."""
 
     metric: str
-    ts: dt.datetime
-    value: float
+    ts: dt.datetime | Any  # anything but an aware datetime is quarantined as an unreadable time
+    value: float | Problem
     unit: str = ""
     database: str = ""
     origin: str = ""  # where in the source it came from, e.g. "tuan48.xlsx · Số liệu · dòng 12"
@@ -78,6 +81,28 @@ def check_codes(
             raise OptionError(key, f"unknown metric '{code}'")
 
 
+def series_of(catalogue: Catalogue, unit: str, database: str, metrics: list[str]) -> set[tuple[str, str, str]]:
+    """The series that records of these metrics with a fixed unit and database go to (a
+    database's figures belong to its owner when no unit is given, as validation does)."""
+    found = set()
+    for code in metrics:
+        metric = catalogue.metrics.get(code)
+        if metric is None:
+            continue
+        if metric.scope == "database":
+            owner = unit or (catalogue.databases[database].owner if database in catalogue.databases else "")
+            if database:
+                found.add((code, owner, database))
+        elif unit:
+            found.add((code, unit, ""))
+    return found
+
+
+def reported_series(catalogue: Catalogue, unit: str) -> set[tuple[str, str, str]]:
+    """The series a unit reports (its template's rows)."""
+    return {(metric.code, unit, database) for metric, database in catalogue.reported_by(unit)}
+
+
 class Options(BaseModel):
     """Base of every kind's declared configuration schema: unknown keys are errors."""
 
@@ -109,6 +134,13 @@ class Source(ABC, Generic[OptionsT]):
     @classmethod
     def check_options(cls, options: OptionsT, catalogue: Catalogue, config_dir: Path) -> None:  # noqa: B027
         """Raise OptionError when options refer to things that do not exist (nothing to check by default)."""
+
+    @classmethod
+    def declared_series(cls, options: OptionsT, catalogue: Catalogue) -> set[tuple[str, str, str]]:
+        """(metric, unit, database) of the series this source will write, where its options fix
+        them; configuration refuses two sources declaring one series. Empty when they depend
+        on what the system sends (the store still refuses a series another source feeds)."""
+        return set()
 
     @abstractmethod
     def fetch(self, window: Window) -> list[Record]:

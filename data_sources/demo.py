@@ -21,8 +21,18 @@ from typing import Any, Literal
 from pydantic import BaseModel, ConfigDict, Field
 
 from base import localtime
+from base.catalogue import Catalogue
 from base.config_errors import ConfigError, parse, read_toml
-from data_sources.base import OptionError, Options, Record, Source, SourceError, Window, check_codes
+from data_sources.base import (
+    OptionError,
+    Options,
+    Record,
+    Source,
+    SourceError,
+    Window,
+    check_codes,
+    reported_series,
+)
 
 DAY = dt.timedelta(days=1)
 SNAPSHOT_HOUR_LOCAL = 10  # a backfilled gauge is the unit's 10:00 snapshot of each day
@@ -98,6 +108,10 @@ class DemoSource(Source[DemoOptions]):
         self.outage_since = now - dt.timedelta(hours=self.options.outage_hours) if self.options.outage_hours else None
 
     @classmethod
+    def declared_series(cls, options: DemoOptions, catalogue: Catalogue) -> set[tuple[str, str, str]]:
+        return reported_series(catalogue, options.unit)
+
+    @classmethod
     def check_options(cls, options: DemoOptions, catalogue, config_dir: Path) -> None:
         check_codes(
             catalogue,
@@ -147,7 +161,8 @@ class DemoSource(Source[DemoOptions]):
         if window.is_live and options.bad_record_every and call % options.bad_record_every == 0 and records:
             victim = records[int(_uniform(self.source_id, call) * len(records))]
             metric = self.catalogue.metrics[victim.metric]
-            records.append(victim._replace(value=metric.max * 1.5 + 1 if metric.kind == "gauge" else -victim.value - 1))
+            good = victim.value if isinstance(victim.value, float) else 0.0
+            records.append(victim._replace(value=metric.max * 1.5 + 1 if metric.kind == "gauge" else -good - 1))
         return records
 
     def _series(self, triple: tuple[str, str, str], window: Window, now: dt.datetime) -> list[Record]:

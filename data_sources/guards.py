@@ -51,7 +51,7 @@ def parse_json(body: bytes, content_type: str, max_depth: int) -> Any:
     except RecursionError:  # deeper than the parser goes (about 1,000): it raises, fast, and nothing is harmed
         raise SourceError("json.too_deep", limit=max_depth) from None
     except json.JSONDecodeError as error:
-        raise SourceError("json.invalid", detail=error.msg, line=error.lineno) from None
+        raise SourceError("json.invalid_at", line=error.lineno, column=error.colno) from None
     if nesting_exceeds(text, max_depth):  # the configured limit, far below the parser's
         raise SourceError("json.too_deep", limit=max_depth)
     return document

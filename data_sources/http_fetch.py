@@ -1,20 +1,23 @@
 """Fetching a body over HTTP for any kind of source: retries, size limit, plain errors.
 
-Retries with backoff (tenacity) on connection errors, timeouts and 5xx; none on 4xx. No
+Retries with backoff on connection errors, timeouts, 5xx and 429 (waiting what Retry-After
+asks when it fits in the time left; tenacity's wait strategies cannot take a wait from the
+answer itself); none on other 4xx. No
 redirects are followed. The body is read in chunks and refused past max_bytes. Errors name
 the URL without its query string, which may carry parameters nobody should read in a log.
 """
 
 from __future__ import annotations
 
+import email.utils
 import os
 import ssl
+import time
 from typing import Any
 from urllib.parse import urlsplit
 
 import certifi
 import httpx
-from tenacity import retry, retry_if_exception_type, stop_after_attempt, wait_exponential
 
 from base.problems import Problem
 from data_sources.base import SourceError
@@ -41,15 +44,46 @@ def secret_headers(names: dict[str, str]) -> dict[str, str]:
 
 
 class _Retryable(Exception):
-    """A failure worth another try: the connection, a timeout or a 5xx."""
+    """A failure worth another try: the connection, a timeout, a 5xx or a 429."""
 
-    def __init__(self, code: str, **params: Any) -> None:
+    def __init__(self, code: str, retry_after: float | None = None, **params: Any) -> None:
         self.problem = Problem(code, params)
+        self.retry_after = retry_after
         super().__init__(code)
+
+
+# httpx's exception names are English jargon; the reader gets what happened in plain words.
+TRANSPORT_ERRORS = {
+    "ConnectError": "net.connect",
+    "ConnectTimeout": "net.connect",
+    "RemoteProtocolError": "net.protocol",
+    "LocalProtocolError": "net.protocol",
+    "ReadError": "net.read",
+    "WriteError": "net.read",
+    "ProxyError": "net.proxy",
+    "UnsupportedProtocol": "net.unsupported",
+}
+STATUS_PROBLEMS = {401: "http.unauthorized", 403: "http.forbidden", 404: "http.not_found", 429: "http.rate_limited"}
 
 
 def shown(url: str) -> str:
     return urlsplit(url)._replace(query="").geturl()
+
+
+def retry_after(value: str | None) -> float | None:
+    """Seconds a Retry-After header asks to wait (a number or an HTTP date), None when absent or unreadable."""
+    if not value:
+        return None
+    value = value.strip()
+    if value.isdigit():
+        return float(value)
+    try:
+        moment = email.utils.parsedate_to_datetime(value)
+    except (TypeError, ValueError):
+        return None
+    if moment.tzinfo is None:
+        return None
+    return max(0.0, moment.timestamp() - time.time())
 
 
 def fetch_body(
@@ -62,37 +96,62 @@ def fetch_body(
     retries: int = 2,
     max_bytes: int = 10_000_000,
 ) -> tuple[str, bytes]:
-    """(content type, body) of a 2xx answer, or SourceError."""
+    """(content type, body) of a 2xx answer, or SourceError.
 
-    @retry(
-        retry=retry_if_exception_type(_Retryable),
-        stop=stop_after_attempt(retries + 1),
-        wait=wait_exponential(multiplier=0.5, max=4),
-        reraise=True,
-    )
+    Each attempt has client.timeout.read seconds in all (httpx's timeout bounds each read, so a
+    server dripping a byte a second would otherwise hold it for minutes); the attempts together
+    have (retries + 1) times that, and a Retry-After that fits in what is left is honoured."""
+    per_attempt = client.timeout.read or 10.0
+    overall_deadline = time.monotonic() + per_attempt * (retries + 1)
+    attempts = 0
+
     def attempt() -> tuple[int, str, bytes]:
+        deadline = min(time.monotonic() + per_attempt, overall_deadline)
         try:
             with client.stream(method, url, params=params, json=body) as response:
-                if response.status_code >= 500:
-                    raise _Retryable("http.status", status=response.status_code, url=shown(url))
+                status = response.status_code
+                if status >= 500 or status == 429:
+                    code = STATUS_PROBLEMS.get(status, "http.status")
+                    wait = retry_after(response.headers.get("retry-after"))
+                    raise _Retryable(
+                        code, wait, status=status, url=shown(url), seconds=wait if wait is not None else ""
+                    )
+                declared = response.headers.get("content-length", "")
+                if declared.isdigit() and int(declared) > max_bytes:
+                    raise SourceError("body.too_large", limit=max_bytes)  # refused before reading it
                 chunks, size = [], 0
                 for chunk in response.iter_bytes():
                     size += len(chunk)
                     if size > max_bytes:
                         raise SourceError("body.too_large", limit=max_bytes)
+                    if time.monotonic() > deadline:
+                        raise _Retryable("http.too_slow", seconds=per_attempt, url=shown(url), size=size)
                     chunks.append(chunk)
-                return response.status_code, response.headers.get("content-type", ""), b"".join(chunks)
+                return status, response.headers.get("content-type", ""), b"".join(chunks)
         except httpx.TimeoutException:
-            raise _Retryable("http.timeout", seconds=client.timeout.read, url=shown(url)) from None
+            raise _Retryable("http.timeout", seconds=per_attempt, url=shown(url)) from None
         except httpx.TransportError as error:
-            raise _Retryable("http.unreachable", url=shown(url), error=type(error).__name__) from None
+            name = type(error).__name__
+            reason = Problem.of(TRANSPORT_ERRORS.get(name, "net.other"), name=name)
+            raise _Retryable("http.unreachable", url=shown(url), error=reason) from None
 
-    try:
-        status, content_type, payload = attempt()
-    except _Retryable as error:
-        raise SourceError("http.gave_up", reason=error.problem, attempts=retries + 1) from None
+    while True:
+        attempts += 1
+        try:
+            status, content_type, payload = attempt()
+            break
+        except _Retryable as error:
+            left = overall_deadline - time.monotonic()
+            wait = error.retry_after if error.retry_after is not None else min(4.0, 0.5 * 2 ** (attempts - 1))
+            if attempts > retries or wait >= left:
+                if error.retry_after is not None and error.retry_after >= left and attempts <= retries:
+                    raise SourceError(
+                        "http.retry_after_too_long", reason=error.problem, seconds=error.retry_after
+                    ) from None
+                raise SourceError("http.gave_up", reason=error.problem, attempts=attempts) from None
+            time.sleep(wait)
     if status >= 400:
-        raise SourceError("http.status", status=status, url=shown(url))
+        raise SourceError(STATUS_PROBLEMS.get(status, "http.status"), status=status, url=shown(url))
     if status >= 300:
         raise SourceError("http.redirect", status=status, url=shown(url))
     return content_type, payload

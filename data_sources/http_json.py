@@ -17,7 +17,8 @@ import jmespath
 from pydantic import Field, field_validator
 
 from base import localtime
-from data_sources.base import OptionError, Options, Record, Source, SourceError, Window, check_codes
+from base.catalogue import Catalogue
+from data_sources.base import OptionError, Options, Record, Source, SourceError, Window, check_codes, series_of
 from data_sources.guards import parse_json
 from data_sources.http_fetch import client as http_client
 from data_sources.http_fetch import fetch_body, secret_headers
@@ -122,6 +123,12 @@ def _text(value: Any) -> str:
 
 class HttpJsonSource(Source[HttpJsonOptions]):
     options_model = HttpJsonOptions
+
+    @classmethod
+    def declared_series(cls, options: HttpJsonOptions, catalogue: Catalogue) -> set[tuple[str, str, str]]:
+        if options.unit_path or options.database_path:
+            return set()  # known only from the records
+        return series_of(catalogue, options.unit, options.database, [v.metric for v in options.values])
 
     @classmethod
     def check_options(cls, options: HttpJsonOptions, catalogue, config_dir) -> None:

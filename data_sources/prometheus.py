@@ -15,7 +15,8 @@ from typing import Any, Literal
 from prometheus_client.parser import text_string_to_metric_families
 from pydantic import Field, field_validator
 
-from data_sources.base import Options, Record, Source, SourceError, Window, check_codes
+from base.catalogue import Catalogue
+from data_sources.base import Options, Record, Source, SourceError, Window, check_codes, series_of
 from data_sources.guards import decode_utf8
 from data_sources.http_fetch import client as http_client
 from data_sources.http_fetch import fetch_body, secret_headers
@@ -89,6 +90,10 @@ def map_samples(text: str, options: PrometheusOptions, collected_at: dt.datetime
 
 class PrometheusSource(Source[PrometheusOptions]):
     options_model = PrometheusOptions
+
+    @classmethod
+    def declared_series(cls, options: PrometheusOptions, catalogue: Catalogue) -> set[tuple[str, str, str]]:
+        return series_of(catalogue, options.unit, options.database, [s.metric for s in options.samples])
 
     @classmethod
     def check_options(cls, options: PrometheusOptions, catalogue, config_dir) -> None:

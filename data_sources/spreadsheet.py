@@ -1,124 +1,62 @@
-"""Weekly reports that units send as .xlsx or .csv (kind = "spreadsheet").
+"""Reports that units drop in a watched folder (kind = "spreadsheet").
 
-Files dropped in the source's folder (default <data folder>/drop/<source id>) are read row
-by row in the IOC's template (data_sources/spreadsheet_template.py: one row per figure with
-the columns Ngày, Mã đơn vị, Mã CSDL, Mã chỉ số, Giá trị). The header row is found by its
-labels, so title rows and merged cells above it do no harm; hidden sheets are skipped;
-formulas are read as their cached values; Vietnamese numbers (98,6 and 1.234.567) and
-dd/mm/yyyy dates are read; CSV may be UTF-8 (with or without BOM) or Windows-1258.
+Files dropped in the source's folder (default <data folder>/drop/<source id>) are read by
+data_sources/report_files.py in the IOC's template (data_sources/spreadsheet_template.py), in
+any format office programs save (.xlsx, .xlsm, .xls, .xlsb, .ods, .csv, .txt; see
+data_sources/office_files.py).
 
-Only once the run is committed is each file moved to processed/ (or rejected/, when nothing
-in it could be read) with a report beside it; a file whose content (SHA-256) was ingested
-before is never ingested again.
+- A file is read only once it has stopped changing: modified at least settle_seconds ago,
+  and the same size and time after it was read as before (a copy still under way waits).
+- Every file ends in processed/ (something was taken) or rejected/ (nothing was), however
+  broken, with a report beside it saying row by row what was stored, quarantined or left
+  blank, and why; one file's failure never stops another.
+- Limits, each reported in the file's report: max_bytes on disk, max_expanded_bytes for a
+  zipped workbook, max_rows of figures, max_read_seconds of reading per run (a file that
+  could not be read in a whole run's time is refused; one that merely came after others
+  waits for the next run), max_files per run.
+- Only once the run is committed is a file moved; a file whose content (SHA-256) was taken
+  before, or is another file of the same run, is refused as a copy.
 """
 
 from __future__ import annotations
 
-import csv
 import hashlib
-import io
+import logging
 import shutil
-import unicodedata
-from dataclasses import dataclass, field
+import time
 from pathlib import Path
 from typing import Any
 
 from pydantic import Field
 
-from base import formatting as fmt
 from base import localtime
-from base.i18n import _
+from base.catalogue import Catalogue
 from base.problems import Problem
-from data_sources.base import Options, Record, Source, SourceError, Window, check_codes
-from data_sources.parsing import parse_number, parse_time
+from data_sources.base import Options, Record, Source, SourceError, Window, check_codes, reported_series
+from data_sources.report_files import Limits, Reading, read_report, report_text
+from data_sources.spreadsheet_template import DATA_SHEET
 
-HEADERS = {"ngày": "date", "mã đơn vị": "unit", "mã csdl": "database", "mã chỉ số": "metric", "giá trị": "value"}
-REQUIRED = ("date", "metric", "value")
-SUFFIXES = (".xlsx", ".csv")
 REGISTRY = ".ingested"
+# Files office programs and systems leave beside a report: never reports themselves.
+IGNORED_NAMES = {"thumbs.db", "desktop.ini", ".ds_store"}
+log = logging.getLogger("ioc.spreadsheet")
 
 
 class SpreadsheetOptions(Options):
     unit: str  # the unit that sends these files
     folder: str = ""  # default: <data folder>/drop/<source id>
-    max_bytes: int = Field(default=10_000_000, ge=1_000)
-    max_rows: int = Field(default=50_000, ge=1)
+    sheet: str = DATA_SHEET  # the data sheet's name in the unit's workbooks
+    max_bytes: int = Field(default=50_000_000, ge=1_000)
+    max_expanded_bytes: int = Field(default=300_000_000, ge=1_000_000)
+    max_rows: int = Field(default=500_000, ge=1)
     max_files: int = Field(default=50, ge=1)  # per run; the rest wait for the next
+    max_read_seconds: float = Field(default=45, gt=0)  # per run; below the source's timeout_seconds
+    settle_seconds: float = Field(default=10, ge=0)  # unchanged this long before a file is read
 
 
-@dataclass
-class Pending:
-    path: Path
-    digest: str
-    problem: Problem | None = None  # why the whole file is refused
-    rows: int = 0
-    blank: int = 0  # template rows whose value was left empty
-    records: list[Record] = field(default_factory=list)
-
-
-def _label(value: Any) -> str:
-    return " ".join(unicodedata.normalize("NFC", str(value or "")).strip().lower().split())
-
-
-def _header_map(row: list[Any]) -> dict[str, int] | None:
-    found: dict[str, int] = {}
-    for index, cell in enumerate(row):
-        label = _label(cell)
-        for prefix, name in HEADERS.items():
-            if label == prefix or label.startswith(prefix + " ") or label.startswith(prefix + "("):
-                found.setdefault(name, index)
-    return found if all(name in found for name in REQUIRED) else None
-
-
-def read_rows(name: str, content: bytes) -> tuple[str, list[tuple[int, list[Any]]]]:
-    """(sheet name, [(row number, cells)]) of the first visible sheet with a template header."""
-    if name.lower().endswith(".csv"):
-        return "CSV", _csv_rows(content)
-    import openpyxl
-
-    try:
-        workbook = openpyxl.load_workbook(io.BytesIO(content), read_only=True, data_only=True)
-    except Exception as error:  # noqa: BLE001 - any reader failure means an unreadable file
-        raise SourceError("spreadsheet.excel_unreadable", error=type(error).__name__) from None
-    try:
-        for sheet in workbook.worksheets:
-            if sheet.sheet_state != "visible":
-                continue
-            rows = [(number, list(values)) for number, values in enumerate(sheet.iter_rows(values_only=True), start=1)]
-            if any(_header_map(cells) for _, cells in rows[:30]):
-                return sheet.title, rows
-    finally:
-        workbook.close()
-    raise SourceError("spreadsheet.no_header_in_sheets")
-
-
-def _csv_rows(content: bytes) -> list[tuple[int, list[Any]]]:
-    try:
-        text = content.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        # Vietnamese Windows exports CSV in Windows-1258, whose tone marks combine: NFC below.
-        try:
-            text = content.decode("cp1258", errors="strict")
-        except UnicodeDecodeError:
-            raise SourceError("spreadsheet.not_text") from None
-    text = unicodedata.normalize("NFC", text)
-    # The delimiter is the one that makes a template header appear (csv.Sniffer is misled by
-    # commas in a Vietnamese title line above a semicolon-separated table).
-    for delimiter in (";", ",", "\t"):
-        rows = [(number, row) for number, row in enumerate(csv.reader(io.StringIO(text), delimiter=delimiter), start=1)]
-        if any(_header_map(cells) for _, cells in rows[:30]):
-            return rows
-    return rows
-
-
-def _column(cells: list[Any], columns: dict[str, int], name: str) -> Any:
-    """The cell of a row under one of the template's columns (None where the row is short)."""
-    index = columns.get(name)
-    return cells[index] if index is not None and index < len(cells) else None
-
-
-def _cell_text(value: Any) -> str:
-    return unicodedata.normalize("NFC", str(value).strip()) if value is not None else ""
+def ignored(name: str) -> bool:
+    """Hidden files, Excel's owner files (~$report.xlsx) and LibreOffice's locks (.~lock.report#)."""
+    return name.startswith((".", "~$")) or name.lower() in IGNORED_NAMES
 
 
 class SpreadsheetSource(Source[SpreadsheetOptions]):
@@ -126,7 +64,11 @@ class SpreadsheetSource(Source[SpreadsheetOptions]):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self._pending: list[Pending] = []
+        self._pending: list[tuple[Path, Reading]] = []
+
+    @classmethod
+    def declared_series(cls, options: SpreadsheetOptions, catalogue: Catalogue) -> set[tuple[str, str, str]]:
+        return reported_series(catalogue, options.unit)
 
     @classmethod
     def check_options(cls, options: SpreadsheetOptions, catalogue, config_dir) -> None:
@@ -147,101 +89,86 @@ class SpreadsheetSource(Source[SpreadsheetOptions]):
         folder = self.folder
         try:
             folder.mkdir(parents=True, exist_ok=True)
-            files = sorted(p for p in folder.iterdir() if p.is_file() and p.suffix.lower() in SUFFIXES)
+            files = sorted(p for p in folder.iterdir() if p.is_file() and not ignored(p.name))
         except OSError as error:
             raise SourceError("spreadsheet.folder_unreadable", folder=str(folder), error=error.strerror) from None
         ingested = self._ingested()
+        this_run: dict[str, str] = {}
         self._pending = []
         records: list[Record] = []
+        budget = self.options.max_read_seconds
+        started = time.monotonic()
         for path in files[: self.options.max_files]:
-            pending = self._read(path, ingested)
-            self._pending.append(pending)
-            records += pending.records
+            remaining = budget - (time.monotonic() - started)
+            if remaining <= 0:
+                break  # the rest wait for the next run
+            reading = self._read_settled(path, ingested, this_run, started + budget)
+            if reading is None:
+                continue
+            if reading.problem and reading.problem.code == "file.too_slow" and remaining < budget:
+                continue  # it had less than a whole run's time: it is read first next run
+            if reading.problem and reading.problem.code == "file.too_slow":
+                reading.problem = Problem.of("file.too_slow_whole", seconds=budget)
+            self._pending.append((path, reading))
+            records += reading.records
         return records
 
-    def _read(self, path: Path, ingested: dict[str, str]) -> Pending:
+    def _read_settled(
+        self, path: Path, ingested: dict[str, str], this_run: dict[str, str], deadline: float
+    ) -> Reading | None:
+        """The file's reading, or None when it is still changing (it is read on a later run)."""
         try:
-            size = path.stat().st_size
-            if size > self.options.max_bytes:
-                return Pending(path, "", Problem.of("spreadsheet.too_large", limit=self.options.max_bytes))
+            before = path.stat()
+            if time.time() - before.st_mtime < self.options.settle_seconds:
+                log.info("%s: changed less than %s s ago; read next run", path.name, self.options.settle_seconds)
+                return None
+            if before.st_size > self.options.max_bytes:
+                return Reading(path.name, problem=Problem.of("spreadsheet.too_large", limit=self.options.max_bytes))
             content = path.read_bytes()
         except OSError as error:
-            return Pending(path, "", Problem.of("spreadsheet.unreadable", error=error.strerror))
+            return Reading(path.name, problem=Problem.of("spreadsheet.unreadable", error=error.strerror or str(error)))
         digest = hashlib.sha256(content).hexdigest()
         if digest in ingested:
-            return Pending(path, digest, Problem.of("spreadsheet.duplicate", earlier=ingested[digest]))
+            reading = Reading(path.name, digest, Problem.of("spreadsheet.duplicate", earlier=ingested[digest]))
+        elif digest in this_run:
+            reading = Reading(path.name, digest, Problem.of("spreadsheet.duplicate_in_run", other=this_run[digest]))
+        else:
+            try:
+                reading = read_report(
+                    path.name,
+                    content,
+                    self.catalogue,
+                    self.options.unit,
+                    Limits(self.options.max_rows, self.options.max_expanded_bytes, self.options.sheet),
+                    deadline,
+                )
+            except Exception as error:  # noqa: BLE001 - one file's surprise never stops the others
+                log.exception("reading %s", path.name)
+                reading = Reading(path.name, problem=Problem.of("file.unexpected", error=type(error).__name__))
+            reading.digest = digest
         try:
-            sheet, rows = read_rows(path.name, content)
-        except SourceError as error:
-            return Pending(path, digest, error.problem)
-        header_at = next((i for i, (_, cells) in enumerate(rows) if _header_map(cells)), None)
-        if header_at is None:
-            return Pending(path, digest, Problem.of("spreadsheet.no_header"))
-        columns = _header_map(rows[header_at][1]) or {}
-        pending = Pending(path, digest)
-        for number, cells in rows[header_at + 1 :]:
-            if not any(_cell_text(c) for c in cells):
-                continue  # blank rows are common between blocks
-            pending.rows += 1
-            if pending.rows > self.options.max_rows:
-                return Pending(path, digest, Problem.of("spreadsheet.too_many_rows", limit=self.options.max_rows))
-            metric = _cell_text(_column(cells, columns, "metric"))
-            unit = _cell_text(_column(cells, columns, "unit")) or self.options.unit
-            database = _cell_text(_column(cells, columns, "database"))
-            raw_date = _column(cells, columns, "date")
-            ts = parse_time(raw_date if not isinstance(raw_date, str) else raw_date.strip(), "%d/%m/%Y")
-            if isinstance(ts, str):
-                ts = parse_time(ts, "iso")
-            value = _column(cells, columns, "value")
-            if value is None or _cell_text(value) == "":
-                pending.blank += 1  # a figure the unit did not report this time: nothing to store
-                continue
-            value = parse_number(value)
-            pending.records.append(Record(metric, ts, value, unit, database, f"{path.name} · {sheet} · {number}"))
-        if not pending.records:
-            pending.problem = Problem.of("spreadsheet.no_rows")
-        return pending
+            after = path.stat()
+        except OSError:
+            return None  # taken away while read
+        if (after.st_size, after.st_mtime_ns) != (before.st_size, before.st_mtime_ns) or len(content) != after.st_size:
+            return None  # still being written: read again once it has settled
+        this_run.setdefault(digest, path.name)
+        return reading
 
     def after_commit(self, rejected: list[tuple[Record, Problem]]) -> None:
         reasons = {id(record): reason for record, reason in rejected if record is not None}
-        now = localtime.now_local()
-        for pending in self._pending:
-            bad = [(r, reasons[id(r)]) for r in pending.records if id(r) in reasons]
-            accepted = len(pending.records) - len(bad)
-            target = "rejected" if pending.problem or accepted == 0 else "processed"
-            destination = self._move(pending.path, self.folder / target)
+        now = time.time()
+        for path, reading in self._pending:
+            refused = {i: reasons[id(r)] for i, r in enumerate(reading.records) if id(r) in reasons}
+            taken = reading.problem is None and len(refused) < len(reading.records)
+            destination = self._move(path, self.folder / ("processed" if taken else "rejected"))
             # The report is for the unit that sent the file: in the IOC's default language.
-            report = [
-                _("File: {name}").format(name=pending.path.name),
-                _("Received: {time}").format(time=fmt.when(now.timestamp(), with_seconds=True)),
-                f"SHA-256: {pending.digest or '—'}",
-                _("Result: REFUSED") if target == "rejected" else _("Result: TAKEN"),
-            ]
-            if pending.problem:
-                report.append(_("Reason: {reason}").format(reason=pending.problem.text()))
-            else:
-                report += [
-                    _("Rows of figures: {n}").format(n=pending.rows),
-                    _("Taken: {n}").format(n=accepted),
-                    _("Quarantined: {n}").format(n=len(bad)),
-                    _("Values left blank: {n}").format(n=pending.blank),
-                ]
-                report += [
-                    "  - "
-                    + _("row {row}: {metric} = {value}: {reason}").format(
-                        row=record.origin.rsplit(" · ", 1)[-1],
-                        metric=record.metric or _("(blank)"),
-                        value=repr(record.value),
-                        reason=reason.text(),
-                    )
-                    for record, reason in bad
-                ]
             destination.with_name(destination.name + ".report.txt").write_text(
-                "\n".join(report) + "\n", encoding="utf-8"
+                report_text(reading, refused, now, taken), encoding="utf-8"
             )
-            if target == "processed":
+            if taken:
                 with (self.folder / "processed" / REGISTRY).open("a", encoding="utf-8") as registry:
-                    registry.write(f"{pending.digest} {pending.path.name} {now:%d/%m/%Y %H:%M}\n")
+                    registry.write(f"{reading.digest} {path.name} {localtime.now_local():%d/%m/%Y %H:%M}\n")
         self._pending = []
 
     def after_failure(self) -> None:

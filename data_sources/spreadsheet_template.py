@@ -19,16 +19,18 @@ from base.i18n import _
 
 # The headers are the report's format, read back by data_sources/spreadsheet.py whatever the
 # language of the person who downloads the template: they are data, not text to translate.
+# (header, width, what the reader takes from the column; "" for columns shown to help the unit)
 COLUMNS = [
-    ("Ngày (dd/mm/yyyy)", 18),
-    ("Mã đơn vị", 12),
-    ("Mã CSDL", 12),
-    ("Mã chỉ số", 26),
-    ("Tên chỉ số", 52),
-    ("Đơn vị tính", 14),
-    ("Giá trị", 16),
-    ("Ghi chú", 30),
+    ("Ngày (dd/mm/yyyy)", 18, "date"),
+    ("Mã đơn vị", 12, "unit"),
+    ("Mã CSDL", 12, "database"),
+    ("Mã chỉ số", 26, "metric"),
+    ("Tên chỉ số", 52, ""),
+    ("Đơn vị tính", 14, ""),
+    ("Giá trị", 16, "value"),
+    ("Ghi chú", 30, ""),
 ]
+DATA_SHEET = "Số liệu"  # the sheet the reader takes, whatever other sheets the unit adds
 HEADER_ROW = 4
 
 
@@ -38,7 +40,7 @@ def build_template(catalogue: Catalogue, unit_code: str, day: dt.date | None = N
     day = day or localtime.now_local().date()
     book = Workbook()
     sheet = book.worksheets[0]
-    sheet.title = "Số liệu"
+    sheet.title = DATA_SHEET
     sheet.merge_cells(start_row=1, start_column=1, end_row=1, end_column=len(COLUMNS))
     sheet["A1"] = _("WEEKLY FIGURES REPORT — {unit}").format(unit=unit.name().upper())
     sheet["A1"].font = Font(bold=True, size=14)
@@ -50,7 +52,7 @@ def build_template(catalogue: Catalogue, unit_code: str, day: dt.date | None = N
     sheet["A2"].alignment = Alignment(wrap_text=True)
     sheet.row_dimensions[2].height = 32
     fill = PatternFill("solid", fgColor="0B2D55")
-    for index, (title, width) in enumerate(COLUMNS, start=1):
+    for index, (title, width, _role) in enumerate(COLUMNS, start=1):
         cell = sheet.cell(row=HEADER_ROW, column=index, value=title)
         cell.font = Font(bold=True, color="FFFFFF")
         cell.fill = fill

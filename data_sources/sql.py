@@ -22,7 +22,8 @@ from sqlalchemy import create_engine, event, text
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import SQLAlchemyError
 
-from data_sources.base import OptionError, Options, Record, Source, SourceError, Window, check_codes
+from base.catalogue import Catalogue
+from data_sources.base import OptionError, Options, Record, Source, SourceError, Window, check_codes, series_of
 from data_sources.parsing import parse_number, parse_time
 
 _FIRST_WORD = re.compile(r"^\s*(?:--[^\n]*\n\s*|/\*.*?\*/\s*)*(\w+)", re.S)
@@ -65,6 +66,12 @@ class SqlOptions(Options):
 
 class SqlSource(Source[SqlOptions]):
     options_model = SqlOptions
+
+    @classmethod
+    def declared_series(cls, options: SqlOptions, catalogue: Catalogue) -> set[tuple[str, str, str]]:
+        if options.unit_column or options.database_column or options.metric_column:
+            return set()  # known only from the rows
+        return series_of(catalogue, options.unit, options.database, [v.metric for v in options.values])
 
     @classmethod
     def check_options(cls, options: SqlOptions, catalogue, config_dir) -> None:

@@ -18,7 +18,7 @@ from sqlalchemy.exc import DBAPIError
 
 from base.localtime import DAY
 from base.problems import Problem
-from data_sources.base import Record, Source, SourceError, Window
+from data_sources.base import Source, SourceError, Window
 from data_sources.registry import source_class
 from metrics.settings import Config, SourceConfig
 from metrics.store import RunOutcome, Store
@@ -134,14 +134,18 @@ class Collector:
         if not isinstance(records, (list, tuple)):
             return self._fail(run_id, source_id, "failed", Problem.of("run.not_a_list"))
         oldest = window.start - dt.timedelta(seconds=DAY)  # records are bucketed to their local day
-        good, bad = validate(records, self.config.catalogue, oldest)
+        validated = validate(records, self.config.catalogue, oldest)
+        validated = validated.without_series_of(
+            self.store.series_owners({s.key for s in validated.good}), source_id, set(self.sources)
+        )
+        good, bad, newest, note = validated.good, validated.bad, validated.newest, validated.note
         if kind == "backfill":  # history is loaded as it was; outliers are judged on live data
             good = [sample._replace(check="") for sample in good]
-        data_until = max(
-            (r.ts.timestamp() for r in records if isinstance(r, Record) and hasattr(r.ts, "timestamp")), default=None
-        )
-        outcome = self.store.finish_run(run_id, source_id, "ok", good, bad, data_until=data_until)
-        source.after_commit([(r.record, r.reason) for r in bad])
+        # Only records taken move an incremental source on: a quarantined one dated 2099 would
+        # otherwise make every later `:last_collected` ask for nothing.
+        data_until = newest.timestamp() if newest is not None else None
+        outcome = self.store.finish_run(run_id, source_id, "ok", good, bad, data_until=data_until, note=note)
+        source.after_commit([(r.record, r.reason) for r in outcome.rejected])
         log.info("collected %s: %d rows, %d quarantined", source_id, outcome.rows_written, outcome.rows_rejected)
         return outcome
 

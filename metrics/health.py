@@ -26,7 +26,7 @@ class SourceHealth:
     kind: str
     unit: str
     interval_seconds: float
-    state: str  # ok | failing | stale | waiting
+    state: str  # ok | unusable (answers, but nothing it sent could be taken) | failing | stale | waiting
     stale: bool
     as_of: float | None  # when its figures are from: last live success, else end of its history
     last_success: float | None  # last successful run of any kind (a backfill included)
@@ -144,7 +144,15 @@ def source_health(store: Store, config: Config, now: float | None = None) -> dic
             success is not None and now - success > k * source.interval_seconds
         )
         failing = row is not None and row.status != "ok"
-        state = "stale" if stale else ("failing" if failing else ("ok" if row is not None else "waiting"))
+        unusable = row is not None and row.status == "ok" and row.rows_written == 0 and row.rows_rejected > 0
+        if stale:
+            state = "stale"
+        elif failing:
+            state = "failing"
+        elif unusable:
+            state = "unusable"
+        else:
+            state = "ok" if row is not None else "waiting"
         result[sid] = SourceHealth(
             source_id=sid,
             kind=source.kind,

@@ -95,7 +95,7 @@ class DatabaseRow:
 @dataclass(frozen=True)
 class Alert:
     severity: str  # red | amber
-    kind: str  # stale_source | database_red | task_overdue | task_at_risk
+    kind: str  # stale_source | unusable_source | database_red | task_overdue | task_at_risk
     subject: str
     value: float | None = None  # the score or rate that raised it (a stale source: its as-of time)
     detail: str = ""  # e.g. the source's last error
@@ -357,6 +357,8 @@ def _alerts(
     for h in health.values():
         if h.stale:
             alerts.append(Alert("red", "stale_source", h.source_id, h.as_of, h.last_error or ""))
+        elif h.state == "unusable":
+            alerts.append(Alert("amber", "unusable_source", h.source_id, h.last_run))
     for db in databases:
         if db.colour == "red":
             alerts.append(Alert("red", "database_red", db.code, db.score))

@@ -66,7 +66,8 @@ collection_runs = Table(
     Column("error", Text),
     Column("window_start", Float),
     Column("window_end", Float),
-    Column("data_until", Float),  # newest record time the run delivered
+    Column("data_until", Float),  # newest time among the records the run took
+    Column("note", Text),  # a Problem saying what the run combined (several records of one period)
     Index("ix_collection_runs_source_started", "source_id", "started_at"),
 )
 

@@ -135,6 +135,7 @@ def _load_sources(path: Path, catalogue: Catalogue, config_dir: Path) -> tuple[S
     raw = parse(SourcesFile, read_toml(path), path)
     sources: list[SourceConfig] = []
     seen: dict[str, int] = {}
+    writers: dict[tuple[str, str, str], tuple[int, str]] = {}  # series → the source declaring it
     for index, entry in enumerate(raw.sources):
         prefix = f"sources[{index}]"
         source = parse(SourceConfig, entry, path, prefix)
@@ -156,6 +157,25 @@ def _load_sources(path: Path, catalogue: Catalogue, config_dir: Path) -> tuple[S
             kind.check_options(options, catalogue, config_dir)
         except OptionError as error:
             raise ConfigError(path, f"{prefix}.options.{error.key}", error.problem) from None
+        read_seconds = getattr(options, "max_read_seconds", None)
+        if read_seconds is not None and read_seconds >= source.timeout_seconds:
+            raise ConfigError(
+                path,
+                f"{prefix}.options.max_read_seconds",
+                f"must be below timeout_seconds ({source.timeout_seconds:g}), so a slow file is reported, "
+                "not abandoned",
+            )
+        if source.enabled:
+            for key in sorted(kind.declared_series(options, catalogue)):
+                if key in writers:
+                    other_index, other_id = writers[key]
+                    raise ConfigError(
+                        path,
+                        f"{prefix}.options",
+                        f"the series {'/'.join(p for p in key if p)} is already written by source '{other_id}' "
+                        f"(sources[{other_index}]); two sources for one series would overwrite each other",
+                    )
+                writers[key] = (index, source.id)
         sources.append(source.model_copy(update={"options": options}))
     return tuple(sources)
 

@@ -12,7 +12,7 @@ import json
 import threading
 import time
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, NamedTuple
 
@@ -77,6 +77,8 @@ class RunOutcome:
     rows_written: int = 0
     rows_rejected: int = 0
     problem: Problem | None = None
+    note: Problem | None = None  # what the run combined (metrics/validation.py)
+    rejected: tuple[Rejected, ...] = field(default=(), compare=False, repr=False)
 
     @property
     def error(self) -> str | None:
@@ -193,6 +195,7 @@ class Store:
         rejected: Iterable[Rejected] = (),
         error: Problem | None = None,
         data_until: float | None = None,
+        note: Problem | None = None,
     ) -> RunOutcome:
         """Commit a run's samples, quarantine, log row and a new data version, all or nothing."""
         rows = _dedupe(written)
@@ -232,6 +235,7 @@ class Store:
                     rows_rejected=len(rejected),
                     data_until=data_until,
                     error=error.stored() if error else None,
+                    note=note.stored() if note else None,
                 )
             )
             connection.execute(
@@ -240,7 +244,23 @@ class Store:
                 .values(version=data_version.c.version + 1, updated_at=now)
             )
         self._series_ids.update(new_ids)  # only once committed
-        return RunOutcome(run_id, status, len(rows), len(rejected), error)
+        return RunOutcome(run_id, status, len(rows), len(rejected), error, note, tuple(rejected))
+
+    def series_owners(self, keys: set[SeriesKey]) -> dict[SeriesKey, str]:
+        """The source that created each of these series (those that exist)."""
+        if not keys:
+            return {}
+        owners = {}
+        with self.engine.connect() as connection:
+            for row in connection.execute(
+                select(series.c.metric, series.c.unit, series.c.database, series.c.labels, series.c.source_id).where(
+                    series.c.metric.in_(sorted({k.metric for k in keys}))
+                )
+            ):
+                key = SeriesKey(row.metric, row.unit, row.database, row.labels)
+                if key in keys:
+                    owners[key] = row.source_id
+        return owners
 
     def _resolve_series(self, connection: Any, keys: set[SeriesKey], source_id: str) -> dict[SeriesKey, int]:
         ids = {k: self._series_ids[k] for k in keys if k in self._series_ids}

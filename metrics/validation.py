@@ -3,6 +3,13 @@
 A record that fails goes to quarantine with the reason; the good records of the same batch
 are kept. Times are floored to the metric's bucket (a local day or an hour), which is what
 makes a repeated collection of the same period overwrite rather than duplicate.
+
+Several records of one batch for the same series and period are never collapsed silently:
+copies (same time, same value) are taken once; different values at the same time are a
+conflict and all of them are quarantined; records at different times in one period follow
+the metric's declared rule (catalogue `several_per_period`): "sum" adds the parts (hourly
+counts of a daily count), "latest" takes the latest reading (a gauge read twice a day),
+"conflict" quarantines them all. What was combined is said in the run's note.
 """
 
 from __future__ import annotations
@@ -11,7 +18,7 @@ import datetime as dt
 import math
 import unicodedata
 from collections.abc import Iterable
-from typing import Any
+from typing import Any, NamedTuple
 
 from base.catalogue import Catalogue
 from base.localtime import DAY, bucket_start
@@ -31,7 +38,9 @@ def _raw(record: Any) -> dict[str, Any]:
             "database": record.database,
             "origin": record.origin,
             "ts": record.ts.isoformat() if isinstance(record.ts, dt.datetime) else repr(record.ts),
-            "value": record.value if isinstance(record.value, (int, float, str)) else repr(record.value),
+            "value": record.value
+            if isinstance(record.value, (int, float, str))
+            else ("" if isinstance(record.value, Problem) else repr(record.value)),
         }
     return {"record": repr(record)[:500]}
 
@@ -50,6 +59,8 @@ def check(record: Any, catalogue: Catalogue, oldest: dt.datetime, now: dt.dateti
     reads it on the sources page, in the briefing or in the spreadsheet's report)."""
     if not isinstance(record, Record):
         return Problem.of("record.not_a_record")
+    if isinstance(record.value, Problem):
+        return record.value  # the source could not read it, and says why
     metric_code, unit, database = _code(record.metric), _code(record.unit), _code(record.database)
     metric = catalogue.metrics.get(metric_code)
     if metric is None:
@@ -68,6 +79,15 @@ def check(record: Any, catalogue: Catalogue, oldest: dt.datetime, now: dt.dateti
         return Problem.of("record.not_a_number", value=repr(str(value)[:80]))
     if not math.isfinite(value):
         return Problem.of("record.not_finite", value=str(value))
+    if metric.kind == "count":
+        if abs(value - round(value)) > 1e-9 * max(1.0, abs(value)):
+            return Problem.of(
+                "record.not_whole",
+                value=_plain(value),
+                unit_of_measure=metric.measure("vi"),
+                unit_of_measure_en=metric.measure("en"),
+            )
+        value = float(round(value))  # 1234.0000000001 from a spreadsheet's arithmetic is 1234
     if not metric.min <= value <= metric.max:
         # The value is quoted as it came, not reformatted: the reader compares it with the source.
         return Problem.of(
@@ -97,15 +117,104 @@ def check(record: Any, catalogue: Catalogue, oldest: dt.datetime, now: dt.dateti
     )
 
 
+class Validated(NamedTuple):
+    good: list[Sample]
+    bad: list[Rejected]
+    newest: dt.datetime | None  # the newest time among the records taken (a run's data_until)
+    note: Problem | None  # what several records of one period became
+    records_of: list[list[Any]] = []  # the records behind each good sample
+
+    def without_series_of(self, owners: dict[SeriesKey, str], source_id: str, configured: set[str]) -> Validated:
+        """Refuse the samples of series that another configured source feeds: two sources
+        writing one series would overwrite each other's figures at every collection."""
+        foreign = {key: owner for key, owner in owners.items() if owner != source_id and owner in configured}
+        if not foreign:
+            return self
+        good, bad = [], list(self.bad)
+        for sample, records in zip(self.good, self.records_of, strict=True):
+            owner = foreign.get(sample.key)
+            if owner is None:
+                good.append(sample)
+                continue
+            series = "/".join(part for part in sample.key[:3] if part)
+            reason = Problem.of("run.series_of_another_source", series=series, owner=owner)
+            bad += [Rejected(_raw(r), reason, r) for r in records]
+        return self._replace(good=good, bad=bad)
+
+
 def validate(
     records: Iterable[Any], catalogue: Catalogue, oldest: dt.datetime, now: dt.datetime | None = None
-) -> tuple[list[Sample], list[Rejected]]:
+) -> Validated:
     now = now or dt.datetime.now(dt.UTC)
-    good, bad = [], []
+    bad: list[Rejected] = []
+    periods: dict[tuple[SeriesKey, int], list[tuple[Any, Sample]]] = {}
     for record in records:
         outcome = check(record, catalogue, oldest, now)
         if isinstance(outcome, Sample):
-            good.append(outcome)
+            periods.setdefault((outcome.key, outcome.ts), []).append((record, outcome))
         else:
             bad.append(Rejected(_raw(record), outcome, record))
-    return good, bad
+    good: list[Sample] = []
+    records_of: list[list[Any]] = []
+    taken: list[Any] = []
+    counts = {"repeated": 0, "added": 0, "sums": 0, "superseded": 0}
+    for (key, _bucket), entries in periods.items():
+        if len(entries) == 1:
+            good.append(entries[0][1])
+            records_of.append([entries[0][0]])
+            taken.append(entries[0][0])
+            continue
+        kept = _one_per_time(entries, bad, counts)
+        if not kept:
+            continue
+        if len(kept) == 1:
+            good.append(kept[0][1])
+            records_of.append([e[0] for e in entries if e[0].ts == kept[0][0].ts])
+            taken.append(kept[0][0])
+            continue
+        metric = catalogue.metrics[key.metric]
+        rule = metric.several_per_period
+        if rule == "latest":
+            latest = max(kept, key=lambda entry: entry[0].ts)
+            good.append(latest[1])
+            records_of.append([r for r, _s in kept])
+            taken.append(latest[0])
+            counts["superseded"] += len(kept) - 1
+        elif rule == "sum" and sum(s.value for _r, s in kept) <= metric.max:
+            good.append(kept[0][1]._replace(value=sum(s.value for _r, s in kept)))
+            records_of.append([r for r, _s in kept])
+            taken += [r for r, _s in kept]
+            counts["added"] += len(kept)
+            counts["sums"] += 1
+        else:
+            reason = Problem.of(
+                "record.sum_out_of_range" if rule == "sum" else "record.several_in_period",
+                count=len(kept),
+                values="; ".join(_plain(s.value) for _r, s in kept[:10]),
+                max=_plain(metric.max),
+            )
+            bad += [Rejected(_raw(r), reason, r) for r, _s in kept]
+    newest = max((r.ts for r in taken), default=None)
+    note = Problem.of("run.combined", **counts) if any(counts.values()) else None
+    return Validated(good, bad, newest, note, records_of)
+
+
+def _one_per_time(entries: list[tuple[Any, Sample]], bad: list[Rejected], counts: dict[str, int]) -> list:
+    """One entry per exact time: copies taken once; different values at one time all refused."""
+    by_time: dict[dt.datetime, list[tuple[Any, Sample]]] = {}
+    for entry in entries:
+        by_time.setdefault(entry[0].ts, []).append(entry)
+    kept = []
+    for same_time in by_time.values():
+        values = {s.value for _r, s in same_time}
+        if len(values) == 1:
+            kept.append(same_time[0])
+            counts["repeated"] += len(same_time) - 1
+            continue
+        reason = Problem.of(
+            "record.conflict",
+            count=len(same_time),
+            values="; ".join(_plain(s.value) for _r, s in same_time[:10]),
+        )
+        bad += [Rejected(_raw(r), reason, r) for r, _s in same_time]
+    return kept

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import os
 import re
+import time
 from pathlib import Path
 
 import pytest
@@ -93,7 +95,11 @@ def test_the_spreadsheet_example_ingests_a_dropped_file(config_copy, tmp_path, s
     folder = tmp_path / "drop" / "ydct-bao-cao-tuan"
     folder.mkdir(parents=True)
     day = dt.datetime.now(dt.timezone(dt.timedelta(hours=7))).strftime("%d/%m/%Y")
-    (folder / "tuan.csv").write_text(f"Ngày;Mã chỉ số;Giá trị\n{day};tthc_received;35\n", encoding="utf-8")
+    dropped = folder / "tuan.csv"
+    dropped.write_text(f"Ngày;Mã chỉ số;Giá trị\n{day};tthc_received;35\n", encoding="utf-8")
+    assert Collector(config, sqlite_store).collect("ydct-bao-cao-tuan").rows_written == 0  # not settled yet
+    settled = time.time() - 60
+    os.utime(dropped, (settled, settled))
     outcome = Collector(config, sqlite_store).collect("ydct-bao-cao-tuan")
     assert (outcome.status, outcome.rows_written) == ("ok", 1)
 

@@ -107,7 +107,7 @@ def render(reader: Reader, query: Query) -> list:
 
 
 def _figure(alert: Alert) -> str:
-    if alert.kind == "stale_source":
+    if alert.kind in ("stale_source", "unusable_source"):
         return fmt.age(alert.value)
     return fmt.percent(alert.value, 1) if alert.kind.startswith("task_") else fmt.number(alert.value, 1)
 
@@ -118,7 +118,7 @@ def _subject(alert: Alert, reader: Reader) -> str:
         return catalogue.tasks[alert.subject].name()
     if alert.kind == "database_red" and alert.subject in catalogue.databases:
         return catalogue.databases[alert.subject].name()
-    if alert.kind == "stale_source" and alert.subject in health:
+    if alert.kind in ("stale_source", "unusable_source") and alert.subject in health:
         unit = catalogue.units.get(health[alert.subject].unit)
         return f"{unit.name()} · {alert.subject}" if unit else alert.subject
     return alert.subject

@@ -228,6 +228,16 @@ def wall_alerts(snap: Snapshot, config: Config, stale_minutes: float, now: float
                     "severity": "red",
                 }
             )
+        elif h.state == "unusable":
+            unit = catalogue.units.get(h.unit)
+            alerts.append(
+                {
+                    "kind": labels.label(labels.ALERT_KIND, "unusable_source"),
+                    "subject": f"{unit.name() if unit else ''} · {h.source_id}",
+                    "detail": _("last answer {age}, every record quarantined").format(age=fmt.age(h.last_run)),
+                    "severity": "amber",
+                }
+            )
     return alerts
 
 

@@ -130,7 +130,7 @@ def test_pages_are_followed_by_page_number_until_an_empty_page(default_config, a
         (Answer(404, b'{"error": "no"}'), "HTTP 404"),
         (Answer(200, b"<html><body>Service Unavailable</body></html>", "text/html"), "trang HTML"),
         (Answer(200, b"<!DOCTYPE html><p>login</p>", "application/json"), "trang HTML"),
-        (Answer(200, b"{not json"), "không phải JSON"),
+        (Answer(200, b"{not json"), "không phải JSON hợp lệ \\(dòng 1, cột 2\\)"),
         (Answer(200, b""), "rỗng"),
         (Answer(200, b'{"items": ["\xff\xfe"]}'), "UTF-8"),
         (Answer(200, b"[" * 200 + b"]" * 200), "lồng quá sâu"),
@@ -244,3 +244,78 @@ def test_a_cycle_of_many_sources_with_hung_and_failing_ones_takes_about_one_time
     statuses = [o.status for o in results.values()]
     assert (statuses.count("timeout"), statuses.count("failed"), statuses.count("ok")) == (15, 15, 120)
     assert elapsed < 2 + 4, f"cycle took {elapsed:.1f} s"
+
+
+@pytest.fixture
+def raw_server():
+    """A loopback server that writes whatever bytes a test scripts, at the pace it scripts."""
+    import socket
+    import threading
+
+    listener = socket.create_server(("127.0.0.1", 0))
+    script: dict = {"parts": [], "pause": 0.0}
+    stop = threading.Event()
+
+    def serve() -> None:
+        listener.settimeout(0.2)
+        while not stop.is_set():
+            try:
+                connection, _ = listener.accept()
+            except OSError:
+                continue
+            with connection:
+                connection.recv(65536)
+                try:
+                    for part in script["parts"]:
+                        connection.sendall(part)
+                        time.sleep(script["pause"])
+                except OSError:
+                    pass
+
+    thread = threading.Thread(target=serve, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{listener.getsockname()[1]}/data", script
+    stop.set()
+    thread.join(2)
+    listener.close()
+
+
+def test_a_server_dripping_its_answer_is_cut_off_at_the_request_timeout(default_config, raw_server):
+    url, script = raw_server
+    body = json.dumps({"items": [{"date": "24/11/2026", "received": 98765}]}).encode()
+    head = f"HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: {len(body)}\r\n\r\n".encode()
+    script["parts"], script["pause"] = [head] + [bytes([b]) for b in body], 0.2  # each read well inside the timeout
+    started = time.monotonic()
+    with pytest.raises(SourceError, match=r"không gửi hết câu trả lời trong 1 giây"):
+        source(default_config, url=url, retries=0, request_timeout=1).fetch(WINDOW)
+    assert time.monotonic() - started < 2.5  # the whole body would take 9 s
+
+
+def test_a_declared_length_over_the_limit_is_refused_before_reading(default_config, raw_server):
+    url, script = raw_server
+    script["parts"], script["pause"] = [b"HTTP/1.1 200 OK\r\nContent-Length: 10000000000\r\n\r\n", b"{" * 1000], 3
+    started = time.monotonic()
+    with pytest.raises(SourceError, match="phản hồi vượt giới hạn 5.000 byte"):
+        source(default_config, url=url, retries=0, max_bytes=5000).fetch(WINDOW)
+    assert time.monotonic() - started < 2
+
+
+def test_expired_credentials_forbidden_access_and_rate_limits_are_explained(default_config, api):
+    url = api.route("/secret", Answer(401, b"unauthorized"))
+    with pytest.raises(SourceError, match="từ chối thông tin xác thực của IOC \\(HTTP 401\\).*hết hạn"):
+        source(default_config, url=url).fetch(WINDOW)
+    url = api.route("/forbidden", Answer(403, b"no"))
+    with pytest.raises(SourceError, match="từ chối truy cập \\(HTTP 403\\)"):
+        source(default_config, url=url).fetch(WINDOW)
+    api.requests.clear()
+    url = api.route(
+        "/busy", Answer(429, b"slow down", headers={"Retry-After": "1"}), page({"date": "24/11/2026", "received": 7})
+    )
+    started = time.monotonic()
+    assert [r.value for r in source(default_config, url=url, retries=1, request_timeout=2).fetch(WINDOW)] == [7.0]
+    assert 1.0 <= time.monotonic() - started < 2.5 and len(api.requests) == 2  # waited what it asked
+    url = api.route("/later", Answer(429, b"slow down", headers={"Retry-After": "3600"}))
+    started = time.monotonic()
+    with pytest.raises(SourceError, match="giảm tần suất.*chờ 3.600 giây, lâu hơn thời gian còn lại"):
+        source(default_config, url=url, retries=1, request_timeout=2).fetch(WINDOW)
+    assert time.monotonic() - started < 1

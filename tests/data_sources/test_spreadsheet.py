@@ -35,7 +35,7 @@ def drop(default_config, sqlite_store, tmp_path):
             interval_seconds=300,
             timeout_seconds=60,
             look_back_days=30,
-            options=SpreadsheetOptions(unit="KCB"),
+            options=SpreadsheetOptions(unit="KCB", settle_seconds=0),
         ),
         data_dir=tmp_path,
     )
@@ -92,13 +92,13 @@ def test_the_downloaded_template_filled_in_is_ingested_and_moved_with_a_report(d
     assert "birth_cert_issued" not in codes  # a task of another unit
 
     (folder / "tuan48.xlsx").write_bytes(
-        fill_template(response.data, {"tthc_received": 120, "tthc_resolved": "98,6", "db_score_dung": "97,5"})
+        fill_template(response.data, {"tthc_received": 120, "tthc_resolved": "1.234", "db_score_dung": "97,5"})
     )
     outcome = collector.collect("kcb-files")
     assert outcome.status == "ok" and outcome.rows_written == 3
     assert stored(sqlite_store) == {
         ("tthc_received", ""): 120.0,
-        ("tthc_resolved", ""): 98.6,
+        ("tthc_resolved", ""): 1234.0,
         ("db_score_dung", "KCB"): 97.5,
     }
     assert not (folder / "tuan48.xlsx").exists()
@@ -221,10 +221,14 @@ def test_bad_rows_are_quarantined_with_their_row_and_reason_and_good_rows_kept(d
     assert (outcome.rows_written, outcome.rows_rejected) == (1, 4)
     report = (folder / "processed" / "mixed.csv.report.txt").read_text(encoding="utf-8")
     assert "Bị cách ly: 4" in report
-    assert "dòng 3: db_score_dung = 104.5: CSDL không có trong danh mục: ''" in report
-    assert "dòng 4: khong_co = 1.0: chỉ số không có trong danh mục: 'khong_co'" in report
-    assert "dòng 5: tthc_resolved = 3.0: thời điểm không đọc được: '32/13/2026'" in report
-    assert "dòng 6: tthc_resolved = 'abc': giá trị không phải là số" in report
+    assert f"dòng 2: tthc_received {DAY} = 50: đã lưu" in report
+    assert f"dòng 3: db_score_dung {DAY} = 104,5: bị cách ly: CSDL không có trong danh mục: ''" in report
+    assert f"dòng 4: khong_co {DAY} = 1: bị cách ly: chỉ số không có trong danh mục: 'khong_co'" in report
+    assert (
+        "dòng 5: tthc_resolved ? = —: bị cách ly: ô A5: “32/13/2026” không phải ngày viết theo dạng dd/mm/yyyy"
+        in report
+    )
+    assert f"dòng 6: tthc_resolved {DAY} = —: bị cách ly: giá trị không phải là số: 'abc'" in report
     assert stored(sqlite_store) == {("tthc_received", ""): 50.0}
 
 
@@ -236,8 +240,9 @@ def test_an_unreadable_file_is_rejected_and_earlier_data_kept(drop, sqlite_store
     (folder / "wrong.csv").write_text("a;b;c\n1;2;3\n", encoding="utf-8")
     outcome = collector.collect("kcb-files")
     assert outcome.status == "ok" and outcome.rows_written == 0
-    assert "không mở được tệp Excel" in (folder / "rejected" / "broken.xlsx.report.txt").read_text(encoding="utf-8")
-    assert "không tìm thấy dòng tiêu đề" in (folder / "rejected" / "wrong.csv.report.txt").read_text(encoding="utf-8")
+    assert "tệp bị cắt cụt hoặc hỏng" in (folder / "rejected" / "broken.xlsx.report.txt").read_text(encoding="utf-8")
+    wrong = (folder / "rejected" / "wrong.csv.report.txt").read_text(encoding="utf-8")
+    assert "không trang tính nào có dòng tiêu đề của mẫu; thiếu các cột: Ngày (dd/mm/yyyy), Mã chỉ số, Giá trị" in wrong
     assert stored(sqlite_store) == {("tthc_received", ""): 7.0}
 
 
@@ -256,3 +261,61 @@ def test_a_file_stays_in_the_folder_when_the_store_cannot_take_it(drop, sqlite_s
     monkeypatch.undo()
     assert collector.collect("kcb-files").rows_written == 1
     assert (folder / "processed" / "late.csv").exists()
+
+
+def test_every_file_ends_processed_or_rejected_with_a_report_and_one_never_stops_another(drop, sqlite_store):
+    folder, collector, _ = drop
+    (folder / "unicode.txt").write_bytes(f"Ngày\tMã chỉ số\tGiá trị\r\n{DAY}\ttthc_received\t12\r\n".encode("utf-16"))
+    (folder / "mac.csv").write_bytes(f"Ngày;Mã chỉ số;Giá trị\r{DAY};tthc_resolved;3\r".encode())
+    (folder / "scan.pdf").write_bytes(b"%PDF-1.4 a scanned report")
+    (folder / "web.xls").write_bytes(b"<html><table><tr><td>1</td></tr></table></html>")
+    (folder / "~$unicode.xlsx").write_bytes(b"owner file Excel keeps while a workbook is open")
+    outcome = collector.collect("kcb-files")
+    assert outcome.status == "ok"
+    assert stored(sqlite_store) == {("tthc_received", ""): 12.0, ("tthc_resolved", ""): 3.0}
+    assert sorted(p.name for p in (folder / "processed").iterdir() if p.name != ".ingested") == [
+        "mac.csv",
+        "mac.csv.report.txt",
+        "unicode.txt",
+        "unicode.txt.report.txt",
+    ]
+    assert "tệp là PDF" in (folder / "rejected" / "scan.pdf.report.txt").read_text(encoding="utf-8")
+    assert "trang web (HTML)" in (folder / "rejected" / "web.xls.report.txt").read_text(encoding="utf-8")
+    assert [p.name for p in folder.iterdir() if p.is_file()] == ["~$unicode.xlsx"]  # never a report
+
+
+def test_a_file_still_being_copied_waits_until_it_has_settled(drop, sqlite_store):
+    import os
+    import time
+
+    folder, collector, config = drop
+    settling = dataclasses_replace_options(config, collector, settle_seconds=60)
+    half = folder / "copying.csv"
+    half.write_text(f"Ngày;Mã chỉ số;Giá trị\n{DAY};tthc_received;98", encoding="utf-8")
+    assert settling.collect("kcb-files").rows_written == 0
+    assert half.exists() and not (folder / "processed").exists()  # not read, not moved
+    half.write_text(f"Ngày;Mã chỉ số;Giá trị\n{DAY};tthc_received;98765\n", encoding="utf-8")
+    old = time.time() - 120
+    os.utime(half, (old, old))
+    assert settling.collect("kcb-files").rows_written == 1
+    assert stored(sqlite_store) == {("tthc_received", ""): 98765.0}
+
+
+def dataclasses_replace_options(config, collector, **options):
+    """A collector whose kcb-files source has other options."""
+    from metrics.collection import Collector
+
+    source = config.source("kcb-files")
+    changed = source.model_copy(update={"options": source.options.model_copy(update=options)})
+    return Collector(with_sources(config, changed, data_dir=config.data_dir), collector.store)
+
+
+def test_two_copies_of_one_file_in_a_run_are_taken_once(drop, sqlite_store):
+    folder, collector, _ = drop
+    content = f"Ngày;Mã chỉ số;Giá trị\n{DAY};tthc_received;10\n".encode()
+    (folder / "a.csv").write_bytes(content)
+    (folder / "a - Copy.csv").write_bytes(content)
+    collector.collect("kcb-files")
+    report = (folder / "rejected" / "a.csv.report.txt").read_text(encoding="utf-8")
+    assert "cùng nội dung với tệp a - Copy.csv nhận cùng lúc" in report
+    assert (folder / "processed" / "a - Copy.csv").exists()

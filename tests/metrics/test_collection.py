@@ -8,7 +8,7 @@ import pytest
 from sqlalchemy import select
 
 from metrics.collection import Collector, backfill
-from metrics.schema import collection_runs
+from metrics.schema import collection_runs, samples
 from metrics.settings import SourceConfig
 from tests.conftest import demo_source, with_sources
 from tests.fakes import FakeOptions, FakeSource
@@ -127,3 +127,31 @@ def test_a_unit_in_outage_is_backfilled_up_to_the_outage_and_fails_live(default_
     assert newest >= collector.sources["demo-btxh"].outage_since.timestamp() - 86400
     live = collector.collect("demo-btxh")
     assert live.status == "failed" and "hệ thống của đơn vị không phản hồi từ" in live.error
+
+
+def test_a_source_whose_every_record_is_quarantined_is_amber_everywhere(default_config, sqlite_store):
+    from dashboards.webapp import create_app
+    from metrics.health import source_health
+
+    config = with_sources(default_config, fake("answers-nonsense", value=-5))  # below the metric's range
+    outcome = Collector(config, sqlite_store).collect("answers-nonsense")
+    assert (outcome.status, outcome.rows_written, outcome.rows_rejected) == ("ok", 0, 1)
+    assert source_health(sqlite_store, config)["answers-nonsense"].state == "unusable"
+    body = create_app(config, sqlite_store).server.test_client().get("/healthz").get_json()
+    assert body["status"] == "degraded" and body["sources"]["answers-nonsense"]["state"] == "unusable"
+
+
+def test_a_series_another_configured_source_feeds_is_not_overwritten(default_config, sqlite_store):
+    from base.i18n import language
+
+    config = with_sources(default_config, fake("first", value=10), fake("second", value=99))
+    collector = Collector(config, sqlite_store)
+    assert collector.collect("first").rows_written == 1
+    second = collector.collect("second")
+    assert (second.rows_written, second.rows_rejected) == (0, 1)
+    with language("vi"):
+        assert (
+            second.rejected[0].reason.text() == "chuỗi số liệu tthc_received/KCB do nguồn first cung cấp; không ghi đè"
+        )
+    with sqlite_store.engine.connect() as connection:
+        assert connection.execute(select(samples.c.value)).scalars().all() == [10.0]

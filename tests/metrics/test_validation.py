@@ -14,7 +14,8 @@ OLDEST = NOW - dt.timedelta(days=2)
 
 
 def check(config, *records):
-    return validate(records, config.catalogue, OLDEST, NOW)
+    validated = validate(records, config.catalogue, OLDEST, NOW)
+    return validated.good, validated.bad
 
 
 def test_a_good_record_is_stored_in_its_local_day_bucket(default_config):
@@ -81,3 +82,66 @@ def test_codes_are_normalised_to_nfc(default_config):
     decomposed = unicodedata.normalize("NFD", "KCB")
     good, bad = check(default_config, Record("tthc_received", NOW, 1, decomposed))
     assert bad == [] and good[0].key.unit == "KCB"
+
+
+def test_several_records_of_one_period_follow_the_metrics_declared_rule(default_config):
+    from base.i18n import language
+
+    morning, evening = NOW - dt.timedelta(hours=4), NOW - dt.timedelta(hours=1)
+    validated = validate(
+        [
+            # a daily count sent as parts: added up
+            Record("tthc_received", morning, 40, "KCB"),
+            Record("tthc_received", evening, 60, "KCB"),
+            # a score read twice in its hour: the latest reading stands
+            Record("db_score_sach", NOW - dt.timedelta(minutes=20), 80, "", "TIEMCHUNG"),
+            Record("db_score_sach", NOW - dt.timedelta(minutes=5), 81, "", "TIEMCHUNG"),
+            # the same record twice: taken once
+            Record("tthc_resolved", morning, 7, "KCB"),
+            Record("tthc_resolved", morning, 7, "KCB"),
+            # two values for the same moment: neither
+            Record("tthc_received_online", morning, 5, "KCB"),
+            Record("tthc_received_online", morning, 6, "KCB"),
+        ],
+        default_config.catalogue,
+        OLDEST,
+        NOW,
+    )
+    assert {s.key.metric: s.value for s in validated.good} == {
+        "tthc_received": 100.0,
+        "db_score_sach": 81.0,
+        "tthc_resolved": 7.0,
+    }
+    with language("vi"):
+        assert [r.reason.text() for r in validated.bad] == [
+            "2 giá trị khác nhau cho cùng một thời điểm (5; 6): không nhận giá trị nào"
+        ] * 2
+        assert validated.note.text() == (
+            "nhiều bản ghi cho cùng một kỳ: 2 phần được cộng thành 1 số liệu, 1 lần đọc được thay bằng lần sau, "
+            "1 bản trùng chỉ nhận một lần"
+        )
+    assert validated.newest == NOW - dt.timedelta(minutes=5)
+
+
+def test_a_count_must_be_a_whole_number(default_config):
+    from base.i18n import language
+
+    good, bad = check(
+        default_config, Record("tthc_received", NOW, 98.6, "KCB"), Record("tthc_resolved", NOW, 12.0000000001, "KCB")
+    )
+    assert [s.value for s in good] == [12.0]
+    with language("vi"):
+        assert bad[0].reason.text() == "giá trị 98.6 không phải số nguyên, mà hồ sơ là số đếm"
+
+
+def test_a_quarantined_record_does_not_move_the_sources_data_until(default_config):
+    validated = validate(
+        [
+            Record("tthc_received", NOW - dt.timedelta(hours=2), 1, "KCB"),
+            Record("tthc_received", NOW + dt.timedelta(days=30000), 1, "KCB"),
+        ],
+        default_config.catalogue,
+        OLDEST,
+        NOW,
+    )
+    assert len(validated.bad) == 1 and validated.newest == NOW - dt.timedelta(hours=2)

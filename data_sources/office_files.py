@@ -1,0 +1,312 @@
+"""Opening whatever an office saved as a report: its format told by its content, its sheets and cells.
+
+The name's extension is not trusted: a file is recognised by its first bytes (an "Excel"
+file that is really a web page, a workbook protected by a password, a PDF renamed .xlsx), and
+each format is read by a library made for it:
+
+- .xlsx/.xlsm: openpyxl in read-only mode, streamed row by row, with each cell's number format
+  (a cell shown as 98,6 % holds 0.986: it is read as a percentage) and its cached value; a
+  formula that no spreadsheet program calculated has none and is reported by its address.
+- .xls, .xlsb, .ods: python-calamine (values and dates; it does not expose number formats,
+  so `formats_known` is False and a fraction that may have been a percentage is not guessed).
+- .csv, .txt: text in UTF-8, UTF-16 or UTF-32 (by their byte-order mark, as Excel's "Unicode
+  text" is) or Windows-1258, any line ending, separated by ";", "," or a tab.
+
+Zipped formats are measured before they are opened: one that expands past max_expanded bytes
+is refused without being inflated.
+"""
+
+from __future__ import annotations
+
+import codecs
+import csv
+import datetime as dt
+import io
+import re
+import unicodedata
+import zipfile
+from collections.abc import Iterator
+from dataclasses import dataclass
+from typing import Any, NamedTuple
+
+from data_sources.base import SourceError
+
+# Formats the reader knows, by the extension a unit may give them (the content decides).
+EXTENSIONS = (".xlsx", ".xlsm", ".xls", ".xlsb", ".ods", ".csv", ".txt")
+OLE2_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+_ENCRYPTED_OOXML = "EncryptionInfo".encode("utf-16-le")
+_BOMS = (
+    (codecs.BOM_UTF32_LE, "utf-32"),
+    (codecs.BOM_UTF32_BE, "utf-32"),
+    (codecs.BOM_UTF8, "utf-8-sig"),
+    (codecs.BOM_UTF16_LE, "utf-16"),
+    (codecs.BOM_UTF16_BE, "utf-16"),
+)
+EXCEL_ERRORS = {
+    "#DIV/0!",
+    "#N/A",
+    "#NAME?",
+    "#NULL!",
+    "#NUM!",
+    "#REF!",
+    "#VALUE!",
+    "#SPILL!",
+    "#CALC!",
+    "#GETTING_DATA",
+}
+
+
+class Percent(float):
+    """A number shown as a percentage: Percent(0.986) is what the reader sees as 98,6 %."""
+
+
+class Uncalculated(NamedTuple):
+    """A formula cell that holds no calculated value (the file was written by a program)."""
+
+    formula: str
+
+
+class CellError(NamedTuple):
+    """A cell showing one of the spreadsheet's errors (#DIV/0!, #REF!…)."""
+
+    shown: str
+
+
+@dataclass(frozen=True)
+class Sheet:
+    name: str
+    visible: bool
+
+
+def column_letter(index: int) -> str:
+    """0 → A, 26 → AA: how the reader finds a cell in the program."""
+    letters = ""
+    index += 1
+    while index:
+        index, remainder = divmod(index - 1, 26)
+        letters = chr(65 + remainder) + letters
+    return letters
+
+
+def file_format(content: bytes) -> str:
+    """ "xlsx", "ods", "xls", "xlsb" or "text" by the content, or SourceError saying what it is."""
+    head = content[:4096]
+    if not content.strip():
+        raise SourceError("file.empty")
+    if head.startswith(b"PK\x03\x04"):
+        try:
+            with zipfile.ZipFile(io.BytesIO(content)) as archive:
+                names = set(archive.namelist())
+                if "mimetype" in names and archive.read("mimetype").startswith(
+                    b"application/vnd.oasis.opendocument.spreadsheet"
+                ):
+                    return "ods"
+                if any(n.startswith("xl/") and n.endswith(".bin") and "worksheets" in n for n in names):
+                    return "xlsb"
+                if "xl/workbook.xml" in names:
+                    return "xlsx"
+        except zipfile.BadZipFile:
+            raise SourceError("file.broken_zip") from None  # cut short: still being copied, or damaged
+        raise SourceError("file.not_spreadsheet")
+    if head.startswith(OLE2_MAGIC):
+        if _ENCRYPTED_OOXML in content[:65536]:
+            raise SourceError("file.encrypted")
+        return "xls"
+    if head.startswith(b"%PDF"):
+        raise SourceError("file.pdf")
+    text = _decode(content[:4096], partial=True).lstrip().lower()
+    if text.startswith("<") and any(tag in text for tag in ("<html", "<table", "<!doctype", "<?xml", "xmlns")):
+        raise SourceError("file.html")
+    if b"\x00" in head and not any(head.startswith(bom) for bom, _ in _BOMS):
+        raise SourceError("file.not_spreadsheet")
+    return "text"
+
+
+def _decode(content: bytes, partial: bool = False) -> str:
+    """Text by its byte-order mark, else UTF-8, else Windows-1258 (Vietnamese Windows' CSV)."""
+    for bom, encoding in _BOMS:
+        if content.startswith(bom):
+            try:
+                return content.decode(encoding, errors="replace" if partial else "strict")
+            except UnicodeDecodeError as error:
+                raise SourceError("file.bad_text", encoding=encoding.upper(), position=error.start) from None
+    try:
+        return content.decode("utf-8")
+    except UnicodeDecodeError as error:
+        if partial and error.start > len(content) - 4:
+            return content[: error.start].decode("utf-8")
+    try:
+        return content.decode("cp1258")
+    except UnicodeDecodeError as error:
+        raise SourceError("file.bad_text", encoding="Windows-1258", position=error.start) from None
+
+
+def check_expanded_size(content: bytes, limit: int) -> None:
+    """Refuse a zipped workbook that would expand past limit bytes, before inflating anything."""
+    with zipfile.ZipFile(io.BytesIO(content)) as archive:
+        expanded = sum(info.file_size for info in archive.infolist())
+    if expanded > limit:
+        raise SourceError("file.expands_too_much", size=expanded, limit=limit)
+
+
+class Workbook:
+    """The sheets of one file and a stream of each sheet's rows: [(row number, [cell values])].
+
+    Cell values are None, str, float/int, bool, datetime/date, or Percent, Uncalculated,
+    CellError; text is NFC-normalised."""
+
+    formats_known = True  # whether a percentage's number format can be seen
+
+    def __init__(self, content: bytes, max_expanded: int) -> None:
+        self.format = file_format(content)
+        if self.format in ("xlsx", "ods", "xlsb"):
+            check_expanded_size(content, max_expanded)
+        self._content = content
+        self._book: Any = None
+        if self.format == "xlsx":
+            import openpyxl
+
+            try:
+                self._book = openpyxl.load_workbook(io.BytesIO(content), read_only=True, data_only=True)
+            except Exception as error:  # noqa: BLE001 - whatever the library met, the file cannot be read
+                raise SourceError("file.unreadable", format="Excel", error=type(error).__name__) from None
+        elif self.format in ("xls", "xlsb", "ods"):
+            import python_calamine
+
+            try:
+                self._book = python_calamine.CalamineWorkbook.from_filelike(io.BytesIO(content))
+            except python_calamine.PasswordError:
+                raise SourceError("file.encrypted") from None
+            except Exception as error:  # noqa: BLE001
+                raise SourceError("file.unreadable", format=self.format.upper(), error=type(error).__name__) from None
+            # An .ods says a cell is a percentage in its content; where none is, nothing is ambiguous.
+            self.formats_known = self.format == "ods" and not _ods_has_percentages(content)
+
+    def close(self) -> None:
+        if self.format == "xlsx" and self._book is not None:
+            self._book.close()
+
+    def sheets(self) -> list[Sheet]:
+        if self.format == "text":
+            return [Sheet("CSV", True)]
+        if self.format == "xlsx":
+            return [Sheet(ws.title, ws.sheet_state == "visible") for ws in self._book.worksheets]
+        import python_calamine
+
+        return [
+            Sheet(meta.name, meta.visible == python_calamine.SheetVisibleEnum.Visible)
+            for meta in self._book.sheets_metadata
+            if meta.typ == python_calamine.SheetTypeEnum.WorkSheet
+        ]
+
+    def rows(self, sheet: str) -> Iterator[tuple[int, list[Any]]]:
+        if self.format == "text":
+            yield from _text_rows(self._content)
+        elif self.format == "xlsx":
+            yield from self._xlsx_rows(sheet)
+        else:
+            try:
+                values = self._book.get_sheet_by_name(sheet).to_python(skip_empty_area=False)
+            except Exception as error:  # noqa: BLE001
+                raise SourceError("file.unreadable", format=self.format.upper(), error=type(error).__name__) from None
+            for number, row in enumerate(values, start=1):
+                yield number, [_plain(value) for value in row]
+
+    def _xlsx_rows(self, sheet: str) -> Iterator[tuple[int, list[Any]]]:
+        worksheet = self._book[sheet]
+        uncalculated: dict[str, str] | None = None  # found on demand: most files have none
+        try:
+            for row in worksheet.iter_rows():
+                cells: list[Any] = []
+                number = 0
+                for cell in row:
+                    if not hasattr(cell, "column"):  # an EmptyCell: a gap in the row
+                        cells.append(None)
+                        continue
+                    number = cell.row
+                    while len(cells) < cell.column - 1:
+                        cells.append(None)
+                    value = cell.value
+                    if value is None:
+                        if uncalculated is None:
+                            uncalculated = _uncalculated_formulas(self._content, worksheet._worksheet_path)
+                        address = f"{column_letter(cell.column - 1)}{cell.row}"
+                        cells.append(Uncalculated(uncalculated[address]) if address in uncalculated else None)
+                    elif cell.data_type == "e" or (isinstance(value, str) and value in EXCEL_ERRORS):
+                        cells.append(CellError(str(value)))
+                    elif isinstance(value, (int, float)) and not isinstance(value, bool) and "%" in cell.number_format:
+                        cells.append(Percent(value))
+                    else:
+                        cells.append(_plain(value))
+                if number:
+                    yield number, cells
+        except SourceError:
+            raise
+        except Exception as error:  # noqa: BLE001 - a damaged sheet found while streaming it
+            raise SourceError("file.unreadable", format="Excel", error=type(error).__name__) from None
+
+
+def _plain(value: Any) -> Any:
+    if isinstance(value, str):
+        text = unicodedata.normalize("NFC", value)
+        return CellError(text) if text.strip() in EXCEL_ERRORS else text
+    if isinstance(value, dt.timedelta):  # a duration is not a figure the template asks for
+        return str(value)
+    return value
+
+
+# A formula cell with no value in the sheet's XML: <c r="G5"><f>SUM(G2:G4)</f><v></v></c> or
+# <c r="G5"><f t="shared" si="0"/></c>. openpyxl's read-only reader gives None for both, the same
+# as an empty cell, and does not expose the formula next to a cached value; the XML is scanned
+# for them (in pieces, C-speed regular expression) only when a sheet has an empty-looking cell.
+_FORMULA_WITHOUT_VALUE = re.compile(
+    rb'<c r="([A-Z]{1,3}[0-9]{1,7})"[^>]*>\s*(?:<f[^>]*/>|<f[^>]*>([^<]*)</f>)\s*(?:<v\s*/>|<v>\s*</v>)?\s*</c>'
+)
+
+
+def _uncalculated_formulas(content: bytes, sheet_path: str) -> dict[str, str]:
+    found: dict[str, str] = {}
+    with zipfile.ZipFile(io.BytesIO(content)) as archive, archive.open(sheet_path.lstrip("/")) as xml:
+        tail = b""
+        while chunk := xml.read(1 << 20):
+            text = tail + chunk
+            cut = text.rfind(b"</c>")
+            cut = len(text) if cut < 0 else cut + 4
+            for match in _FORMULA_WITHOUT_VALUE.finditer(text, 0, cut):
+                formula = (match.group(2) or b"").decode("utf-8", "replace")
+                found[match.group(1).decode()] = "=" + formula if formula else "="
+            tail = text[cut:][-65536:]
+    return found
+
+
+def _ods_has_percentages(content: bytes) -> bool:
+    with zipfile.ZipFile(io.BytesIO(content)) as archive, archive.open("content.xml") as xml:
+        tail = b""
+        while chunk := xml.read(1 << 20):
+            if b'value-type="percentage"' in tail + chunk:
+                return True
+            tail = chunk[-64:]
+    return False
+
+
+def _text_rows(content: bytes) -> Iterator[tuple[int, list[Any]]]:
+    text = unicodedata.normalize("NFC", _decode(content))
+    lines = text.splitlines()  # \r\n, \n and a lone \r (old Mac exports) alike
+    delimiter = _delimiter(lines[:30])
+    try:
+        for number, row in enumerate(csv.reader(lines, delimiter=delimiter), start=1):
+            yield number, [cell if cell.strip() not in EXCEL_ERRORS else CellError(cell.strip()) for cell in row]
+    except csv.Error as error:
+        raise SourceError("file.bad_csv", detail=str(error)[:80]) from None
+
+
+def _delimiter(lines: list[str]) -> str:
+    """The separator that splits the most of the first lines into the same number (>1) of
+    columns; csv.Sniffer is misled by commas in a Vietnamese title above a ';' table."""
+    best, best_score = ";", 0
+    for delimiter in (";", "\t", ","):
+        widths = [len(row) for row in csv.reader(lines, delimiter=delimiter) if len(row) > 1]
+        score = max((widths.count(w) for w in set(widths)), default=0)
+        if score > best_score:
+            best, best_score = delimiter, score
+    return best
