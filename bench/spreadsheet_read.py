@@ -3,7 +3,8 @@
 python bench/spreadsheet_read.py [--rows 200000]
 
 The same figures are written once as .xlsx (openpyxl, write-only) and once as .csv. Each
-measurement runs in a fresh process, so its peak memory (ru_maxrss) is its own:
+measurement runs in a fresh process, so its peak memory (VmHWM: ru_maxrss would carry the
+parent's peak across exec) is its own:
 - xlsx raw: openpyxl read-only `iter_rows(values_only=True)` over the sheet;
 - xlsx IOC: data_sources/report_files.read_report (cells with their number formats, the
   template's header, dates and numbers read, records built, duplicates checked);
@@ -63,7 +64,7 @@ def write_files(rows: int, folder: Path) -> tuple[Path, Path]:
 def measure(which: str, path: Path) -> dict:
     """Run one reading in a child process; its time and peak memory."""
     code = f"""
-import json, resource, sys, time
+import json, sys, time
 sys.path.insert(0, {str(ROOT)!r})
 path = {str(path)!r}
 started = time.perf_counter()
@@ -86,8 +87,8 @@ else:
     assert reading.problem is None, reading.problem
     count = len(reading.records)
 seconds = time.perf_counter() - started
-print(json.dumps({{"seconds": seconds, "rows": count,
-                  "peak_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024}}))
+peak = next(line for line in open("/proc/self/status") if line.startswith("VmHWM:"))
+print(json.dumps({{"seconds": seconds, "rows": count, "peak_mb": int(peak.split()[1]) / 1024}}))
 """
     output = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     return json.loads(output.stdout.strip().splitlines()[-1])
@@ -98,7 +99,8 @@ def baseline() -> float:
     code = (
         f"import sys, resource; sys.path.insert(0, {str(ROOT)!r}); "
         "from data_sources.report_files import read_report; from metrics.settings import load_config; "
-        "print(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024)"
+        "peak = next(l for l in open('/proc/self/status') if l.startswith('VmHWM:')); "
+        "print(int(peak.split()[1]) / 1024)"
     )
     return float(subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout)
 

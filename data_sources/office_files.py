@@ -141,12 +141,22 @@ def _decode(content: bytes, partial: bool = False) -> str:
         raise SourceError("file.bad_text", encoding="Windows-1258", position=error.start) from None
 
 
+# openpyxl holds a workbook's table of texts (xl/sharedStrings.xml) in memory while it streams
+# the cells: 52 MB of it held 143 MB (measured with a LibreOffice-saved 400,000-row workbook).
+SHARED_TEXT_LIMIT = 100_000_000
+
+
 def check_expanded_size(content: bytes, limit: int) -> None:
-    """Refuse a zipped workbook that would expand past limit bytes, before inflating anything."""
+    """Refuse a zipped workbook that would expand past limit bytes, or whose table of texts
+    would fill memory, before inflating anything (the sizes are in the zip's directory)."""
     with zipfile.ZipFile(io.BytesIO(content)) as archive:
-        expanded = sum(info.file_size for info in archive.infolist())
+        infos = archive.infolist()
+    expanded = sum(info.file_size for info in infos)
     if expanded > limit:
         raise SourceError("file.expands_too_much", size=expanded, limit=limit)
+    shared = sum(info.file_size for info in infos if info.filename.lower() == "xl/sharedstrings.xml")
+    if shared > min(limit, SHARED_TEXT_LIMIT):
+        raise SourceError("file.too_much_text", size=shared, limit=min(limit, SHARED_TEXT_LIMIT))
 
 
 class Workbook:

@@ -56,6 +56,17 @@ AGGREGATES: dict[str, Callable[[list[float]], float]] = {
 }
 
 
+def _first_bad_line(text: str) -> str:
+    """The first sample line the parser refuses on its own (looked for only once parsing failed)."""
+    for line in text.splitlines():
+        if line.strip() and not line.startswith("#"):
+            try:
+                list(text_string_to_metric_families(line + "\n"))
+            except (ValueError, TypeError):
+                return line.strip()
+    return ""
+
+
 def map_samples(text: str, options: PrometheusOptions, collected_at: dt.datetime) -> list[Record]:
     """One record per mapping that matched at least one sample."""
     matched: dict[int, list[tuple[float, Any]]] = {i: [] for i in range(len(options.samples))}
@@ -67,8 +78,13 @@ def map_samples(text: str, options: PrometheusOptions, collected_at: dt.datetime
                         sample.labels.get(k) == v for k, v in mapping.labels.items()
                     ):
                         matched[index].append((sample.value, sample.timestamp))
-    except (ValueError, TypeError) as error:
-        raise SourceError("prometheus.unreadable", detail=str(error)[:200]) from None
+    except (ValueError, TypeError):
+        # The parser's message is English and names no line: the reader is shown the line itself.
+        line = _first_bad_line(text)
+        problem = (
+            SourceError("prometheus.bad_line", line=line[:120]) if line else SourceError("prometheus.unreadable_text")
+        )
+        raise problem from None
     records = []
     for index, mapping in enumerate(options.samples):
         values = [v for v, _ in matched[index] if not math.isnan(v)]

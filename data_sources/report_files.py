@@ -22,6 +22,7 @@ says, row by row, what became of it. Nothing here guesses:
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import re
 import time
 import unicodedata
@@ -178,6 +179,16 @@ def _unusable(value: Any, address: str) -> Problem | None:
     return None
 
 
+@functools.lru_cache(maxsize=8192)  # a report repeats a few dates; strptime is most of a CSV's reading time
+def _day_from_text(text: str) -> dt.date | None:
+    for pattern in DATE_FORMATS:
+        try:
+            return dt.datetime.strptime(text, pattern).date()
+        except ValueError:
+            continue
+    return None
+
+
 def _date(value: Any, address: str) -> dt.datetime | Problem:
     if problem := _unusable(value, address):
         return problem
@@ -186,14 +197,10 @@ def _date(value: Any, address: str) -> dt.datetime | Problem:
     elif isinstance(value, dt.date):
         day = value
     elif isinstance(value, str) and value.strip():
-        for pattern in DATE_FORMATS:
-            try:
-                day = dt.datetime.strptime(value.strip(), pattern).date()
-                break
-            except ValueError:
-                continue
-        else:
+        found = _day_from_text(value.strip())
+        if found is None:
             return Problem.of("cell.bad_date", cell=address, value=value.strip()[:40])
+        day = found
     elif isinstance(value, (int, float)) and not isinstance(value, bool):
         return Problem.of("cell.date_as_number", cell=address, value=fmt.plain(float(value)))
     else:

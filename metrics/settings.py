@@ -173,7 +173,8 @@ def _load_sources(path: Path, catalogue: Catalogue, config_dir: Path) -> tuple[S
                         path,
                         f"{prefix}.options",
                         f"the series {'/'.join(p for p in key if p)} is already written by source '{other_id}' "
-                        f"(sources[{other_index}]); two sources for one series would overwrite each other",
+                        f"(sources[{other_index}]); two sources for one series would overwrite each other: "
+                        "disable one (enabled = false)",
                     )
                 writers[key] = (index, source.id)
         sources.append(source.model_copy(update={"options": options}))

@@ -38,11 +38,18 @@ def _raw(record: Any) -> dict[str, Any]:
             "database": record.database,
             "origin": record.origin,
             "ts": record.ts.isoformat() if isinstance(record.ts, dt.datetime) else repr(record.ts),
-            "value": record.value
-            if isinstance(record.value, (int, float, str))
-            else ("" if isinstance(record.value, Problem) else repr(record.value)),
+            "value": _json_value(record.value),
         }
     return {"record": repr(record)[:500]}
+
+
+def _json_value(value: Any) -> Any:
+    """The value as JSON can hold it: NaN and infinities are not JSON numbers, so they are text."""
+    if isinstance(value, float) and not math.isfinite(value):
+        return str(value)
+    if isinstance(value, (int, float, str)):
+        return value
+    return "" if isinstance(value, Problem) else repr(value)
 
 
 def _code(value: Any) -> str:

@@ -65,6 +65,7 @@ def test_a_mapping_that_matches_nothing_gives_no_record(default_config, api):
     "answer, message",
     [
         (Answer(200, b"this is { not prometheus", "text/plain"), "định dạng Prometheus"),
+        (Answer(200, b'up 1\nup{job="x" 1\n', "text/plain"), '“up{job="x" 1” không phải một mẫu số liệu'),
         (Answer(200, b"<html>login</html>", "text/html"), "trang HTML"),
         (Answer(503, b"down", "text/plain"), "HTTP 503"),
     ],

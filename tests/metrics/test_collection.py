@@ -155,3 +155,15 @@ def test_a_series_another_configured_source_feeds_is_not_overwritten(default_con
         )
     with sqlite_store.engine.connect() as connection:
         assert connection.execute(select(samples.c.value)).scalars().all() == [10.0]
+
+
+def test_a_quarantined_nan_is_stored_as_json(default_config, sqlite_store):
+    import json
+
+    from metrics.schema import quarantine
+
+    config = with_sources(default_config, fake("not-a-number", value=float("nan")))
+    assert Collector(config, sqlite_store).collect("not-a-number").rows_rejected == 1
+    with sqlite_store.engine.connect() as connection:
+        raw = connection.execute(select(quarantine.c.raw)).scalar_one()
+    assert json.loads(raw, parse_constant=lambda name: pytest.fail(f"{name} is not JSON"))["value"] == "nan"
