@@ -5,7 +5,8 @@ A run's error, a quarantined record's reason, a failed briefing or e-mail: the s
 command line words it in its reader's language (Problem.text) from the message the code
 names in MESSAGES. Numbers in the parameters are written the reader's way (1.234,5 or
 1,234.5); {x:time} is a local time, {x:time_s} one with seconds. A parameter may itself be a
-Problem (an HTTP error inside "gave up after 3 tries").
+Problem (an HTTP error inside "gave up after 3 tries"), or a list (numbers each written the
+reader's way, joined by "; ").
 
 Rows stored before codes existed hold plain text: they are shown as they are.
 """
@@ -150,7 +151,8 @@ MESSAGES: dict[str, str] = {
     # The Vietnamese message names {unit_of_measure}, the English one {unit_of_measure_en}.
     "record.out_of_range": N_("value {value} outside the valid range {min}–{max} {unit_of_measure_en}"),
     "record.not_whole": N_("value {value} is not a whole number, and {unit_of_measure_en} are counted"),
-    "record.conflict": N_("{count} different values for the same time ({values}): none is taken"),
+    "record.conflict": N_("{count} records for the same time disagree ({values}): none is taken"),
+    "record.conflict_from": N_("{count} records for the same time disagree ({values}; from {origins}): none is taken"),
     "record.several_in_period": N_(
         "{count} records for one period ({values}) where the metric has one value per period: none is taken"
     ),
@@ -245,6 +247,8 @@ def _plain(value: Any) -> Any:
         return value
     if isinstance(value, float):
         return value if math.isfinite(value) else repr(value)  # NaN and Infinity are not JSON
+    if isinstance(value, (list, tuple)):
+        return [_plain(v) for v in value[:20]]
     return str(value)[:MAX_PARAM]
 
 
@@ -267,6 +271,8 @@ class _Formatter(string.Formatter):
             return formatting.when(value, with_seconds=True)
         if isinstance(value, (int, float)) and not isinstance(value, bool) and not format_spec:
             return formatting.plain(value)
+        if isinstance(value, list):  # several values: each the reader's way, "88,25; 98,6"
+            return "; ".join(self.format_field(v, format_spec) for v in value)
         return super().format_field(value, format_spec)
 
 

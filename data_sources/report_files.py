@@ -309,11 +309,7 @@ def _read_rows(
         if earlier not in conflicted and first.value == value:
             reading.notes.append(Problem.of("row.repeated", row=number, earlier=first_row))
             continue
-        conflict = Problem.of(
-            "row.conflict",
-            rows=f"{first_row}, {number}",
-            values=f"{fmt.plain(first.value) if isinstance(first.value, float) else '?'}; {fmt.plain(value)}",
-        )
+        conflict = Problem.of("row.conflict", rows=f"{first_row}, {number}", values=[first.value, value])
         if earlier not in conflicted:
             reading.records[earlier] = first._replace(value=conflict)
             conflicted.add(earlier)

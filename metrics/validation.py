@@ -197,7 +197,7 @@ def validate(
             reason = Problem.of(
                 "record.sum_out_of_range" if rule == "sum" else "record.several_in_period",
                 count=len(kept),
-                values="; ".join(_plain(s.value) for _r, s in kept[:10]),
+                values=[s.value for _r, s in kept[:10]],
                 max=_plain(metric.max),
             )
             bad += [Rejected(_raw(r), reason, r) for r, _s in kept]
@@ -218,10 +218,12 @@ def _one_per_time(entries: list[tuple[Any, Sample]], bad: list[Rejected], counts
             kept.append(same_time[0])
             counts["repeated"] += len(same_time) - 1
             continue
+        origins = [r.origin for r, _s in same_time if r.origin]
         reason = Problem.of(
-            "record.conflict",
+            "record.conflict_from" if origins else "record.conflict",
             count=len(same_time),
-            values="; ".join(_plain(s.value) for _r, s in same_time[:10]),
+            values=[s.value for _r, s in same_time[:10]],
+            origins="; ".join(origins[:5]),
         )
         bad += [Rejected(_raw(r), reason, r) for r, _s in same_time]
     return kept

@@ -319,3 +319,13 @@ def test_two_copies_of_one_file_in_a_run_are_taken_once(drop, sqlite_store):
     report = (folder / "rejected" / "a.csv.report.txt").read_text(encoding="utf-8")
     assert "cùng nội dung với tệp a - Copy.csv nhận cùng lúc" in report
     assert (folder / "processed" / "a - Copy.csv").exists()
+
+
+def test_two_files_disagreeing_on_one_figure_are_both_quarantined_naming_them(drop, sqlite_store):
+    folder, collector, _ = drop
+    (folder / "a.csv").write_text(f"Ngày;Mã CSDL;Mã chỉ số;Giá trị\n{DAY};KCB;db_score_du;88,25\n", encoding="utf-8")
+    (folder / "b.csv").write_text(f"Ngày;Mã CSDL;Mã chỉ số;Giá trị\n{DAY};KCB;db_score_du;98,6\n", encoding="utf-8")
+    outcome = collector.collect("kcb-files")
+    assert (outcome.rows_written, outcome.rows_rejected) == (0, 2)
+    report = (folder / "rejected" / "a.csv.report.txt").read_text(encoding="utf-8")
+    assert "không khớp nhau (88,25; 98,6; từ a.csv · CSV · 2; b.csv · CSV · 2): không nhận bản ghi nào" in report

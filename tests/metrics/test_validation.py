@@ -114,7 +114,7 @@ def test_several_records_of_one_period_follow_the_metrics_declared_rule(default_
     }
     with language("vi"):
         assert [r.reason.text() for r in validated.bad] == [
-            "2 giá trị khác nhau cho cùng một thời điểm (5; 6): không nhận giá trị nào"
+            "2 bản ghi cho cùng một thời điểm không khớp nhau (5; 6): không nhận bản ghi nào"
         ] * 2
         assert validated.note.text() == (
             "nhiều bản ghi cho cùng một kỳ: 2 phần được cộng thành 1 số liệu, 1 lần đọc được thay bằng lần sau, "
