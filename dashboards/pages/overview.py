@@ -32,8 +32,9 @@ def render(reader: Reader, query: Query) -> list:
     complete = sum(db.complete for db in snap.databases)
     scored = [db.score for db in snap.databases if db.score is not None]
     db_fresh = combine(db.freshness for db in snap.databases)
-    healthy = sum(not h.stale and h.state != "waiting" for h in snap.health.values())
+    healthy = sum(h.state == "ok" for h in snap.health.values())
     stale = sum(h.stale for h in snap.health.values())
+    unusable = sum(h.state == "unusable" for h in snap.health.values())
     all_sources = freshness(list(snap.health), snap.health)
     tiles = html.Div(
         [
@@ -69,8 +70,20 @@ def render(reader: Reader, query: Query) -> list:
                 _("Sources delivering"),
                 f"{healthy}/{len(snap.health)}",
                 all_sources,
-                "green" if not stale else "red",
-                detail=ngettext("{n} stale", "{n} stale", stale).format(n=stale) if stale else None,
+                "red" if stale else ("amber" if unusable else "green"),
+                detail=", ".join(
+                    part
+                    for part in (
+                        ngettext("{n} stale", "{n} stale", stale).format(n=stale) if stale else "",
+                        ngettext("{n} sending nothing usable", "{n} sending nothing usable", unusable).format(
+                            n=unusable
+                        )
+                        if unusable
+                        else "",
+                    )
+                    if part
+                )
+                or None,
                 tile_id="tile-sources",
             ),
         ],

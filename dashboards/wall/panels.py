@@ -124,9 +124,11 @@ def overview_tiles(snap: Snapshot, config: Config) -> list[dict]:
         ),
         tile(
             _("Sources delivering"),
-            f"{len(snap.health) - stale}/{len(snap.health)}",
+            f"{sum(h.state == 'ok' for h in snap.health.values())}/{len(snap.health)}",
             all_sources,
-            "green" if not stale else ("amber" if stale * 4 < len(snap.health) else "red"),
+            "red"
+            if stale * 4 >= len(snap.health)
+            else ("amber" if stale or any(h.state == "unusable" for h in snap.health.values()) else "green"),
         ),
     ]
 
