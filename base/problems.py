@@ -124,6 +124,10 @@ MESSAGES: dict[str, str] = {
         "cell {cell} holds {value}: if it is shown as a percentage, type the figure as it reads "
         "(98,6 for 98,6 %) or save the file as .xlsx"
     ),
+    "row.header_again": N_("row {row} repeats the header; skipped"),
+    "row.no_metric": N_("the row has a value but no metric code (a total or a note?): not taken"),
+    "row.other_unit": N_("the row is for unit {unit}, but these reports are {sender}'s: not taken"),
+    "row.other_database": N_("database {database} belongs to {owner}, not to {sender}: not taken"),
     "row.repeated": N_("row {row} repeats row {earlier} (same figure, same value): taken once"),
     "row.conflict": N_("rows {rows} give different values for the same figure and day ({values}): neither is taken"),
     # metrics/: a run that failed, a record refused.

@@ -42,7 +42,7 @@ from data_sources.spreadsheet_template import COLUMNS, DATA_SHEET
 HEADER_SEARCH_ROWS = 30
 REQUIRED = ("date", "metric", "value")
 DATE_FORMATS = ("%d/%m/%Y", "%d-%m-%Y", "%d.%m.%Y", "%Y-%m-%d")  # day first, as Vietnam writes dates
-INSTRUCTION_SHEETS = ("hướng dẫn", "huong dan", "ví dụ", "vi du", "instruction", "example", "readme", "guide")
+INSTRUCTION_SHEETS = ("huong dan", "vi du", "instruction", "example", "readme", "guide")  # compared normalised
 FORMAT_NAMES = {
     "xlsx": "Excel (.xlsx)",
     "xls": "Excel 97-2003 (.xls)",
@@ -52,14 +52,18 @@ FORMAT_NAMES = {
 
 
 def normalised(label: Any) -> str:
-    """A header as compared: NFC, lower case, single spaces, without a hint in brackets or a
-    trailing colon or asterisk ("Ngày (dd/mm/yyyy)" → "ngày", "Giá trị*:" → "giá trị")."""
-    text = " ".join(unicodedata.normalize("NFC", str(label or "")).lower().split())
+    """A header as compared: lower case, single spaces, without tone marks (a unit typing
+    "Ngay" or "Gia tri" without them means the same column; the template's headers stay
+    distinct), without a hint in brackets or a trailing colon or asterisk
+    ("Ngày (dd/mm/yyyy)" → "ngay", "Giá trị*:" → "gia tri")."""
+    decomposed = unicodedata.normalize("NFD", str(label or "")).lower().replace("đ", "d")
+    text = " ".join("".join(c for c in decomposed if not unicodedata.combining(c)).split())
     text = re.sub(r"\s*[\(\[].*?[\)\]]\s*$", "", text)
     return text.rstrip(":* ").strip()
 
 
 ROLES = {normalised(title): role for title, _width, role in COLUMNS}  # "" for columns shown, not read
+assert len(ROLES) == len(COLUMNS), "two template headers read alike once normalised"
 
 
 @dataclass(frozen=True)
@@ -235,6 +239,20 @@ def _value(value: Any, address: str, metric: Any, formats_known: bool) -> float 
     return number
 
 
+def _belongs(metric_code: str, row_unit: str, database: str, sender: str, catalogue: Catalogue) -> Problem | None:
+    """Why a row is not the sending unit's to report, if it is not: a folder (or, later, an
+    upload) carries one unit's figures, never another unit's or another unit's database."""
+    if not metric_code:
+        return Problem.of("row.no_metric")  # a total or a note beside the figures
+    if row_unit != sender:
+        return Problem.of("row.other_unit", unit=row_unit, sender=sender)
+    metric = catalogue.metrics.get(metric_code)
+    owner = catalogue.databases[database].owner if database in catalogue.databases else ""
+    if metric is not None and metric.scope == "database" and owner and owner != sender:
+        return Problem.of("row.other_database", database=database, owner=owner, sender=sender)
+    return None
+
+
 def read_report(
     name: str, content: bytes, catalogue: Catalogue, unit: str, limits: Limits, deadline: float | None = None
 ) -> Reading:
@@ -276,6 +294,9 @@ def _read_rows(
             raise SourceError("file.too_slow", row=number)
         if not any(_text(c) or isinstance(c, (CellError, Uncalculated, dt.date)) for c in cells):
             continue  # blank rows are common between blocks
+        if all(role in _header(cells)[0] for role in REQUIRED):
+            reading.notes.append(Problem.of("row.header_again", row=number))
+            continue  # the header repeated above another block of rows
         reading.rows += 1
         if reading.rows > limits.max_rows:
             raise SourceError("spreadsheet.too_many_rows", limit=limits.max_rows)
@@ -291,13 +312,15 @@ def _read_rows(
             reading.blank_rows.append(number)  # a figure the unit did not report this time
             continue
         ts = _date(_cell(cells, columns, "date"), f"{column_letter(columns['date'])}{number}")
+        if not isinstance(value, Problem):
+            value = _belongs(metric_code, row_unit, database, unit, catalogue) or value
+        if isinstance(value, Problem):  # the value's reason before the date's: it says more
+            reading.records.append(Record(metric_code, ts, value, row_unit, database, origin))
+            continue
         if isinstance(ts, Problem):
             reading.records.append(Record(metric_code, ts, ts, row_unit, database, origin))
             continue
         record = Record(metric_code, ts, value, row_unit, database, origin)
-        if isinstance(value, Problem):
-            reading.records.append(record)
-            continue
         key = (metric_code, row_unit, database, ts)
         earlier = seen.get(key)
         if earlier is None:

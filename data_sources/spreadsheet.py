@@ -50,7 +50,9 @@ class SpreadsheetOptions(Options):
     max_expanded_bytes: int = Field(default=300_000_000, ge=1_000_000)
     max_rows: int = Field(default=500_000, ge=1)
     max_files: int = Field(default=50, ge=1)  # per run; the rest wait for the next
-    max_read_seconds: float = Field(default=45, gt=0)  # per run; below the source's timeout_seconds
+    # Reading time per run; when not given, three quarters of the source's timeout_seconds
+    # (metrics/settings.py), so a slow file is reported rather than abandoned with the run.
+    max_read_seconds: float = Field(default=45, gt=0)
     settle_seconds: float = Field(default=10, ge=0)  # unchanged this long before a file is read
 
 

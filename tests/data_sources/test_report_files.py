@@ -199,3 +199,34 @@ def test_the_row_limit_is_reported(default_config):
         assert read(default_config, "big.csv", content, max_rows=5).problem.text() == (
             "tệp có hơn 5 dòng số liệu (giới hạn của nguồn này)"
         )
+
+
+def test_headers_typed_without_tone_marks_are_the_templates(default_config):
+    content = b"NGAY;Ma chi so;Gia tri (ho so)\n20/11/2026;tthc_received;15\n"
+    assert figures(read(default_config, "khong-dau.csv", content)) == {"tthc_received": 15.0}
+
+
+def test_rows_that_are_not_the_senders_figures_are_refused_saying_why(default_config):
+    content = workbook(
+        [
+            ["Ngày", "Mã đơn vị", "Mã CSDL", "Mã chỉ số", "Giá trị"],
+            ["20/11/2026", "QLD", "", "tthc_received", 5],
+            ["20/11/2026", "", "TIEMCHUNG", "db_score_du", 90],
+            ["", "", "", "", 95],
+            ["Ngày", "Mã đơn vị", "Mã CSDL", "Mã chỉ số", "Giá trị"],
+            ["20/11/2026", "KCB", "KCB", "db_score_du", 91],
+        ]
+    )
+    reading = read(default_config, "mixed.xlsx", content)
+    with language("vi"):
+        refused = [r.value.text() for r in reading.records if not isinstance(r.value, float)]
+        notes = [n.text() for n in reading.notes]
+    assert refused == [
+        "dòng ghi cho đơn vị QLD, nhưng đây là báo cáo của KCB: không nhận",
+        "CSDL TIEMCHUNG thuộc PB, không thuộc KCB: không nhận",
+        "dòng có giá trị nhưng không có mã chỉ số (dòng tổng hay ghi chú?): không nhận",
+    ]
+    assert notes == ["dòng 5 lặp lại dòng tiêu đề; bỏ qua"]
+    assert [(r.metric, r.database, r.value) for r in reading.records if isinstance(r.value, float)] == [
+        ("db_score_du", "KCB", 91.0)
+    ]

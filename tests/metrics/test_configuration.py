@@ -242,3 +242,15 @@ def test_a_reading_limit_at_or_above_the_timeout_is_refused(config_copy):
     )
     error = load_error(config_copy)
     assert error.key.endswith("options.max_read_seconds") and "below timeout_seconds" in error.problem
+
+
+def test_a_spreadsheet_reads_for_three_quarters_of_its_timeout_unless_told(config_copy):
+    sources = config_copy.parent / "sources.toml"
+    sources.write_text(
+        sources.read_text(encoding="utf-8")
+        + '\n[[sources]]\nid = "files"\nkind = "spreadsheet"\ninterval_seconds = 300\ntimeout_seconds = 20\n'
+        + '[sources.options]\nunit = "KCB"\n',
+        encoding="utf-8",
+    )
+    edit(sources, 'id = "demo-kcb"\nkind = "demo"\n', 'id = "demo-kcb"\nkind = "demo"\nenabled = false\n')
+    assert load_config(config_copy).source("files").options.max_read_seconds == 15
