@@ -98,6 +98,8 @@ MESSAGES: dict[str, str] = {
     "file.unreadable": N_("the {format} file cannot be opened ({error}): it may be damaged"),
     "file.expands_too_much": N_("the workbook expands to {size} bytes, over the limit of {limit}: not opened"),
     "file.too_much_text": N_("the workbook's table of texts is {size} bytes, over the limit of {limit}: not opened"),
+    "file.too_many_cells": N_("the workbook spans more than {limit} cells: not read"),
+    "file.too_much_memory": N_("reading the workbook needed more than {limit} MB of memory: not read"),
     "file.too_slow": N_("reading stopped at row {row}: the time for reading was used up"),
     "file.too_slow_whole": N_("the file could not be read within {seconds} seconds (the source's reading limit)"),
     "file.unexpected": N_("the file could not be read ({error}); it was set aside so the others go on"),

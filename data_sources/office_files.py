@@ -8,7 +8,8 @@ each format is read by a library made for it:
   (a cell shown as 98,6 % holds 0.986: it is read as a percentage) and its cached value; a
   formula that no spreadsheet program calculated has none and is reported by its address.
 - .xls, .xlsb, .ods: python-calamine (values and dates; it does not expose number formats,
-  so `formats_known` is False and a fraction that may have been a percentage is not guessed).
+  so `formats_known` is False and a fraction that may have been a percentage is not guessed),
+  run in a child process with a memory ceiling (data_sources/isolated_reader.py).
 - .csv, .txt: text in UTF-8, UTF-16 or UTF-32 (by their byte-order mark, as Excel's "Unicode
   text" is) or Windows-1258, any line ending, separated by ";", "," or a tab.
 
@@ -28,8 +29,10 @@ import zipfile
 from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any, NamedTuple
+from xml.etree import ElementTree
 
 from data_sources.base import SourceError
+from data_sources.isolated_reader import read_sheets
 
 # Formats the reader knows, by the extension a unit may give them (the content decides).
 EXTENSIONS = (".xlsx", ".xlsm", ".xls", ".xlsb", ".ods", ".csv", ".txt")
@@ -167,7 +170,7 @@ class Workbook:
 
     formats_known = True  # whether a percentage's number format can be seen
 
-    def __init__(self, content: bytes, max_expanded: int) -> None:
+    def __init__(self, content: bytes, max_expanded: int, max_cells: int = 5_000_000, seconds: float = 60.0) -> None:
         self.format = file_format(content)
         if self.format in ("xlsx", "ods", "xlsb"):
             check_expanded_size(content, max_expanded)
@@ -181,16 +184,9 @@ class Workbook:
             except Exception as error:  # noqa: BLE001 - whatever the library met, the file cannot be read
                 raise SourceError("file.unreadable", format="Excel", error=type(error).__name__) from None
         elif self.format in ("xls", "xlsb", "ods"):
-            import python_calamine
-
-            try:
-                self._book = python_calamine.CalamineWorkbook.from_filelike(io.BytesIO(content))
-            except python_calamine.PasswordError:
-                raise SourceError("file.encrypted") from None
-            except Exception as error:  # noqa: BLE001
-                raise SourceError("file.unreadable", format=self.format.upper(), error=type(error).__name__) from None
             # An .ods says a cell is a percentage in its content; where none is, nothing is ambiguous.
-            self.formats_known = self.format == "ods" and not _ods_has_percentages(content)
+            self.formats_known = self.format == "ods" and not _inspect_ods(content, max_cells)
+            self._book = read_sheets(content, max_cells, seconds)  # in a child process (isolated_reader.py)
 
     def close(self) -> None:
         if self.format == "xlsx" and self._book is not None:
@@ -201,13 +197,7 @@ class Workbook:
             return [Sheet("CSV", True)]
         if self.format == "xlsx":
             return [Sheet(ws.title, ws.sheet_state == "visible") for ws in self._book.worksheets]
-        import python_calamine
-
-        return [
-            Sheet(meta.name, meta.visible == python_calamine.SheetVisibleEnum.Visible)
-            for meta in self._book.sheets_metadata
-            if meta.typ == python_calamine.SheetTypeEnum.WorkSheet
-        ]
+        return [Sheet(name, visible) for name, visible, _rows in self._book]
 
     def rows(self, sheet: str) -> Iterator[tuple[int, list[Any]]]:
         if self.format == "text":
@@ -215,10 +205,7 @@ class Workbook:
         elif self.format == "xlsx":
             yield from self._xlsx_rows(sheet)
         else:
-            try:
-                values = self._book.get_sheet_by_name(sheet).to_python(skip_empty_area=False)
-            except Exception as error:  # noqa: BLE001
-                raise SourceError("file.unreadable", format=self.format.upper(), error=type(error).__name__) from None
+            values = next(rows for name, _visible, rows in self._book if name == sheet)
             for number, row in enumerate(values, start=1):
                 yield number, [_plain(value) for value in row]
 
@@ -289,14 +276,35 @@ def _uncalculated_formulas(content: bytes, sheet_path: str) -> dict[str, str]:
     return found
 
 
-def _ods_has_percentages(content: bytes) -> bool:
+ODS = "urn:oasis:names:tc:opendocument:xmlns:"
+_ROW, _CELL = f"{{{ODS}table:1.0}}table-row", f"{{{ODS}table:1.0}}table-cell"
+_ROWS_REPEATED, _COLUMNS_REPEATED = (
+    f"{{{ODS}table:1.0}}number-rows-repeated",
+    f"{{{ODS}table:1.0}}number-columns-repeated",
+)
+_VALUE_TYPE = f"{{{ODS}office:1.0}}value-type"
+
+
+def _inspect_ods(content: bytes, max_cells: int) -> bool:
+    """Whether an .ods shows percentages; SourceError when its cells with a value, once its
+    repeat attributes are applied, pass max_cells. A 1.4 kB file repeating one row of 20
+    values a million times made python-calamine hold 2.2 GB; the count is taken on the XML
+    (streamed, each row cleared once counted) without expanding anything."""
+    cells, percentages = 0, False
     with zipfile.ZipFile(io.BytesIO(content)) as archive, archive.open("content.xml") as xml:
-        tail = b""
-        while chunk := xml.read(1 << 20):
-            if b'value-type="percentage"' in tail + chunk:
-                return True
-            tail = chunk[-64:]
-    return False
+        try:
+            for _event, element in ElementTree.iterparse(xml, events=("end",)):
+                if element.tag == _CELL and element.get(_VALUE_TYPE) == "percentage":
+                    percentages = True
+                elif element.tag == _ROW:
+                    filled = sum(int(c.get(_COLUMNS_REPEATED, "1")) for c in element if c.get(_VALUE_TYPE))
+                    cells += int(element.get(_ROWS_REPEATED, "1")) * filled
+                    element.clear()
+                    if cells > max_cells:
+                        raise SourceError("file.too_many_cells", limit=max_cells)
+        except (ElementTree.ParseError, ValueError):
+            raise SourceError("file.unreadable", format="ODS", error="XML") from None
+    return percentages
 
 
 def _text_rows(content: bytes) -> Iterator[tuple[int, list[Any]]]:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import math
 import re
+from decimal import Decimal
 from typing import Any
 
 from base import localtime
@@ -37,7 +38,7 @@ def parse_number(value: Any) -> float | Any:
     """98,6 and 1.234.567 (Vietnamese), 98.6 and 1234567; the value unchanged when unreadable."""
     if isinstance(value, bool):
         return value
-    if isinstance(value, (int, float)):
+    if isinstance(value, (int, float, Decimal)):  # PostgreSQL's numeric (sum, avg) comes as Decimal
         return float(value)
     if not isinstance(value, str):
         return value

@@ -258,8 +258,9 @@ def read_report(
 ) -> Reading:
     """Read one report file; a whole-file refusal is Reading.problem, never an exception."""
     reading = Reading(name)
+    seconds = deadline - time.monotonic() if deadline is not None else 60.0
     try:
-        workbook = Workbook(content, limits.max_expanded_bytes)
+        workbook = Workbook(content, limits.max_expanded_bytes, seconds=max(1.0, seconds))
     except SourceError as error:
         reading.problem = error.problem
         return reading

@@ -14,6 +14,7 @@ import openpyxl
 import pytest
 
 from base.i18n import language
+from data_sources.base import SourceError
 from data_sources.report_files import Limits, read_report
 
 FILES = Path(__file__).parent / "office_files"
@@ -230,3 +231,44 @@ def test_rows_that_are_not_the_senders_figures_are_refused_saying_why(default_co
     assert [(r.metric, r.database, r.value) for r in reading.records if isinstance(r.value, float)] == [
         ("db_score_du", "KCB", 91.0)
     ]
+
+
+def repeated_rows_ods(rows: int, columns: int) -> bytes:
+    """A 1.4 kB .ods whose one row of values is repeated: it expands only when read."""
+    table = "urn:oasis:names:tc:opendocument:xmlns:table:1.0"
+    content = (
+        '<?xml version="1.0" encoding="UTF-8"?><office:document-content '
+        f'xmlns:office="urn:oasis:names:tc:opendocument:xmlns:office:1.0" xmlns:table="{table}">'
+        '<office:body><office:spreadsheet><table:table table:name="Số liệu">'
+        f'<table:table-row table:number-rows-repeated="{rows}"><table:table-cell '
+        f'table:number-columns-repeated="{columns}" office:value-type="float" office:value="1"/></table:table-row>'
+        "</table:table></office:spreadsheet></office:body></office:document-content>"
+    )
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as archive:
+        archive.writestr("mimetype", "application/vnd.oasis.opendocument.spreadsheet")
+        archive.writestr("content.xml", content)
+        archive.writestr(
+            "META-INF/manifest.xml",
+            '<?xml version="1.0" encoding="UTF-8"?><manifest:manifest '
+            'xmlns:manifest="urn:oasis:names:tc:opendocument:xmlns:manifest:1.0"><manifest:file-entry '
+            'manifest:full-path="/" manifest:media-type="application/vnd.oasis.opendocument.spreadsheet"/>'
+            '<manifest:file-entry manifest:full-path="content.xml" manifest:media-type="text/xml"/>'
+            "</manifest:manifest>",
+        )
+    return buffer.getvalue()
+
+
+def test_a_workbook_that_repeats_a_row_a_million_times_is_refused_without_reading_it(default_config):
+    with language("vi"):
+        problem = read(default_config, "lap.ods", repeated_rows_ods(1_000_000, 20)).problem.text()
+    assert problem == "bảng tính trải trên hơn 5.000.000 ô: không đọc"
+
+
+def test_a_workbook_needing_more_memory_than_the_ceiling_costs_only_a_child_process(default_config):
+    from data_sources.isolated_reader import read_sheets
+
+    with pytest.raises(SourceError) as refused:  # the cell count set out of the way: the ceiling acts
+        read_sheets(repeated_rows_ods(1_000_000, 20), max_cells=10**9, timeout=60)
+    with language("vi"):
+        assert refused.value.problem.text() == "việc đọc bảng tính cần hơn 2.048 MB bộ nhớ: không đọc"

@@ -202,3 +202,44 @@ def test_postgresql_incremental_read_only_with_statement_timeout(
     )
     with pytest.raises(SourceError, match="chỉ-đọc|read-only"):
         writer.fetch(WINDOW)
+
+
+def test_a_hostile_unit_database_loses_nothing_and_cannot_stall_incremental_reads(
+    default_config, unit_postgres, sqlite_store, monkeypatch
+):
+    """numeric sums (Decimal), hourly rows of a daily count, a row dated 2099: each handled."""
+    from base.i18n import language
+
+    engine = create_engine(unit_postgres)
+    with engine.begin() as connection:
+        connection.execute(text("CREATE TABLE hourly (at timestamptz, n numeric(12, 2))"))
+        connection.execute(
+            text("INSERT INTO hourly VALUES (:a, 10), (:b, 15), ('2099-01-01T00:00:00Z', 7)"),
+            {"a": NOW - dt.timedelta(hours=3), "b": NOW - dt.timedelta(hours=2)},
+        )
+    engine.dispose()
+    options = SqlOptions(
+        url=unit_postgres,
+        unit="BMTE",
+        time_column="at",
+        query="SELECT at, sum(n) AS n FROM hourly WHERE at > :last_collected GROUP BY at ORDER BY at",
+        values=[{"metric": "birth_cert_issued", "column": "n"}],
+    )
+    config = with_sources(
+        default_config,
+        SourceConfig(id="hostile", kind="sql", interval_seconds=60, timeout_seconds=20, options=options),
+    )
+    collector = Collector(config, sqlite_store)
+    first = collector.collect("hostile")
+    assert (first.status, first.rows_written, first.rows_rejected) == ("ok", 1, 1), [
+        r.reason.text() for r in first.rejected
+    ]
+    with sqlite_store.engine.connect() as connection:
+        assert connection.execute(text("SELECT value FROM samples")).scalars().all() == [25.0]  # 10 + 15
+        run = connection.execute(text("SELECT data_until, note FROM collection_runs")).one()
+    assert run.data_until == pytest.approx((NOW - dt.timedelta(hours=2)).timestamp())  # not 2099
+    from base.problems import word
+
+    with language("vi"):
+        assert word(run.note).startswith("nhiều bản ghi cho cùng một kỳ: 2 phần được cộng thành 1 số liệu")
+    assert "2099" in first.rejected[0].reason.text()
