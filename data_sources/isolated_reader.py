@@ -12,6 +12,7 @@ sheets' rows (values only: numbers, text, dates, booleans) on stdout.
 from __future__ import annotations
 
 import io
+import os
 import pickle
 import resource
 import subprocess
@@ -35,6 +36,8 @@ def read_sheets(content: bytes, max_cells: int, timeout: float) -> list[tuple[st
             timeout=timeout,
             cwd=ROOT,
             check=False,
+            # A panic while memory is exhausted deadlocked now and then writing its backtrace.
+            env={**os.environ, "RUST_BACKTRACE": "0"},
         )
     except subprocess.TimeoutExpired:
         raise SourceError("file.too_slow_whole", seconds=round(timeout)) from None

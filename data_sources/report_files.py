@@ -224,6 +224,8 @@ def _value(value: Any, address: str, metric: Any, formats_known: bool) -> float 
         return round(float(value) * 100, 9)  # 0.986 shown as 98,6 %: the figure meant is 98.6
     if isinstance(value, (dt.date, dt.datetime)):
         return Problem.of("cell.date_as_value", cell=address)
+    if isinstance(value, str) and value.strip().endswith("%") and metric is not None and metric.kind == "count":
+        return Problem.of("cell.percent_for_count", cell=address, shown=value.strip()[:20])
     number = parse_number(value) if not isinstance(value, bool) else value
     if (
         not formats_known

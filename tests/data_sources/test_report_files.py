@@ -76,6 +76,10 @@ def test_a_percentage_for_a_count_is_refused_with_its_cell(default_config):
     assert figures(read(default_config, "c.xlsx", content)) == {
         "tthc_received": "ô C2 hiển thị phần trăm (50,00%) nhưng chỉ số này là số đếm"
     }
+    typed = "Ngày;Mã chỉ số;Giá trị\n20/11/2026;tthc_received;50 %\n".encode()
+    assert figures(read(default_config, "c.csv", typed)) == {
+        "tthc_received": "ô C2 hiển thị phần trăm (50 %) nhưng chỉ số này là số đếm"
+    }
 
 
 @pytest.mark.parametrize("name", ["libreoffice_percent.xls", "libreoffice_percent.ods"])
