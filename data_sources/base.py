@@ -39,6 +39,7 @@ class Window:
     start: dt.datetime
     end: dt.datetime
     last_collected: dt.datetime | None = None  # newest record time this source delivered before
+    deadline: float | None = None  # time.monotonic() by which the fetch must be done (the run's timeout)
 
     @property
     def is_live(self) -> bool:

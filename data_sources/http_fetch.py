@@ -95,14 +95,18 @@ def fetch_body(
     body: Any = None,
     retries: int = 2,
     max_bytes: int = 10_000_000,
+    deadline: float | None = None,
 ) -> tuple[str, bytes]:
     """(content type, body) of a 2xx answer, or SourceError.
 
     Each attempt has client.timeout.read seconds in all (httpx's timeout bounds each read, so a
     server dripping a byte a second would otherwise hold it for minutes); the attempts together
-    have (retries + 1) times that, and a Retry-After that fits in what is left is honoured."""
+    have (retries + 1) times that, never past deadline (the run's own timeout, a monotonic
+    time), and a Retry-After that fits in what is left is honoured."""
     per_attempt = client.timeout.read or 10.0
     overall_deadline = time.monotonic() + per_attempt * (retries + 1)
+    if deadline is not None:
+        overall_deadline = min(overall_deadline, deadline)
     attempts = 0
 
     def attempt() -> tuple[int, str, bytes]:

@@ -157,7 +157,7 @@ class HttpJsonSource(Source[HttpJsonOptions]):
             for _ in range(options.max_pages):
                 if options.page_param:
                     params = {**params, options.page_param: str(page_number)}
-                page = self._get(client, url, params, _fill(options.body, values))
+                page = self._get(client, url, params, _fill(options.body, values), window.deadline)
                 page_records = map_records(page, options, collected_at)
                 records += page_records
                 if options.next_path:
@@ -174,7 +174,7 @@ class HttpJsonSource(Source[HttpJsonOptions]):
                     break
         return records
 
-    def _get(self, client: httpx.Client, url: str, params: dict, body: Any) -> Any:
+    def _get(self, client: httpx.Client, url: str, params: dict, body: Any, deadline: float | None) -> Any:
         options = self.options
         content_type, payload = fetch_body(
             client,
@@ -184,5 +184,6 @@ class HttpJsonSource(Source[HttpJsonOptions]):
             body=body,
             retries=options.retries,
             max_bytes=options.max_bytes,
+            deadline=deadline,
         )
         return parse_json(payload, content_type, options.max_depth)

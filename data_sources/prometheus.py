@@ -124,7 +124,11 @@ class PrometheusSource(Source[PrometheusOptions]):
         headers = {"Accept": "text/plain;version=0.0.4", **secret_headers(self.options.secret_headers)}
         with http_client(self.options.request_timeout, headers) as session:
             content_type, body = fetch_body(
-                session, self.options.url, retries=self.options.retries, max_bytes=self.options.max_bytes
+                session,
+                self.options.url,
+                retries=self.options.retries,
+                max_bytes=self.options.max_bytes,
+                deadline=window.deadline,
             )
         text = decode_utf8(body)
         if "html" in content_type.lower() or text.lstrip()[:1] == "<":

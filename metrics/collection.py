@@ -11,6 +11,7 @@ import dataclasses
 import datetime as dt
 import logging
 import threading
+import time
 from concurrent.futures import Future, ThreadPoolExecutor
 from typing import Any
 
@@ -117,6 +118,9 @@ class Collector:
                 Problem.of("run.still_hung", since=hung[1].timestamp()),
             )
         started = dt.datetime.now(dt.UTC)
+        # The source may plan with the run's time (waiting for a Retry-After, reading files):
+        # a little is kept back for validating and storing what it returns.
+        window = dataclasses.replace(window, deadline=time.monotonic() + 0.9 * source_config.timeout_seconds)
         future = _fetch_in_thread(source, window)
         try:
             records: Any = future.result(timeout=source_config.timeout_seconds)

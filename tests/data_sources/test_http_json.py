@@ -319,3 +319,18 @@ def test_expired_credentials_forbidden_access_and_rate_limits_are_explained(defa
     with pytest.raises(SourceError, match="giảm tần suất.*chờ 3.600 giây, lâu hơn thời gian còn lại"):
         source(default_config, url=url, retries=1, request_timeout=2).fetch(WINDOW)
     assert time.monotonic() - started < 1
+
+
+def test_a_retry_after_past_the_runs_own_timeout_fails_the_run_at_once(default_config, api, sqlite_store):
+    url = api.route("/busy", Answer(503, b"maintenance", headers={"Retry-After": "5"}))
+    options = HttpJsonOptions(
+        url=url, values=[{"metric": "tthc_received", "path": "received"}], unit="KCB", retries=2, request_timeout=10
+    )
+    config = with_sources(
+        default_config,
+        SourceConfig(id="kcb-api", kind="http_json", interval_seconds=60, timeout_seconds=3, options=options),
+    )
+    started = time.monotonic()
+    outcome = Collector(config, sqlite_store).collect("kcb-api")
+    assert time.monotonic() - started < 2  # not abandoned at the 3 s timeout: it knew it could not wait 5 s
+    assert outcome.status == "failed" and "chờ 5 giây, lâu hơn thời gian còn lại" in outcome.error
