@@ -334,3 +334,12 @@ def test_a_retry_after_past_the_runs_own_timeout_fails_the_run_at_once(default_c
     outcome = Collector(config, sqlite_store).collect("kcb-api")
     assert time.monotonic() - started < 2  # not abandoned at the 3 s timeout: it knew it could not wait 5 s
     assert outcome.status == "failed" and "chờ 5 giây, lâu hơn thời gian còn lại" in outcome.error
+
+
+def test_a_server_dripping_its_headers_is_cut_off_at_the_deadline_too(default_config, raw_server):
+    url, script = raw_server
+    script["parts"], script["pause"] = [bytes([b]) for b in b"HTTP/1.1 200 OK\r\nX-Slow: " + b"a" * 200], 0.2
+    started = time.monotonic()
+    with pytest.raises(SourceError, match=r"không gửi hết câu trả lời trong 1(,0)? giây"):
+        source(default_config, url=url, retries=0, request_timeout=1).fetch(WINDOW)
+    assert time.monotonic() - started < 2  # the headers alone would take 45 s
