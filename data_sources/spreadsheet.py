@@ -163,14 +163,19 @@ class SpreadsheetSource(Source[SpreadsheetOptions]):
         for path, reading in self._pending:
             refused = {i: reasons[id(r)] for i, r in enumerate(reading.records) if id(r) in reasons}
             taken = reading.problem is None and len(refused) < len(reading.records)
-            destination = self._move(path, self.folder / ("processed" if taken else "rejected"))
-            # The report is for the unit that sent the file: in the IOC's default language.
-            destination.with_name(destination.name + ".report.txt").write_text(
-                report_text(reading, refused, now, taken), encoding="utf-8"
-            )
-            if taken:
-                with (self.folder / "processed" / REGISTRY).open("a", encoding="utf-8") as registry:
-                    registry.write(f"{reading.digest} {path.name} {localtime.now_local():%d/%m/%Y %H:%M}\n")
+            try:
+                destination = self._move(path, self.folder / ("processed" if taken else "rejected"))
+                # The report is for the unit that sent the file: in the IOC's default language.
+                destination.with_name(destination.name + ".report.txt").write_text(
+                    report_text(reading, refused, now, taken), encoding="utf-8"
+                )
+                if taken:
+                    with (self.folder / "processed" / REGISTRY).open("a", encoding="utf-8") as registry:
+                        registry.write(f"{reading.digest} {path.name} {localtime.now_local():%d/%m/%Y %H:%M}\n")
+            except OSError as error:
+                # Its figures are stored; it stays in the folder and is read again (storing the
+                # same figures again changes nothing): the other files are still moved.
+                log.error("%s: cannot move it or write its report: %s", path.name, error)
         self._pending = []
 
     def after_failure(self) -> None:

@@ -329,3 +329,14 @@ def test_two_files_disagreeing_on_one_figure_are_both_quarantined_naming_them(dr
     assert (outcome.rows_written, outcome.rows_rejected) == (0, 2)
     report = (folder / "rejected" / "a.csv.report.txt").read_text(encoding="utf-8")
     assert "không khớp nhau (88,25; 98,6; từ a.csv · CSV · 2; b.csv · CSV · 2): không nhận bản ghi nào" in report
+
+
+def test_a_file_that_cannot_be_moved_keeps_its_figures_and_stops_nothing(drop, sqlite_store, caplog):
+    folder, collector, _ = drop
+    (folder / "processed").write_text("a file where the folder should be", encoding="utf-8")
+    (folder / "a.csv").write_text(f"Ngày;Mã chỉ số;Giá trị\n{DAY};tthc_received;10\n", encoding="utf-8")
+    (folder / "b.pdf").write_bytes(b"%PDF-1.4")
+    outcome = collector.collect("kcb-files")
+    assert outcome.status == "ok" and stored(sqlite_store) == {("tthc_received", ""): 10.0}
+    assert (folder / "a.csv").exists() and (folder / "rejected" / "b.pdf.report.txt").exists()
+    assert "a.csv: cannot move it or write its report" in caplog.text
