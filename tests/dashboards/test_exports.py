@@ -139,3 +139,16 @@ def test_a_unit_or_a_database_downloads_only_its_own_rows(client):
     rows = list(csv.reader(io.StringIO(http.get("/tai-ve/cach-ly.csv?unit=KCB").data.decode("utf-8-sig"))))
     assert len(rows) == 1  # QLD's quarantined records are not KCB's
     assert len(list(csv.reader(io.StringIO(http.get("/tai-ve/cach-ly.csv?unit=QLD").data.decode("utf-8-sig"))))) > 1
+
+
+def test_a_runs_note_on_what_it_combined_is_shown_with_the_run(default_config, sqlite_store):
+    from base.problems import Problem
+
+    config = with_sources(default_config, demo_source(default_config, "KCB"))
+    run = sqlite_store.start_run("demo-kcb", "collect", None, None)
+    note = Problem.of("run.combined", added=24, sums=1, superseded=0, repeated=2)
+    sqlite_store.finish_run(run, "demo-kcb", "ok", note=note)
+    csv_text = create_app(config, sqlite_store).server.test_client().get("/tai-ve/lan-thu.csv").data.decode("utf-8-sig")
+    assert (
+        "24 phần được cộng thành 1 số liệu, 0 lần đọc được thay bằng lần sau, 2 bản trùng chỉ nhận một lần" in csv_text
+    )
