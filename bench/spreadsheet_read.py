@@ -10,7 +10,8 @@ parent's peak across exec) is its own:
   template's header, dates and numbers read, records built, duplicates checked);
 - csv raw: the bytes decoded and split by the csv module;
 - csv IOC: read_report on the CSV.
-Ratios are IOC / raw for time and for peak memory.
+Ratios are IOC / raw for time and for peak memory; both sides import the same modules and
+load the configuration before the clock starts.
 """
 
 from __future__ import annotations
@@ -33,16 +34,9 @@ METRICS = [f"metric_{k:03}" for k in range(100)]  # 2,000 days of 100 figures: d
 def write_files(rows: int, folder: Path) -> tuple[Path, Path]:
     import openpyxl
 
-    header = [
-        "Ngày (dd/mm/yyyy)",
-        "Mã đơn vị",
-        "Mã CSDL",
-        "Mã chỉ số",
-        "Tên chỉ số",
-        "Đơn vị tính",
-        "Giá trị",
-        "Ghi chú",
-    ]
+    from data_sources.spreadsheet_template import COLUMNS
+
+    header = [title for title, _width, _role in COLUMNS]
     start = dt.date(2026, 11, 25)
     book = openpyxl.Workbook(write_only=True)
     sheet = book.create_sheet("Số liệu")
@@ -64,25 +58,24 @@ def write_files(rows: int, folder: Path) -> tuple[Path, Path]:
 def measure(which: str, path: Path) -> dict:
     """Run one reading in a child process; its time and peak memory."""
     code = f"""
-import json, sys, time
+import csv, json, sys, time
 sys.path.insert(0, {str(ROOT)!r})
+import openpyxl
+from base import localtime
+from data_sources.report_files import Limits, read_report
+from metrics.settings import load_config
+config = load_config()  # imports and configuration are not timed, for either side
+localtime.configure(config.settings.app.timezone)
 path = {str(path)!r}
 started = time.perf_counter()
 if {which!r} == "xlsx raw":
-    import openpyxl
     book = openpyxl.load_workbook(path, read_only=True)
     count = sum(1 for _ in book["Số liệu"].iter_rows(values_only=True))
     book.close()
 elif {which!r} == "csv raw":
-    import csv
     text = open(path, "rb").read().decode("utf-8")
     count = sum(1 for _ in csv.reader(text.splitlines(), delimiter=";"))
 else:
-    from base import localtime
-    from data_sources.report_files import Limits, read_report
-    from metrics.settings import load_config
-    config = load_config()
-    localtime.configure(config.settings.app.timezone)
     reading = read_report(path.rsplit("/", 1)[-1], open(path, "rb").read(), config.catalogue, "KCB", Limits())
     assert reading.problem is None, reading.problem
     count = len(reading.records)

@@ -56,7 +56,12 @@ def normalised(label: Any) -> str:
     "Ngay" or "Gia tri" without them means the same column; the template's headers stay
     distinct), without a hint in brackets or a trailing colon or asterisk
     ("Ngày (dd/mm/yyyy)" → "ngay", "Giá trị*:" → "gia tri")."""
-    decomposed = unicodedata.normalize("NFD", str(label or "")).lower().replace("đ", "d")
+    return _normalised(str(label or ""))
+
+
+@functools.lru_cache(maxsize=4096)  # asked of every row's metric code, which repeat
+def _normalised(label: str) -> str:
+    decomposed = unicodedata.normalize("NFD", label).lower().replace("đ", "d")
     text = " ".join("".join(c for c in decomposed if not unicodedata.combining(c)).split())
     text = re.sub(r"\s*[\(\[].*?[\)\]]\s*$", "", text)
     return text.rstrip(":* ").strip()
@@ -297,7 +302,9 @@ def _read_rows(
             raise SourceError("file.too_slow", row=number)
         if not any(_text(c) or isinstance(c, (CellError, Uncalculated, dt.date)) for c in cells):
             continue  # blank rows are common between blocks
-        if all(role in _header(cells)[0] for role in REQUIRED):
+        metric_cell = _cell(cells, columns, "metric")
+        looks_like_header = isinstance(metric_cell, str) and ROLES.get(normalised(metric_cell)) == "metric"
+        if looks_like_header and all(role in _header(cells)[0] for role in REQUIRED):
             reading.notes.append(Problem.of("row.header_again", row=number))
             continue  # the header repeated above another block of rows
         reading.rows += 1

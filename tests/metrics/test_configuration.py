@@ -211,46 +211,31 @@ def test_an_indicator_can_have_its_own_thresholds_and_they_are_checked(default_c
     assert error.key == "indicators[0].thresholds" and "amber must not be above green" in error.problem
 
 
-def test_two_sources_declaring_one_series_are_refused_naming_both(config_copy):
-    sources = config_copy.parent / "sources.toml"
-    text = sources.read_text(encoding="utf-8")
+def add_spreadsheet_source(settings: Path, timeout: int, *options: str) -> Path:
+    """Append a spreadsheet source for KCB to the sources file next to settings."""
+    sources = settings.parent / "sources.toml"
+    entry = f'id = "files"\nkind = "spreadsheet"\ninterval_seconds = 300\ntimeout_seconds = {timeout}\n'
+    lines = "\n".join(['unit = "KCB"', *options])
     sources.write_text(
-        text
-        + """
-[[sources]]
-id = "kcb-files"
-kind = "spreadsheet"
-interval_seconds = 300
-timeout_seconds = 60
-[sources.options]
-unit = "KCB"
-""",
-        encoding="utf-8",
+        sources.read_text(encoding="utf-8") + f"\n[[sources]]\n{entry}[sources.options]\n{lines}\n", encoding="utf-8"
     )
+    return sources
+
+
+def test_two_sources_declaring_one_series_are_refused_naming_both(config_copy):
+    add_spreadsheet_source(config_copy, 60)
     error = load_error(config_copy)
     assert error.file.endswith("sources.toml") and error.key.endswith(".options")
     assert "already written by source 'demo-kcb'" in error.problem and "two sources for one series" in error.problem
 
 
 def test_a_reading_limit_at_or_above_the_timeout_is_refused(config_copy):
-    sources = config_copy.parent / "sources.toml"
-    sources.write_text(
-        sources.read_text(encoding="utf-8")
-        + '\n[[sources]]\nid = "files"\nkind = "spreadsheet"\ninterval_seconds = 300\ntimeout_seconds = 30\n'
-        + '[sources.options]\nunit = "KCB"\nfolder = "elsewhere"\nmax_read_seconds = 30\n',
-        encoding="utf-8",
-    )
+    add_spreadsheet_source(config_copy, 30, "max_read_seconds = 30")
     error = load_error(config_copy)
     assert error.key.endswith("options.max_read_seconds") and "below timeout_seconds" in error.problem
 
 
 def test_a_spreadsheet_reads_for_three_quarters_of_its_timeout_unless_told(config_copy):
-    sources = config_copy.parent / "sources.toml"
-    sources.write_text(
-        sources.read_text(encoding="utf-8")
-        + '\n[[sources]]\nid = "files"\nkind = "spreadsheet"\ninterval_seconds = 300\ntimeout_seconds = 20\n'
-        + '[sources.options]\nunit = "KCB"\n',
-        encoding="utf-8",
-    )
+    sources = add_spreadsheet_source(config_copy, 20)
     edit(sources, 'id = "demo-kcb"\nkind = "demo"\n', 'id = "demo-kcb"\nkind = "demo"\nenabled = false\n')
     assert load_config(config_copy).source("files").options.max_read_seconds == 15
