@@ -136,10 +136,8 @@ def fetch_body(
         except httpx.TimeoutException:
             raise _Retryable("http.timeout", seconds=per_attempt, url=shown(url)) from None
         except (httpx.TransportError, RuntimeError) as error:
-            if time.monotonic() >= overall_deadline:  # the watchdog closed the connection
-                raise _Retryable(
-                    "http.too_slow", seconds=round(overall_deadline - started, 1), url=shown(url), size=0
-                ) from None
+            if time.monotonic() >= overall_deadline:  # the watchdog closed the connection: no whole answer came
+                raise _Retryable("http.timeout", seconds=round(overall_deadline - started, 1), url=shown(url)) from None
             if isinstance(error, RuntimeError):
                 raise
 
