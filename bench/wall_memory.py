@@ -35,6 +35,16 @@ def heap(page, cdp) -> float:
     return metrics["JSHeapUsedSize"] / 1e6
 
 
+def wait_until(page, expression: str, seconds: float, every: float = 0.1) -> None:
+    """Poll expression through page.evaluate: wait_for_function compiles with eval, which the
+    app's Content-Security-Policy forbids."""
+    deadline = time.monotonic() + seconds
+    while not page.evaluate(expression):
+        if time.monotonic() > deadline:
+            raise TimeoutError(expression)
+        page.wait_for_timeout(every * 1000)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--rotations", type=int, default=2000)
@@ -51,10 +61,10 @@ def main() -> None:
                 cdp = page.context.new_cdp_session(page)
                 cdp.send("Performance.enable")
                 page.goto(f"{base}/wall?screen=phong-dieu-hanh&speed={args.speed:g}&refresh=2")
-                page.wait_for_function("window.__wall && window.__wall.rotations >= 100", timeout=600_000)
+                wait_until(page, "window.__wall && window.__wall.rotations >= 100", 600)
                 early = heap(page, cdp)
                 started = time.monotonic()
-                page.wait_for_function(f"window.__wall.rotations >= {args.rotations}", timeout=3_600_000, polling=1000)
+                wait_until(page, f"window.__wall.rotations >= {args.rotations}", 3600, every=1.0)
                 late = heap(page, cdp)
                 polls = page.evaluate("window.__wall.polls")
                 browser.close()

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from flask import Flask, Response, abort
 
+from dashboards.web_safety import attachment
 from data_sources.spreadsheet_template import build_template
 from metrics.settings import Config
 
@@ -15,8 +16,4 @@ def register(server: Flask, config: Config) -> None:
     def report_template(unit: str) -> Response:
         if unit not in config.catalogue.units:
             abort(404)
-        return Response(
-            build_template(config.catalogue, unit),
-            mimetype=XLSX,
-            headers={"Content-Disposition": f'attachment; filename="mau-bao-cao-{unit}.xlsx"'},
-        )
+        return attachment(build_template(config.catalogue, unit), f"mau-bao-cao-{unit}.xlsx", XLSX)

@@ -3,6 +3,11 @@
 
 The rows are the page's own table (dashboards/tables.py), in the reader's language; numbers
 stay numbers and times are dates in the XLSX, plain decimals and local times in the CSV.
+
+Text that a spreadsheet would take for a formula (it begins with =, +, -, @, a tab or a
+carriage return; a unit system's value or a name may) never runs: in the XLSX it is a text
+cell marked as such (quotePrefix), its value unchanged; in the CSV, which has no text type,
+it is preceded by an apostrophe (OWASP's advice), the value still readable as it was sent.
 """
 
 from __future__ import annotations
@@ -16,17 +21,24 @@ from flask import Flask, Response, abort, request
 from openpyxl import Workbook
 from openpyxl.cell.cell import TYPE_STRING
 
+from base import localtime
 from dashboards.reader import Reader
 from dashboards.table import Table
 from dashboards.tables import TABLES
+from dashboards.web_safety import attachment
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 QUERY_KEYS = ("unit", "db", "week", "metric", "database")
 
 
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
 def _csv_value(value: Any) -> Any:
     if value is None:
         return ""
+    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
+        return "'" + value
     if isinstance(value, dt.datetime):
         return value.strftime("%H:%M %d/%m/%Y")
     if isinstance(value, dt.date):
@@ -52,10 +64,11 @@ def to_xlsx(table: Table, title: str) -> bytes:
     for row in rows:
         sheet.append(row)
         for cell in sheet[sheet.max_row]:
-            if isinstance(cell.value, str) and cell.value.startswith("="):
-                # A value from a unit system that starts like a formula stays the text it was:
-                # openpyxl would write it as a formula, which Excel would run.
+            if isinstance(cell.value, str) and cell.value.startswith(FORMULA_STARTS):
+                # Text that starts like a formula stays the text it was: openpyxl would write
+                # "=…" as a formula, and a spreadsheet re-reads "+…" as one once edited.
                 cell.data_type = TYPE_STRING
+                cell.quotePrefix = True
             elif isinstance(cell.value, dt.datetime):
                 cell.number_format = "dd/mm/yyyy hh:mm"
             elif isinstance(cell.value, dt.date):
@@ -72,15 +85,14 @@ def register(server: Flask, reader: Reader) -> None:
             abort(404)
         query = {k: request.args[k][:64] for k in QUERY_KEYS if request.args.get(k)}
         table = TABLES[name](reader, query)
-        filename = "-".join([name] + [query[k] for k in ("unit", "db", "week") if k in query])
+        # Only what names a known unit, database or week goes into the file's name.
+        catalogue = reader.config.catalogue
+        known = {
+            "unit": query.get("unit") in catalogue.units,
+            "db": query.get("db") in catalogue.databases,
+            "week": localtime.parse_week_label(query.get("week", "")) is not None,
+        }
+        filename = "-".join([name] + [query[k] for k in ("unit", "db", "week") if known[k]])
         if fmt == "csv":
-            return Response(
-                to_csv(table),
-                mimetype="text/csv",
-                headers={"Content-Disposition": f'attachment; filename="{filename}.csv"'},
-            )
-        return Response(
-            to_xlsx(table, name),
-            mimetype=XLSX,
-            headers={"Content-Disposition": f'attachment; filename="{filename}.xlsx"'},
-        )
+            return attachment(to_csv(table), f"{filename}.csv", "text/csv")
+        return attachment(to_xlsx(table, name), f"{filename}.xlsx", XLSX)

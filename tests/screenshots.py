@@ -52,7 +52,10 @@ def main() -> None:
             wall.set_viewport_size({"width": size[0], "height": size[1]})
             wall.on("console", lambda m: errors.append(f"{m.type}: {m.text}") if m.type == "error" else None)
             wall.goto(base + "/wall?screen=phong-dieu-hanh")
-            wall.wait_for_function("window.__wall && window.__wall.doc !== null", timeout=30000)
+            for _ in range(300):  # wait_for_function compiles with eval, which the CSP forbids
+                if wall.evaluate("window.__wall && window.__wall.doc !== null"):
+                    break
+                wall.wait_for_timeout(100)
             for index in range(wall.evaluate("window.__wall.doc.slides.length")):
                 wall.evaluate(f"window.__wall.show({index})")
                 wall.wait_for_timeout(300)

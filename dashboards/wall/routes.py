@@ -51,7 +51,7 @@ def register(server: Flask, reader: Reader, actions: Actions) -> None:
                 "offset": localtime.offset() // 60,
                 "text": {"offline": _("Server unreachable — showing figures received at")},
             }
-            # The settings go into a <script> as JSON; "</" is escaped so no value can close it.
+            # The settings go into a JSON data block; "</" is escaped so no value can close it.
             page = (
                 PAGE.replace("{{SETTINGS}}", json.dumps(settings).replace("</", "<\\/"))
                 .replace("{{TITLE}}", "IOC")

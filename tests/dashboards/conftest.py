@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import dataclasses
 import threading
+import time
 
 import pytest
 
@@ -44,6 +45,17 @@ READER = {"viewport": {"width": 1600, "height": 1000}, "locale": "vi-VN"}
 def reader_context(browser):
     """A reader's browser that keeps its cache from page to page, as a real one does."""
     return browser.new_context(**READER)
+
+
+def wait_until(page, expression: str, timeout: float = 20000) -> None:
+    """Wait until a JavaScript expression is true in page. Playwright's wait_for_function
+    compiles its predicate with eval, which the app's Content-Security-Policy forbids (as it
+    should); page.evaluate runs through the browser's debugging protocol instead."""
+    deadline = time.monotonic() + timeout / 1000
+    while not page.evaluate(expression):
+        if time.monotonic() > deadline:
+            raise TimeoutError(f"not true within {timeout / 1000:g} s: {expression}")
+        page.wait_for_timeout(100)
 
 
 def open_page(browser, url: str, context=None):

@@ -16,7 +16,7 @@ from briefings.delivery import queue_for, send_pending
 from briefings.settings import BriefingSettings, Recipient, Schedule, Smtp
 from metrics import editions
 from tests.conftest import free_port
-from tests.dashboards.conftest import open_page
+from tests.dashboards.conftest import open_page, wait_until
 
 
 def last_week() -> int:
@@ -53,12 +53,11 @@ def test_a_unit_head_confirms_the_weeks_figures_and_the_briefing_prints_them_con
     assert f"Xác nhận số liệu tuần {label}" in page.inner_text(".page-body")
     assert page.inner_text("#confirm-status") == "Chưa xác nhận (tạm tính)"
     page.click("#confirm-button")
-    page.wait_for_function(
-        "document.querySelector('#confirm-status').innerText.includes('Cần ghi họ tên')", timeout=20000
-    )
+    wait_until(page, "document.querySelector('#confirm-status').innerText.includes('Cần ghi họ tên')", timeout=20000)
     page.fill("#confirm-name", "Nguyễn Thị Hằng, Vụ trưởng")
     page.click("#confirm-button")
-    page.wait_for_function(
+    wait_until(
+        page,
         "document.querySelector('#confirm-status').innerText.startsWith('Đã xác nhận bởi Nguyễn Thị Hằng')",
         timeout=20000,
     )

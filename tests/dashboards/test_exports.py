@@ -93,7 +93,7 @@ def test_the_figures_are_the_read_models_and_numbers_stay_numbers(client):
 
 
 @pytest.mark.parametrize("typed", ['=HYPERLINK("http://evil.example/","click")', "+1+1", "-2+3", "@SUM(1,1)", "=1+1"])
-def test_text_that_looks_like_a_formula_stays_the_same_text_in_the_xlsx(client, typed):
+def test_text_that_looks_like_a_formula_never_runs_in_a_download(client, typed):
     http, config, store = client
     week = iso_week_label(week_start(time.time()) - 7 * 86400)
     commands.confirm_week(store, config, unit="KCB", week=week, confirmed_by=typed)
@@ -101,9 +101,14 @@ def test_text_that_looks_like_a_formula_stays_the_same_text_in_the_xlsx(client, 
     with zipfile.ZipFile(io.BytesIO(blob)) as package:
         sheet_xml = package.read("xl/worksheets/sheet1.xml").decode()
     assert "<f>" not in sheet_xml and "<f " not in sheet_xml  # no cell is a formula Excel would run
-    rows = list(openpyxl.load_workbook(io.BytesIO(blob)).active.iter_rows(values_only=True))
-    kcb = next(r for r in rows if r[1] == "KCB")
-    assert kcb[4] == typed  # kept exactly as typed: no apostrophe, nothing evaluated
+    rows = list(openpyxl.load_workbook(io.BytesIO(blob)).active.iter_rows())
+    kcb = next(r for r in rows if r[1].value == "KCB")
+    assert kcb[4].value == typed  # kept exactly as typed: no apostrophe, nothing evaluated
+    assert kcb[4].data_type == "s" and kcb[4].quotePrefix  # text, and stays text once edited
+    # CSV has no text type: an apostrophe first, the rest as typed (OWASP's advice)
+    text = http.get(f"/tai-ve/xac-nhan.csv?week={week}").data.decode("utf-8-sig")
+    kcb_csv = next(r for r in csv.reader(io.StringIO(text, newline="")) if r[1] == "KCB")
+    assert kcb_csv[4] == "'" + typed
 
 
 def test_unknown_tables_and_formats_are_404(client):
@@ -152,3 +157,16 @@ def test_a_runs_note_on_what_it_combined_is_shown_with_the_run(default_config, s
     assert (
         "24 phần được cộng thành 1 số liệu, 0 lần đọc được thay bằng lần sau, 2 bản trùng chỉ nhận một lần" in csv_text
     )
+
+
+def test_a_tab_or_carriage_return_first_is_neutralised_too():
+    """(A name typed on the page is stripped of them; a unit system's raw value is not.)"""
+    from dashboards.exports import to_csv, to_xlsx
+    from dashboards.table import Column, Row, Table
+
+    table = Table("t", [Column("raw", "Raw"), Column("n", "N", "number")], [Row(["\t=1+1", -5]), Row(["\r=2", 3])])
+    rows = list(csv.reader(io.StringIO(to_csv(table).decode("utf-8-sig"), newline="")))
+    assert rows[1:] == [["'\t=1+1", "-5"], ["'\r=2", "3"]]  # a negative number stays a number
+    sheet = openpyxl.load_workbook(io.BytesIO(to_xlsx(table, "t"))).active
+    assert [(c.value, c.quotePrefix) for c in sheet["A"][1:]] == [("\t=1+1", True), ("\r=2", True)]
+    assert sheet["B2"].value == -5 and sheet["B2"].data_type == "n"

@@ -13,7 +13,7 @@ from sqlalchemy import update
 from base import formatting as fmt
 from metrics.read_models import build_snapshot
 from metrics.schema import collection_runs
-from tests.dashboards.conftest import open_page, reader_context
+from tests.dashboards.conftest import open_page, reader_context, wait_until
 
 PAGES = [
     "/",
@@ -70,9 +70,7 @@ def test_a_new_collection_shows_on_the_page_without_a_reload(browser, served):
         update={"bad_record_every": 1}
     )
     collector.collect("demo-kcb")
-    page.wait_for_function(
-        "document.querySelector('#sources-quarantine').innerText.includes('demo-kcb')", timeout=15000
-    )
+    wait_until(page, "document.querySelector('#sources-quarantine').innerText.includes('demo-kcb')", timeout=15000)
     assert page.inner_text("#source-demo-kcb") != before
     assert page.evaluate("window.__not_reloaded") is True
     assert errors == []
@@ -146,8 +144,8 @@ def test_the_language_switch_turns_every_page_english_and_back(browser, served):
     page.wait_for_selector("#effectiveness-units", timeout=20000)
     assert page.inner_text("#lang-switch") == "English"
     page.click("#lang-switch")
-    page.wait_for_function(
-        "(document.querySelector('.page-body') || {innerText: ''}).innerText.includes('As of')", timeout=20000
+    wait_until(
+        page, "(document.querySelector('.page-body') || {innerText: ''}).innerText.includes('As of')", timeout=20000
     )
     body = page.inner_text(".page-body")
     assert "Medical Examination and Treatment Administration" in body and "On-time rate" in body
@@ -158,8 +156,10 @@ def test_the_language_switch_turns_every_page_english_and_back(browser, served):
     assert fmt.percent(on_time.ministry.value, 1, "en") in page.inner_text("#tile-on_time_rate")
     assert page.inner_text("#nav-overview") == "Overview"
     page.click("#lang-switch")
-    page.wait_for_function(
-        "(document.querySelector('.page-body') || {innerText: ''}).innerText.includes('Số liệu đến')", timeout=20000
+    wait_until(
+        page,
+        "(document.querySelector('.page-body') || {innerText: ''}).innerText.includes('Số liệu đến')",
+        timeout=20000,
     )
     assert errors == []
     page.close()
@@ -175,9 +175,7 @@ def test_the_unit_page_keeps_its_unit_in_the_url_and_shows_that_units_figures(br
     assert fmt.percent(on_time.by_unit["QLD"], 1) in page.inner_text("#unit-on_time_rate")
     assert "DUOC" in page.inner_text("#unit-databases") and "demo-qld" in page.inner_text("#unit-sources")
     page.click("#unit-link-BMTE")
-    page.wait_for_function(
-        "(document.querySelector('#unit-name') || {}).innerText === 'Cục Bà mẹ và Trẻ em'", timeout=20000
-    )
+    wait_until(page, "(document.querySelector('#unit-name') || {}).innerText === 'Cục Bà mẹ và Trẻ em'", timeout=20000)
     assert page.evaluate("window.location.search") == "?unit=BMTE"
     assert "Liên thông giấy chứng sinh điện tử" in page.inner_text("#unit-tasks")
     assert page.get_attribute("#xlsx-de-an-06", "href") == "/tai-ve/de-an-06.xlsx?unit=BMTE"  # its own rows
@@ -246,7 +244,7 @@ def test_project06_by_unit_with_sla_plan_and_the_tasks_that_need_attention(brows
     )
     assert legend == ["Thực hiện", "Kế hoạch"]
     page.click("#p06-unit-all")
-    page.wait_for_function("document.querySelectorAll('#project06-tasks tbody tr').length === 7", timeout=20000)
+    wait_until(page, "document.querySelectorAll('#project06-tasks tbody tr').length === 7", timeout=20000)
     assert errors == []
     page.close()
 
@@ -278,9 +276,7 @@ def test_the_period_is_a_filter_in_the_url(browser, served):
     page, errors = open_page(browser, base + "/hieu-qua")
     page.wait_for_selector("#effectiveness-units", timeout=20000)
     page.click(f"#week-{label}")
-    page.wait_for_function(
-        f"(document.querySelector('#week-label') || {{}}).innerText === 'Tuần {label}'", timeout=20000
-    )
+    wait_until(page, f"(document.querySelector('#week-label') || {{}}).innerText === 'Tuần {label}'", timeout=20000)
     assert page.evaluate("window.location.search") == f"?week={label}"
     chosen = build_snapshot(store, config, week=earlier)
     on_time = next(i for i in chosen.indicators if i.code == "on_time_rate")
@@ -304,7 +300,7 @@ def test_unit_database_and_period_filters_travel_together_and_into_downloads(bro
     assert page.locator("#databases-grid tbody tr").count() == len(owned) > 0
     assert page.get_attribute("#csv-co-so-du-lieu", "href") == f"/tai-ve/co-so-du-lieu.csv?unit=KCB&week={label}"
     page.click("#db-unit-all")  # dropping the unit keeps the week
-    page.wait_for_function("document.querySelectorAll('#databases-grid tbody tr').length === 12", timeout=20000)
+    wait_until(page, "document.querySelectorAll('#databases-grid tbody tr').length === 12", timeout=20000)
     assert page.evaluate("window.location.search") == f"?week={label}"
     first = owned[0]
     page.click(f"#db-{first.code}")

@@ -18,6 +18,7 @@ from dashboards.screens import load_screens
 from metrics.collection import Collector
 from metrics.schema import collection_runs
 from tests.conftest import REPO, demo_source, free_port, vietnamese, with_sources
+from tests.dashboards.conftest import wait_until
 
 
 class Server:
@@ -70,7 +71,7 @@ def open_wall(browser, base: str, size=(1920, 1080), query: str = ""):
     page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
     page.on("pageerror", lambda e: errors.append(str(e)))
     page.goto(f"{base}/wall?screen=phong-dieu-hanh{query}")
-    page.wait_for_function("window.__wall && window.__wall.doc !== null", timeout=20000)
+    wait_until(page, "window.__wall && window.__wall.doc !== null", timeout=20000)
     return page, errors
 
 
