@@ -1,13 +1,20 @@
 """GET /healthz: the store, the scheduler and every source, as JSON; 503 when the store is down.
 
+Anyone may ask whether the IOC is well ({"status": "ok" | "degraded" | "down"}, with 503 when
+down): a wall screen asks it to know the server is back. The detail (the store's address,
+the scheduler's host and process, every source's errors) is given only to a request that
+carries the monitoring token: `Authorization: Bearer <IOC_MONITORING_TOKEN>` (an environment
+variable; unset, nobody gets the detail). Admins signed in will get it too (issue 11).
 Errors are worded in the request's language (Accept-Language, else the default), with their
 codes beside them for machines."""
 
 from __future__ import annotations
 
 import datetime as dt
+import hmac
+import os
 
-from flask import Flask, Response, jsonify
+from flask import Flask, Response, jsonify, request
 
 from base.problems import Problem
 from dashboards.reader import Reader
@@ -25,6 +32,13 @@ def _problem(stored: str | None) -> tuple[str | None, str | None]:
     return problem.text(), problem.code
 
 
+def detail_allowed() -> bool:
+    """Whether the request carries the monitoring token (compared in constant time)."""
+    token = os.environ.get("IOC_MONITORING_TOKEN", "")
+    given = request.headers.get("Authorization", "")
+    return bool(token) and hmac.compare_digest(given.encode(), f"Bearer {token}".encode())
+
+
 def register(server: Flask, reader: Reader) -> None:
     @server.route("/healthz")
     def healthz() -> tuple[Response, int] | Response:
@@ -37,6 +51,8 @@ def register(server: Flask, reader: Reader) -> None:
                 "url": reader.described_store(),
                 "error": f"{type(error).__name__}: {str(error)[:300]}",
             }
+            if not detail_allowed():
+                return jsonify({"status": "down"}), 503
             return jsonify({"status": "down", "store": store, "scheduler": {"state": "unknown"}, "sources": {}}), 503
         health = reader.source_health()
         scheduler = reader.scheduler_status()
@@ -56,6 +72,8 @@ def register(server: Flask, reader: Reader) -> None:
                 "last_run": _iso(h.last_run),
             }
         degraded = not scheduler["running"] or any(h.stale or h.state == "unusable" for h in health.values())
+        if not detail_allowed():
+            return jsonify({"status": "degraded" if degraded else "ok"})
         return jsonify(
             {
                 "status": "degraded" if degraded else "ok",

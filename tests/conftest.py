@@ -20,6 +20,10 @@ from metrics.settings import Config, SourceConfig, load_config
 from metrics.store import Store
 
 REPO = Path(__file__).resolve().parent.parent
+# /healthz gives its detail only to the monitoring token: the tests' apps (in-process and
+# started as processes, which inherit the environment) all know this one.
+os.environ["IOC_MONITORING_TOKEN"] = "test-monitoring-token"
+MONITORING = {"Authorization": "Bearer test-monitoring-token"}
 PG_ADMIN_URL = os.environ.get("IOC_TEST_PG_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/postgres")
 CHROMIUM = os.environ.get("IOC_CHROMIUM", "/usr/bin/chromium")
 

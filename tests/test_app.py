@@ -15,16 +15,16 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import REPO, free_port
+from tests.conftest import MONITORING, REPO, free_port
 
 pytestmark = pytest.mark.long
 
 READY_WITHIN = 30.0
 
 
-def get(url: str, timeout: float = 5.0) -> tuple[int, bytes]:
+def get(url: str, timeout: float = 5.0, headers: dict | None = None) -> tuple[int, bytes]:
     try:
-        with urllib.request.urlopen(url, timeout=timeout) as response:
+        with urllib.request.urlopen(urllib.request.Request(url, headers=headers or {}), timeout=timeout) as response:
             return response.status, response.read()
     except urllib.error.HTTPError as error:
         return error.code, error.read()
@@ -66,7 +66,7 @@ def wait_for(condition, timeout: float, step: float = 0.5):
 
 
 def healthz(base: str) -> dict:
-    status, body = get(base + "/healthz")
+    status, body = get(base + "/healthz", headers=MONITORING)
     assert status == 200, body
     return json.loads(body)
 

@@ -8,14 +8,14 @@ import json
 import urllib.request
 
 from base.problems import Problem
-from tests.conftest import vietnamese
+from tests.conftest import MONITORING, vietnamese
 from tests.dashboards.test_pages_browser import PAGES
 
 ENGLISH = {"Accept-Language": "en-GB,en;q=0.9"}
 
 
 def get(url: str, data: dict | None = None, referer: str = "") -> str:
-    headers = {**ENGLISH, **({"Content-Type": "application/json", "Referer": referer} if data else {})}
+    headers = {**ENGLISH, **MONITORING, **({"Content-Type": "application/json", "Referer": referer} if data else {})}
     body = json.dumps(data).encode() if data else None
     return urllib.request.urlopen(urllib.request.Request(url, data=body, headers=headers), timeout=30).read().decode()
 

@@ -10,7 +10,7 @@ from sqlalchemy import select
 from metrics.collection import Collector, backfill
 from metrics.schema import collection_runs, samples
 from metrics.settings import SourceConfig
-from tests.conftest import demo_source, with_sources
+from tests.conftest import MONITORING, demo_source, with_sources
 from tests.fakes import FakeOptions, FakeSource
 
 pytestmark = pytest.mark.usefixtures("fake_kind")  # sources of kind "fake" (tests/fakes.py)
@@ -137,7 +137,7 @@ def test_a_source_whose_every_record_is_quarantined_is_amber_everywhere(default_
     outcome = Collector(config, sqlite_store).collect("answers-nonsense")
     assert (outcome.status, outcome.rows_written, outcome.rows_rejected) == ("ok", 0, 1)
     assert source_health(sqlite_store, config)["answers-nonsense"].state == "unusable"
-    body = create_app(config, sqlite_store).server.test_client().get("/healthz").get_json()
+    body = create_app(config, sqlite_store).server.test_client().get("/healthz", headers=MONITORING).get_json()
     assert body["status"] == "degraded" and body["sources"]["answers-nonsense"]["state"] == "unusable"
 
 
