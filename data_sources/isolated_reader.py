@@ -1,12 +1,16 @@
-"""python-calamine run in a child process with a memory ceiling, for .xls, .xlsb and .ods.
+"""The .xls, .xlsb and .ods readers run in a child process with a memory ceiling.
+
+.xls is read by xlrd, which shows each cell's number format (a percentage) and its errors
+(#DIV/0!); .xlsb and .ods by python-calamine, which shows neither.
 
 calamine holds a sheet as a dense grid over the bounding box of its cells: a 1.4 kB .ods that
 repeats a row a million times took 2.2 GB, and two cells at opposite corners of an .xlsb sheet
 would ask for hundreds of gigabytes, which the Rust allocator answers by aborting the whole
 process, collector and all. So the reading runs in a child process whose address space is
 capped (RLIMIT_AS): a workbook that needs more kills only the child, and the file is refused
-with a reason. The child gets the file on stdin and answers with a pickle of its visible
-sheets' rows (values only: numbers, text, dates, booleans) on stdout.
+with a reason (xlrd, pure Python, holds a whole .xls in memory too). The child gets the file
+on stdin and answers with a pickle of its visible sheets' rows (numbers, text, dates,
+booleans, and data_sources/cells.py's marks) on stdout.
 """
 
 from __future__ import annotations
@@ -21,16 +25,19 @@ from pathlib import Path
 from typing import Any
 
 from data_sources.base import SourceError
+from data_sources.cells import CellError, Percent
 
 ROOT = Path(__file__).resolve().parent.parent
 MEMORY_CEILING = 2 * 1024**3  # bytes of address space for the child, Python and calamine included
 
 
-def read_sheets(content: bytes, max_cells: int, timeout: float) -> list[tuple[str, bool, list[list[Any]]]]:
+def read_sheets(
+    content: bytes, file_format: str, max_cells: int, timeout: float
+) -> list[tuple[str, bool, list[list[Any]]]]:
     """[(sheet name, visible, rows)] of a workbook, or SourceError saying why it cannot be read."""
     try:
         finished = subprocess.run(
-            [sys.executable, "-m", "data_sources.isolated_reader", str(max_cells)],
+            [sys.executable, "-m", "data_sources.isolated_reader", file_format, str(max_cells)],
             input=content,
             capture_output=True,
             timeout=timeout,
@@ -51,11 +58,53 @@ def read_sheets(content: bytes, max_cells: int, timeout: float) -> list[tuple[st
     return answer
 
 
-def _child(max_cells: int) -> None:
+def _xls(content: bytes, max_cells: int) -> Any:
+    import xlrd
+
+    try:
+        book = xlrd.open_workbook(file_contents=content, formatting_info=True, on_demand=True)
+    except xlrd.XLRDError as error:
+        if "encrypt" in str(error).lower():
+            return {"code": "file.encrypted", "params": {}}
+        return {"code": "file.unreadable", "params": {"format": "XLS", "error": "XLRDError"}}
+    formats = {
+        index: "%" in book.format_map[xf.format_key].format_str
+        for index, xf in enumerate(book.xf_list)
+        if xf.format_key in book.format_map
+    }
+    answer = []
+    for index in range(book.nsheets):
+        sheet = book.sheet_by_index(index)
+        visible = sheet.visibility == 0
+        if visible and sheet.nrows * sheet.ncols > max_cells:
+            return {"code": "file.too_many_cells", "params": {"limit": max_cells}}
+        rows = []
+        for number in range(sheet.nrows if visible else 0):
+            values: list[Any] = []
+            for cell in sheet.row(number):
+                if cell.ctype == xlrd.XL_CELL_ERROR:
+                    values.append(CellError(xlrd.error_text_from_code.get(cell.value, "#ERR")))
+                elif cell.ctype == xlrd.XL_CELL_DATE:
+                    values.append(xlrd.xldate.xldate_as_datetime(cell.value, book.datemode))
+                elif cell.ctype == xlrd.XL_CELL_NUMBER and formats.get(cell.xf_index):
+                    values.append(Percent(cell.value))
+                elif cell.ctype == xlrd.XL_CELL_BOOLEAN:
+                    values.append(bool(cell.value))
+                else:
+                    values.append(cell.value)
+            rows.append(values)
+        answer.append((sheet.name, visible, rows))
+    return answer
+
+
+def _child(file_format: str, max_cells: int) -> None:
     resource.setrlimit(resource.RLIMIT_AS, (MEMORY_CEILING, MEMORY_CEILING))
+    content = sys.stdin.buffer.read()
+    if file_format == "xls":
+        sys.stdout.buffer.write(pickle.dumps(_xls(content, max_cells)))
+        return
     import python_calamine
 
-    content = sys.stdin.buffer.read()
     answer: Any
     try:
         book = python_calamine.CalamineWorkbook.from_filelike(io.BytesIO(content))
@@ -79,4 +128,4 @@ def _child(max_cells: int) -> None:
 
 
 if __name__ == "__main__":
-    _child(int(sys.argv[1]))
+    _child(sys.argv[1], int(sys.argv[2]))

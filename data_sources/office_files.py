@@ -7,9 +7,11 @@ each format is read by a library made for it:
 - .xlsx/.xlsm: openpyxl in read-only mode, streamed row by row, with each cell's number format
   (a cell shown as 98,6 % holds 0.986: it is read as a percentage) and its cached value; a
   formula that no spreadsheet program calculated has none and is reported by its address.
-- .xls, .xlsb, .ods: python-calamine (values and dates; it does not expose number formats,
-  so `formats_known` is False and a fraction that may have been a percentage is not guessed),
-  run in a child process with a memory ceiling (data_sources/isolated_reader.py).
+- .xls: xlrd, which sees each cell's number format and error (formats known).
+- .xlsb, .ods: python-calamine (values and dates; it shows neither number formats nor errors,
+  so `formats_known` is False and a fraction that may have been a percentage is not guessed;
+  an .ods's error cells are found in its XML).
+- .xls, .xlsb, .ods are read in a child process with a memory ceiling (isolated_reader.py).
 - .csv, .txt: text in UTF-8, UTF-16 or UTF-32 (by their byte-order mark, as Excel's "Unicode
   text" is) or Windows-1258, any line ending, separated by ";", "," or a tab.
 
@@ -27,11 +29,12 @@ import re
 import unicodedata
 import zipfile
 from collections.abc import Iterator
-from dataclasses import dataclass
-from typing import Any, NamedTuple
+from dataclasses import dataclass, field
+from typing import Any
 from xml.etree import ElementTree
 
 from data_sources.base import SourceError
+from data_sources.cells import EXCEL_ERRORS, CellError, Percent, Uncalculated
 from data_sources.isolated_reader import read_sheets
 
 # Formats the reader knows, by the extension a unit may give them (the content decides).
@@ -45,34 +48,6 @@ _BOMS = (
     (codecs.BOM_UTF16_LE, "utf-16"),
     (codecs.BOM_UTF16_BE, "utf-16"),
 )
-EXCEL_ERRORS = {
-    "#DIV/0!",
-    "#N/A",
-    "#NAME?",
-    "#NULL!",
-    "#NUM!",
-    "#REF!",
-    "#VALUE!",
-    "#SPILL!",
-    "#CALC!",
-    "#GETTING_DATA",
-}
-
-
-class Percent(float):
-    """A number shown as a percentage: Percent(0.986) is what the reader sees as 98,6 %."""
-
-
-class Uncalculated(NamedTuple):
-    """A formula cell that holds no calculated value (the file was written by a program)."""
-
-    formula: str
-
-
-class CellError(NamedTuple):
-    """A cell showing one of the spreadsheet's errors (#DIV/0!, #REF!…)."""
-
-    shown: str
 
 
 @dataclass(frozen=True)
@@ -185,8 +160,10 @@ class Workbook:
                 raise SourceError("file.unreadable", format="Excel", error=type(error).__name__) from None
         elif self.format in ("xls", "xlsb", "ods"):
             # An .ods says a cell is a percentage in its content; where none is, nothing is ambiguous.
-            self.formats_known = self.format == "ods" and not _inspect_ods(content, max_cells)
-            self._book = read_sheets(content, max_cells, seconds)  # in a child process (isolated_reader.py)
+            ods = _inspect_ods(content, max_cells) if self.format == "ods" else None
+            self.formats_known = self.format == "xls" or (ods is not None and not ods.percentages)
+            self._errors = ods.errors if ods is not None else {}
+            self._book = read_sheets(content, self.format, max_cells, seconds)  # in a child process
 
     def close(self) -> None:
         if self.format == "xlsx" and self._book is not None:
@@ -206,8 +183,13 @@ class Workbook:
             yield from self._xlsx_rows(sheet)
         else:
             values = next(rows for name, _visible, rows in self._book if name == sheet)
+            errors = self._errors.get(sheet, {})
             for number, row in enumerate(values, start=1):
-                yield number, [_plain(value) for value in row]
+                cells = [_plain(value) for value in row]
+                for column, shown in errors.get(number, {}).items():
+                    if column < len(cells) and cells[column] in ("", None):
+                        cells[column] = CellError(shown)  # calamine gives an error cell as ""
+                yield number, cells
 
     def _xlsx_rows(self, sheet: str) -> Iterator[tuple[int, list[Any]]]:
         worksheet = self._book[sheet]
@@ -277,42 +259,72 @@ def _uncalculated_formulas(content: bytes, sheet_path: str) -> dict[str, str]:
 
 
 ODS = "urn:oasis:names:tc:opendocument:xmlns:"
-_ROW, _CELL = f"{{{ODS}table:1.0}}table-row", f"{{{ODS}table:1.0}}table-cell"
+_TABLE, _ROW = f"{{{ODS}table:1.0}}table", f"{{{ODS}table:1.0}}table-row"
+_CELLS = (f"{{{ODS}table:1.0}}table-cell", f"{{{ODS}table:1.0}}covered-table-cell")
+_NAME = f"{{{ODS}table:1.0}}name"
 _ROWS_REPEATED, _COLUMNS_REPEATED = (
     f"{{{ODS}table:1.0}}number-rows-repeated",
     f"{{{ODS}table:1.0}}number-columns-repeated",
 )
 _VALUE_TYPE = f"{{{ODS}office:1.0}}value-type"
+_CALC_TYPE = "{urn:org:documentfoundation:names:experimental:calc:xmlns:calcext:1.0}value-type"
 
 
-def _inspect_ods(content: bytes, max_cells: int) -> bool:
-    """Whether an .ods shows percentages; SourceError when its cells with a value, once its
-    repeat attributes are applied, pass max_cells. A 1.4 kB file repeating one row of 20
-    values a million times made python-calamine hold 2.2 GB; the count is taken on the XML
-    (streamed, each row cleared once counted) without expanding anything."""
-    cells, percentages = 0, False
+@dataclass
+class OdsFacts:
+    percentages: bool = False
+    errors: dict[str, dict[int, dict[int, str]]] = field(default_factory=dict)  # sheet → row → column → "#DIV/0!"
+
+
+def _inspect_ods(content: bytes, max_cells: int) -> OdsFacts:
+    """What python-calamine does not tell of an .ods: whether it shows percentages, and which
+    cells show an error (calamine gives them as empty). SourceError when its cells with a
+    value, once the repeat attributes are applied, pass max_cells: a 1.4 kB file repeating
+    one row of 20 values a million times made calamine hold 2.2 GB. Counted on the XML
+    (streamed, each row cleared once read) without expanding anything."""
+    facts, cells, row_number, sheet = OdsFacts(), 0, 0, ""
     with zipfile.ZipFile(io.BytesIO(content)) as archive, archive.open("content.xml") as xml:
         try:
-            for _event, element in ElementTree.iterparse(xml, events=("end",)):
-                if element.tag == _CELL and element.get(_VALUE_TYPE) == "percentage":
-                    percentages = True
-                elif element.tag == _ROW:
-                    filled = sum(int(c.get(_COLUMNS_REPEATED, "1")) for c in element if c.get(_VALUE_TYPE))
-                    cells += int(element.get(_ROWS_REPEATED, "1")) * filled
-                    element.clear()
-                    if cells > max_cells:
-                        raise SourceError("file.too_many_cells", limit=max_cells)
+            for event, element in ElementTree.iterparse(xml, events=("start", "end")):
+                if event == "start":
+                    if element.tag == _TABLE:
+                        sheet, row_number = element.get(_NAME, ""), 0
+                    continue
+                if element.tag != _ROW:
+                    continue
+                repeat = int(element.get(_ROWS_REPEATED, "1"))
+                row_number += 1
+                column, filled = 0, 0
+                for cell in element:
+                    if cell.tag not in _CELLS:
+                        continue
+                    span = int(cell.get(_COLUMNS_REPEATED, "1"))
+                    if cell.get(_VALUE_TYPE):
+                        filled += span
+                        facts.percentages = facts.percentages or cell.get(_VALUE_TYPE) == "percentage"
+                    if cell.get(_CALC_TYPE) == "error":
+                        shown = "".join(cell.itertext()).strip() or "#ERR"
+                        for offset in range(min(span, 1000)):
+                            facts.errors.setdefault(sheet, {}).setdefault(row_number, {})[column + offset] = shown
+                    column += span
+                cells += repeat * filled
+                row_number += repeat - 1
+                element.clear()
+                if cells > max_cells:
+                    raise SourceError("file.too_many_cells", limit=max_cells)
         except (ElementTree.ParseError, ValueError):
             raise SourceError("file.unreadable", format="ODS", error="XML") from None
-    return percentages
+    return facts
 
 
 def _text_rows(content: bytes) -> Iterator[tuple[int, list[Any]]]:
     text = unicodedata.normalize("NFC", _decode(content))
-    lines = text.splitlines()  # \r\n, \n and a lone \r (old Mac exports) alike
-    delimiter = _delimiter(lines[:30])
+    # \r\n, \n and a lone \r (old Mac exports) alike; a line break inside a quoted cell (a
+    # note on two lines) stays in its cell, so a row is counted as the spreadsheet counts it.
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    delimiter = _delimiter(text.split("\n", 30)[:30])
     try:
-        for number, row in enumerate(csv.reader(lines, delimiter=delimiter), start=1):
+        for number, row in enumerate(csv.reader(io.StringIO(text, newline=""), delimiter=delimiter), start=1):
             yield number, [cell if cell.strip() not in EXCEL_ERRORS else CellError(cell.strip()) for cell in row]
     except csv.Error as error:
         raise SourceError("file.bad_csv", detail=str(error)[:80]) from None

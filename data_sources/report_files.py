@@ -35,7 +35,8 @@ from base.catalogue import Catalogue
 from base.i18n import _
 from base.problems import Problem
 from data_sources.base import Record, SourceError
-from data_sources.office_files import CellError, Percent, Uncalculated, Workbook, column_letter
+from data_sources.cells import CellError, Percent, Uncalculated
+from data_sources.office_files import Workbook, column_letter
 from data_sources.parsing import parse_number
 from data_sources.spreadsheet_template import COLUMNS, DATA_SHEET
 

@@ -82,7 +82,12 @@ def test_a_percentage_for_a_count_is_refused_with_its_cell(default_config):
     }
 
 
-@pytest.mark.parametrize("name", ["libreoffice_percent.xls", "libreoffice_percent.ods"])
+def test_an_xls_percentage_is_read_by_its_number_format(default_config):
+    values = figures(read(default_config, "p.xls", (FILES / "libreoffice_percent.xls").read_bytes()))
+    assert values == {"tthc_received": 120.0, "db_score_dung": 97.5, "db_score_du": 98.6}
+
+
+@pytest.mark.parametrize("name", ["libreoffice_percent.ods"])
 def test_where_the_percentage_format_cannot_be_seen_a_fraction_is_refused_not_guessed(default_config, name):
     values = figures(read(default_config, name, (FILES / name).read_bytes()))
     assert values["db_score_dung"] == 97.5 and values["tthc_received"] == 120.0
@@ -273,6 +278,24 @@ def test_a_workbook_needing_more_memory_than_the_ceiling_costs_only_a_child_proc
     from data_sources.isolated_reader import read_sheets
 
     with pytest.raises(SourceError) as refused:  # the cell count set out of the way: the ceiling acts
-        read_sheets(repeated_rows_ods(1_000_000, 20), max_cells=10**9, timeout=60)
+        read_sheets(repeated_rows_ods(1_000_000, 20), "ods", max_cells=10**9, timeout=60)
     with language("vi"):
         assert refused.value.problem.text() == "việc đọc bảng tính cần hơn 2.048 MB bộ nhớ: không đọc"
+
+
+def test_a_note_on_two_lines_in_a_csv_stays_in_its_row(default_config):
+    content = (
+        'Ngày;Mã chỉ số;Giá trị;Ghi chú\r\n20/11/2026;tthc_received;12;"dòng một\r\ndòng hai"\r\n'
+        "20/11/2026;tthc_resolved;9;\r\n"
+    ).encode()
+    reading = read(default_config, "ghi-chu.csv", content)
+    assert figures(reading) == {"tthc_received": 12.0, "tthc_resolved": 9.0}
+    assert [r.origin.rsplit(" · ", 1)[-1] for r in reading.records] == ["2", "3"]  # rows as Excel numbers them
+
+
+@pytest.mark.parametrize("name", ["libreoffice_errors.xls", "libreoffice_errors.ods", "libreoffice_errors.xlsx"])
+def test_a_cell_showing_an_error_is_refused_not_taken_as_blank(default_config, name):
+    """=1/0 and =NA() saved by LibreOffice: python-calamine gives such cells as empty."""
+    values = figures(read(default_config, name, (FILES / name).read_bytes()))
+    assert values["tthc_received"] == "ô C2 đang báo lỗi #DIV/0!"
+    assert values["tthc_resolved"] == "ô C3 đang báo lỗi #N/A"
