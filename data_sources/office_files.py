@@ -162,7 +162,7 @@ class Workbook:
             # An .ods says a cell is a percentage in its content; where none is, nothing is ambiguous.
             ods = _inspect_ods(content, max_cells) if self.format == "ods" else None
             self.formats_known = self.format == "xls" or (ods is not None and not ods.percentages)
-            self._errors = ods.errors if ods is not None else {}
+            self._marks = ods.marks if ods is not None else {}
             self._book = read_sheets(content, self.format, max_cells, seconds)  # in a child process
 
     def close(self) -> None:
@@ -183,12 +183,12 @@ class Workbook:
             yield from self._xlsx_rows(sheet)
         else:
             values = next(rows for name, _visible, rows in self._book if name == sheet)
-            errors = self._errors.get(sheet, {})
+            marks = self._marks.get(sheet, {})
             for number, row in enumerate(values, start=1):
                 cells = [_plain(value) for value in row]
-                for column, shown in errors.get(number, {}).items():
-                    if column < len(cells) and cells[column] in ("", None):
-                        cells[column] = CellError(shown)  # calamine gives an error cell as ""
+                for column, mark in marks.get(number, {}).items():
+                    if column < len(cells):
+                        cells[column] = mark
                 yield number, cells
 
     def _xlsx_rows(self, sheet: str) -> Iterator[tuple[int, list[Any]]]:
@@ -267,13 +267,16 @@ _ROWS_REPEATED, _COLUMNS_REPEATED = (
     f"{{{ODS}table:1.0}}number-columns-repeated",
 )
 _VALUE_TYPE = f"{{{ODS}office:1.0}}value-type"
+_BOOLEAN_VALUE = f"{{{ODS}office:1.0}}boolean-value"
 _CALC_TYPE = "{urn:org:documentfoundation:names:experimental:calc:xmlns:calcext:1.0}value-type"
 
 
 @dataclass
 class OdsFacts:
     percentages: bool = False
-    errors: dict[str, dict[int, dict[int, str]]] = field(default_factory=dict)  # sheet → row → column → "#DIV/0!"
+    # sheet → row → column → what the cell really is: CellError("#DIV/0!"), or True/False for a
+    # boolean (calamine gives an error as "" and a boolean as 1.0)
+    marks: dict[str, dict[int, dict[int, Any]]] = field(default_factory=dict)
 
 
 def _inspect_ods(content: bytes, max_cells: int) -> OdsFacts:
@@ -302,10 +305,14 @@ def _inspect_ods(content: bytes, max_cells: int) -> OdsFacts:
                     if cell.get(_VALUE_TYPE):
                         filled += span
                         facts.percentages = facts.percentages or cell.get(_VALUE_TYPE) == "percentage"
+                    mark: Any = None
                     if cell.get(_CALC_TYPE) == "error":
-                        shown = "".join(cell.itertext()).strip() or "#ERR"
+                        mark = CellError("".join(cell.itertext()).strip() or "#ERR")
+                    elif cell.get(_VALUE_TYPE) == "boolean":
+                        mark = cell.get(_BOOLEAN_VALUE) == "true"
+                    if mark is not None:
                         for offset in range(min(span, 1000)):
-                            facts.errors.setdefault(sheet, {}).setdefault(row_number, {})[column + offset] = shown
+                            facts.marks.setdefault(sheet, {}).setdefault(row_number, {})[column + offset] = mark
                     column += span
                 cells += repeat * filled
                 row_number += repeat - 1
