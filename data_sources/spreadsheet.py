@@ -6,7 +6,9 @@ any format office programs save (.xlsx, .xlsm, .xls, .xlsb, .ods, .csv, .txt; se
 data_sources/office_files.py).
 
 - A file is read only once it has stopped changing: modified at least settle_seconds ago,
-  and the same size and time after it was read as before (a copy still under way waits).
+  and the same size and time after it was read as before (a copy still under way waits);
+  a workbook cut short waits incomplete_grace_seconds after its last change before it is
+  refused (a stalled copy may still complete, and moving it would lose the rest).
 - Every file ends in processed/ (something was taken) or rejected/ (nothing was), however
   broken, with a report beside it saying row by row what was stored, quarantined or left
   blank, and why; one file's failure never stops another.
@@ -53,7 +55,10 @@ class SpreadsheetOptions(Options):
     # Reading time per run; when not given, three quarters of the source's timeout_seconds
     # (metrics/settings.py), so a slow file is reported rather than abandoned with the run.
     max_read_seconds: float = Field(default=45, gt=0)
-    settle_seconds: float = Field(default=10, ge=0)  # unchanged this long before a file is read
+    settle_seconds: float = Field(default=60, ge=0)  # unchanged this long before a file is read
+    # A workbook cut short (a copy that stalled) waits this long after its last change before
+    # it is refused: rejecting it sooner would move it while the copy may still complete.
+    incomplete_grace_seconds: float = Field(default=900, ge=0)
 
 
 def ignored(name: str) -> bool:
@@ -154,6 +159,10 @@ class SpreadsheetSource(Source[SpreadsheetOptions]):
             return None  # taken away while read
         if (after.st_size, after.st_mtime_ns) != (before.st_size, before.st_mtime_ns) or len(content) != after.st_size:
             return None  # still being written: read again once it has settled
+        cut_short = reading.problem is not None and reading.problem.code == "file.broken_zip"
+        if cut_short and time.time() - after.st_mtime < self.options.incomplete_grace_seconds:
+            log.info("%s: cut short; waits for the rest of its copy", path.name)
+            return None
         this_run.setdefault(digest, path.name)
         return reading
 

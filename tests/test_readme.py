@@ -98,7 +98,7 @@ def test_the_spreadsheet_example_ingests_a_dropped_file(config_copy, tmp_path, s
     dropped = folder / "tuan.csv"
     dropped.write_text(f"Ngày;Mã chỉ số;Giá trị\n{day};tthc_received;35\n", encoding="utf-8")
     assert Collector(config, sqlite_store).collect("ydct-bao-cao-tuan").rows_written == 0  # not settled yet
-    settled = time.time() - 60
+    settled = time.time() - 120
     os.utime(dropped, (settled, settled))
     outcome = Collector(config, sqlite_store).collect("ydct-bao-cao-tuan")
     assert (outcome.status, outcome.rows_written) == ("ok", 1)

@@ -35,7 +35,7 @@ def drop(default_config, sqlite_store, tmp_path):
             interval_seconds=300,
             timeout_seconds=60,
             look_back_days=30,
-            options=SpreadsheetOptions(unit="KCB", settle_seconds=0),
+            options=SpreadsheetOptions(unit="KCB", settle_seconds=0, incomplete_grace_seconds=0),
         ),
         data_dir=tmp_path,
     )
@@ -340,3 +340,28 @@ def test_a_file_that_cannot_be_moved_keeps_its_figures_and_stops_nothing(drop, s
     assert outcome.status == "ok" and stored(sqlite_store) == {("tthc_received", ""): 10.0}
     assert (folder / "a.csv").exists() and (folder / "rejected" / "b.pdf.report.txt").exists()
     assert "a.csv: cannot move it or write its report" in caplog.text
+
+
+def test_a_workbook_cut_short_waits_for_the_rest_of_its_copy(drop, sqlite_store):
+    import os
+    import time
+
+    folder, collector, config = drop
+    patient = dataclasses_replace_options(config, collector, incomplete_grace_seconds=900)
+    complete = fill_template_for_kcb({"tthc_received": 98765})
+    half = folder / "tuan.xlsx"
+    half.write_bytes(complete[: len(complete) // 2])
+    assert patient.collect("kcb-files").rows_written == 0
+    assert half.exists() and not (folder / "rejected").exists()  # not refused, not moved
+    half.write_bytes(complete)  # the copy completes
+    settled = time.time() - 120
+    os.utime(half, (settled, settled))
+    assert patient.collect("kcb-files").rows_written == 1
+    assert stored(sqlite_store) == {("tthc_received", ""): 98765.0}
+
+
+def fill_template_for_kcb(values: dict[str, object]) -> bytes:
+    from data_sources.spreadsheet_template import build_template
+    from metrics.settings import load_config
+
+    return fill_template(build_template(load_config().catalogue, "KCB"), values)
