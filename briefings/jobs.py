@@ -19,7 +19,7 @@ from base.localtime import WEEK, iso_week_label, week_start
 from briefings.archive import BuildFailed, build_edition, record_unrecorded
 from briefings.delivery import queue_for, send_pending
 from briefings.settings import BriefingSettings, load_briefing_settings
-from metrics import editions
+from metrics import audit, editions
 from metrics.health import backfill_progress
 from metrics.settings import Config
 from metrics.store import Store
@@ -76,11 +76,14 @@ def _build_owed(
         log.info("history is still loading: the briefings wait (a partial week would look complete)")
         return counts
     for week, scope, lang in owed(store, config, settings, now or time.time()):
+        subject = f"{iso_week_label(week)} {scope or '-'} {lang}"
         try:
             edition = build_edition(store, config, week, scope, lang, trigger=trigger, settings=settings)
-        except BuildFailed:
+        except BuildFailed as failed:
+            audit.record(store, "build", subject, actor="scheduler", outcome="failed", detail=failed.problem.code)
             counts["failed"] += 1
             continue
+        audit.record(store, "build", subject, actor="scheduler", detail=f"edition {edition.id}")
         queue_for(store, settings, edition.id, scope, lang)
         counts["built"] += 1
     counts.update(send_pending(store, config, settings))

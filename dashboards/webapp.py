@@ -19,7 +19,7 @@ from dash import Input, Output, State, dcc, html, no_update
 from base import formatting as fmt
 from base import i18n
 from base.i18n import N_, _
-from dashboards import briefing_files, downloads, exports, healthz, languages, web_safety
+from dashboards import audit_trail, briefing_files, downloads, exports, healthz, languages, web_safety
 from dashboards.actions import Actions
 from dashboards.page import Page
 from dashboards.pages import PAGES
@@ -78,6 +78,7 @@ def create_app(
         downloads.register(app.server, config)
         exports.register(app.server, reader)
         briefing_files.register(app.server, config, reader)
+        audit_trail.register(app.server, actions)
         wall_routes.register(app.server, reader, actions)
         web_safety.register(app)
         for page in PAGES:

@@ -26,6 +26,9 @@ def main(argv: list[str] | None = None) -> int:
     commands.add_parser("scheduler", help="run the collection scheduler until stopped")
     commands.add_parser("backfill", help="fill the store with history")
     commands.add_parser("upgrade", help="create or upgrade the store schema")
+    audit_command = commands.add_parser("audit", help="print the audit log as CSV, newest first")
+    audit_command.add_argument("--since", metavar="YYYY-MM-DD", help="only entries from this local day on")
+    audit_command.add_argument("--limit", type=int, help="at most this many entries")
     args = parser.parse_args(argv)
 
     from metrics.collection import Collector, backfill
@@ -40,6 +43,8 @@ def main(argv: list[str] | None = None) -> int:
     config, store = started.config, started.store
     if args.command == "upgrade":
         return 0
+    if args.command == "audit":
+        return print_audit(store, args.since, args.limit)
     collector = Collector(config, store)
     if args.command == "collect":
         unknown = [s for s in args.source or [] if s not in collector.sources]
@@ -69,6 +74,29 @@ def main(argv: list[str] | None = None) -> int:
     # committed is committed, the rest is logged as interrupted at the next start.
     logging.shutdown()
     os._exit(0)
+
+
+def print_audit(store, since: str | None, limit: int | None) -> int:
+    """The audit log on standard output as CSV (times local), newest first."""
+    import csv
+    import datetime as dt
+
+    from base import localtime
+    from metrics import audit
+
+    start = None
+    if since:
+        try:
+            start = localtime.midnight(dt.date.fromisoformat(since))
+        except ValueError:
+            print(f"--since {since!r}: write the day as YYYY-MM-DD", file=sys.stderr)
+            return 2
+    writer = csv.writer(sys.stdout)
+    writer.writerow(["at", "actor", "address", "action", "subject", "outcome", "detail"])
+    for entry in audit.entries(store, start, limit):
+        at = localtime.wall_clock(entry["at"]).strftime("%Y-%m-%d %H:%M:%S")
+        writer.writerow([at, *(entry[k] for k in ("actor", "address", "action", "subject", "outcome", "detail"))])
+    return 0
 
 
 if __name__ == "__main__":

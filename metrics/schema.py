@@ -178,6 +178,22 @@ briefing_deliveries = Table(
     Column("sent_at", Float),
 )
 
+# What people and programs did (issue 11): append-only, refused by triggers on UPDATE and
+# DELETE (migration 0007), so that no one rewrites it through the app or the database.
+audit_log = Table(
+    "audit_log",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("at", Float, nullable=False),
+    Column("actor", String(200), nullable=False),  # a person's name or account; "scheduler"; "" unknown
+    Column("address", String(64), nullable=False, server_default=""),  # where from (the client's IP)
+    Column("action", String(32), nullable=False),  # confirm | build | download | …
+    Column("subject", String(500), nullable=False, server_default=""),
+    Column("outcome", String(16), nullable=False, server_default="done"),  # done | refused | failed
+    Column("detail", Text, nullable=False, server_default=""),
+    Index("ix_audit_log_at", "at"),
+)
+
 # A unit head confirms the unit's figures for a week; the figures confirmed are kept, so a
 # figure that changes after confirmation prints as provisional again.
 confirmations = Table(

@@ -223,7 +223,7 @@ def test_a_cycle_of_many_sources_with_hung_and_failing_ones_takes_about_one_time
             id=f"api-{i:03d}",
             kind="http_json",
             interval_seconds=60,
-            timeout_seconds=2,
+            timeout_seconds=3,  # an answering source needs well under a second, even beside two test workers
             options=HttpJsonOptions(
                 url=api.base + ("/hang" if i % 10 == 0 else "/fail" if i % 10 == 1 else "/ok"),
                 unit="KCB",
@@ -243,7 +243,7 @@ def test_a_cycle_of_many_sources_with_hung_and_failing_ones_takes_about_one_time
     elapsed = time.monotonic() - started
     statuses = [o.status for o in results.values()]
     assert (statuses.count("timeout"), statuses.count("failed"), statuses.count("ok")) == (15, 15, 120)
-    assert elapsed < 2 + 4, f"cycle took {elapsed:.1f} s"
+    assert elapsed < 3 + 4, f"cycle took {elapsed:.1f} s"
 
 
 @pytest.fixture
