@@ -29,6 +29,20 @@ def main(argv: list[str] | None = None) -> int:
     audit_command = commands.add_parser("audit", help="print the audit log as CSV, newest first")
     audit_command.add_argument("--since", metavar="YYYY-MM-DD", help="only entries from this local day on")
     audit_command.add_argument("--limit", type=int, help="at most this many entries")
+    accounts = commands.add_parser("users", help="local accounts: add, disable, reset, list")
+    account_commands = accounts.add_subparsers(dest="users_command", required=True)
+    add = account_commands.add_parser("add", help="a new account (the password is asked for)")
+    add.add_argument("username")
+    add.add_argument("--role", required=True, choices=["leadership", "focal_point", "department_head", "admin"])
+    add.add_argument("--unit", default="", help="a department head's unit code")
+    add.add_argument("--name", default="", help="the person's name as pages show it")
+    add.add_argument("--password-stdin", action="store_true", help="read the password from standard input")
+    for name, text in (("disable", "the account can no longer sign in"), ("reset", "a new password")):
+        sub = account_commands.add_parser(name, help=text)
+        sub.add_argument("username")
+        if name == "reset":
+            sub.add_argument("--password-stdin", action="store_true", help="read the password from standard input")
+    account_commands.add_parser("list", help="every account, its role, unit and state")
     args = parser.parse_args(argv)
 
     from metrics.collection import Collector, backfill
@@ -45,6 +59,8 @@ def main(argv: list[str] | None = None) -> int:
         return 0
     if args.command == "audit":
         return print_audit(store, args.since, args.limit)
+    if args.command == "users":
+        return manage_users(store, config, args)
     collector = Collector(config, store)
     if args.command == "collect":
         unknown = [s for s in args.source or [] if s not in collector.sources]
@@ -74,6 +90,49 @@ def main(argv: list[str] | None = None) -> int:
     # committed is committed, the rest is logged as interrupted at the next start.
     logging.shutdown()
     os._exit(0)
+
+
+def _password(from_stdin: bool) -> str:
+    import getpass
+
+    if from_stdin:
+        return sys.stdin.readline().rstrip("\n")
+    first = getpass.getpass("Password: ")
+    if getpass.getpass("Again: ") != first:
+        raise ValueError("the two passwords differ")
+    return first
+
+
+def manage_users(store, config, args) -> int:
+    """python -m metrics users add|disable|reset|list: what it did on stdout, or why not on stderr (2)."""
+    from metrics import users
+
+    try:
+        if args.users_command == "add":
+            user = users.add(
+                store,
+                config.catalogue,
+                args.username,
+                args.role,
+                _password(args.password_stdin),
+                display_name=args.name,
+                unit=args.unit,
+            )
+            print(f"added {user.username} ({user.role}{' ' + user.unit if user.unit else ''})")
+        elif args.users_command == "disable":
+            users.disable(store, args.username)
+            print(f"disabled {args.username}")
+        elif args.users_command == "reset":
+            users.reset(store, args.username, _password(args.password_stdin))
+            print(f"new password set for {args.username}")
+        else:
+            for user in users.listed(store):
+                state = "active" if user.active else "disabled"
+                print(f"{user.username:24} {user.role:16} {user.unit:8} {state:9} {user.display_name}")
+    except ValueError as error:  # AccountError, or two passwords that differ
+        print(f"users {args.users_command}: {error}", file=sys.stderr)
+        return 2
+    return 0
 
 
 def print_audit(store, since: str | None, limit: int | None) -> int:

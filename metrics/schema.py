@@ -194,6 +194,21 @@ audit_log = Table(
     Index("ix_audit_log_at", "at"),
 )
 
+# Local accounts (issue 11): a password is kept only as its Argon2id hash.
+users = Table(
+    "users",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("username", String(64), nullable=False, unique=True),
+    Column("display_name", String(200), nullable=False),
+    Column("role", String(32), nullable=False),  # leadership | focal_point | department_head | admin
+    Column("unit", String(32), nullable=False, server_default=""),  # a department head's unit
+    Column("password_hash", String(200), nullable=False),
+    Column("active", Integer, nullable=False, server_default="1"),
+    Column("created_at", Float, nullable=False),
+    Column("updated_at", Float, nullable=False),
+)
+
 # A unit head confirms the unit's figures for a week; the figures confirmed are kept, so a
 # figure that changes after confirmation prints as provisional again.
 confirmations = Table(

@@ -1,0 +1,135 @@
+"""Local accounts: who may sign in, with which role (and, for a department head, which unit).
+
+Passwords are hashed with Argon2id (argon2-cffi's defaults) and never kept or logged; a
+hash made with weaker parameters than today's is replaced at the next good sign-in. There is
+no default account and no default password: the first admin comes from the command line
+(`python -m metrics users add NAME --role admin`). Sign-in itself (pages, sessions, rate
+limits, single sign-on) is the web app's, in a later part of issue 11.
+"""
+
+from __future__ import annotations
+
+import re
+import time
+from dataclasses import dataclass
+from typing import Any
+
+from argon2 import PasswordHasher
+from argon2.exceptions import InvalidHashError, VerificationError
+from sqlalchemy import insert, select, update
+from sqlalchemy.exc import IntegrityError
+
+from base.catalogue import Catalogue
+from metrics import audit
+from metrics.schema import users
+from metrics.store import Store
+
+ROLES = ("leadership", "focal_point", "department_head", "admin")
+USERNAME = re.compile(r"^[a-z0-9][a-z0-9._-]{1,63}$")
+MIN_PASSWORD = 12
+_HASHER = PasswordHasher()
+# Checked when the username is unknown, so that an unknown name costs the same time as a
+# wrong password (the time would otherwise tell which names exist).
+_DUMMY_HASH = _HASHER.hash("not a password anyone has")
+
+
+class AccountError(ValueError):
+    """A request about accounts that cannot be met; the message says why, for the operator."""
+
+
+@dataclass(frozen=True)
+class User:
+    username: str
+    display_name: str
+    role: str
+    unit: str
+    active: bool
+
+
+def _user(row: Any) -> User:
+    return User(row.username, row.display_name, row.role, row.unit, bool(row.active))
+
+
+def _check_password(password: str) -> None:
+    if len(password) < MIN_PASSWORD:
+        raise AccountError(f"the password must have at least {MIN_PASSWORD} characters")
+
+
+def add(
+    store: Store,
+    catalogue: Catalogue,
+    username: str,
+    role: str,
+    password: str,
+    *,
+    display_name: str = "",
+    unit: str = "",
+) -> User:
+    if not USERNAME.match(username):
+        raise AccountError("a username is 2 to 64 lower-case letters, digits, '.', '_' or '-'")
+    if role not in ROLES:
+        raise AccountError(f"unknown role '{role}' (roles: {', '.join(ROLES)})")
+    if role == "department_head" and unit not in catalogue.units:
+        raise AccountError(f"a department head needs the code of their unit (--unit); '{unit}' is not one")
+    if role != "department_head" and unit:
+        raise AccountError("only a department head has a unit")
+    _check_password(password)
+    now = time.time()
+    try:
+        with store.engine.begin() as connection:
+            connection.execute(
+                insert(users).values(
+                    username=username,
+                    display_name=(display_name or username)[:200],
+                    role=role,
+                    unit=unit,
+                    password_hash=_HASHER.hash(password),
+                    active=1,
+                    created_at=now,
+                    updated_at=now,
+                )
+            )
+    except IntegrityError:
+        raise AccountError(f"the username '{username}' is taken") from None
+    audit.record(store, "user_add", username, actor="command line", detail=f"{role} {unit}".strip())
+    return User(username, display_name or username, role, unit, True)
+
+
+def _change(store: Store, username: str, action: str, **values: Any) -> None:
+    with store.engine.begin() as connection:
+        changed = connection.execute(
+            update(users).where(users.c.username == username).values(updated_at=time.time(), **values)
+        ).rowcount
+    if not changed:
+        raise AccountError(f"no account '{username}'")
+    audit.record(store, action, username, actor="command line")
+
+
+def disable(store: Store, username: str) -> None:
+    _change(store, username, "user_disable", active=0)
+
+
+def reset(store: Store, username: str, password: str) -> None:
+    _check_password(password)
+    _change(store, username, "user_reset", password_hash=_HASHER.hash(password), active=1)
+
+
+def listed(store: Store) -> list[User]:
+    with store.engine.connect() as connection:
+        return [_user(row) for row in connection.execute(select(users).order_by(users.c.username))]
+
+
+def verify(store: Store, username: str, password: str) -> User | None:
+    """The active account these credentials open, else None (whatever was wrong)."""
+    with store.engine.connect() as connection:
+        row = connection.execute(select(users).where(users.c.username == username)).first()
+    try:
+        _HASHER.verify(row.password_hash if row is not None else _DUMMY_HASH, password)
+    except (VerificationError, InvalidHashError):
+        return None
+    if row is None or not row.active:
+        return None
+    if _HASHER.check_needs_rehash(row.password_hash):
+        with store.engine.begin() as connection:
+            connection.execute(update(users).where(users.c.id == row.id).values(password_hash=_HASHER.hash(password)))
+    return _user(row)
