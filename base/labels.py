@@ -24,6 +24,7 @@ SOURCE_STATE = {
     "unusable": N_("Answers, but nothing usable"),
     "stale": N_("Stale"),
     "waiting": N_("Waiting for its first run"),
+    "disabled": N_("Disabled"),
 }
 ALERT_KIND = {
     "stale_source": N_("Source stopped delivering"),

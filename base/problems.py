@@ -142,6 +142,9 @@ MESSAGES: dict[str, str] = {
         "replaced by a later one, {repeated} copies taken once"
     ),
     "run.series_of_another_source": N_("the series {series} is fed by the source {owner}; not overwritten"),
+    "run.nothing_usable": N_(
+        "the last run was answered, but all {count} records were quarantined (reasons in the quarantine list)"
+    ),
     "run.not_a_list": N_("the source did not return a list of records"),
     "run.interrupted": N_(
         "the run was interrupted before it finished (its process or its store connection stopped); "

@@ -13,6 +13,7 @@ from typing import Any
 
 from sqlalchemy import and_, case, func, select
 
+from base.problems import Problem
 from metrics.schema import backfills, collection_runs, flags, quarantine, series
 from metrics.settings import Config
 from metrics.store import Store
@@ -26,7 +27,7 @@ class SourceHealth:
     kind: str
     unit: str
     interval_seconds: float
-    state: str  # ok | unusable (answers, but nothing it sent could be taken) | failing | stale | waiting
+    state: str  # ok | unusable (answers, but nothing it sent could be taken) | failing | stale | waiting | disabled
     stale: bool
     as_of: float | None  # when its figures are from: last live success, else end of its history
     last_success: float | None  # last successful run of any kind (a backfill included)
@@ -140,12 +141,15 @@ def source_health(store: Store, config: Config, now: float | None = None) -> dic
         ok = successes.get(sid)
         success = ok.last_live if ok else None
         row = latest.get(sid)
-        stale = (success is None and row is not None) or (
-            success is not None and now - success > k * source.interval_seconds
+        stale = source.enabled and (
+            (success is None and row is not None)
+            or (success is not None and now - success > k * source.interval_seconds)
         )
         failing = row is not None and row.status != "ok"
         unusable = row is not None and row.status == "ok" and row.rows_written == 0 and row.rows_rejected > 0
-        if stale:
+        if not source.enabled:
+            state, unusable, failing = "disabled", False, False  # switched off in sources.toml
+        elif stale:
             state = "stale"
         elif failing:
             state = "failing"
@@ -165,8 +169,8 @@ def source_health(store: Store, config: Config, now: float | None = None) -> dic
             last_live_success=success,
             last_run=row.finished_at if row else None,
             last_status=row.status if row else None,
-            last_error=row.error if row is not None and failing else None,
-            last_error_at=row.finished_at if row is not None and failing else None,
+            last_error=row.error if row is not None and failing else (_nothing_usable(row) if unusable else None),
+            last_error_at=row.finished_at if row is not None and (failing or unusable) else None,
             lag_seconds=max(0.0, now - success - source.interval_seconds) if success else None,
             duration_seconds=(row.finished_at - row.started_at) if row and row.finished_at else None,
             rows_written=row.rows_written if row else None,
@@ -178,8 +182,14 @@ def source_health(store: Store, config: Config, now: float | None = None) -> dic
     return result
 
 
+def _nothing_usable(row: Any) -> str:
+    """Why an answering source is amber: the reasons are in the quarantine list."""
+    return Problem.of("run.nothing_usable", count=int(row.rows_rejected)).stored()
+
+
 def freshness(source_ids: Iterable[str], health: dict[str, SourceHealth]) -> Freshness:
-    known = [health[s] for s in set(source_ids) if s in health]
+    # A source switched off says nothing of how current a figure is.
+    known = [health[s] for s in set(source_ids) if s in health and health[s].state != "disabled"]
     if not known:
         return Freshness(None, False)
     stale = tuple(sorted(h.source_id for h in known if h.stale))

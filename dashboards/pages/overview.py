@@ -32,7 +32,8 @@ def render(reader: Reader, query: Query) -> list:
     complete = sum(db.complete for db in snap.databases)
     scored = [db.score for db in snap.databases if db.score is not None]
     db_fresh = combine(db.freshness for db in snap.databases)
-    healthy = sum(h.state == "ok" for h in snap.health.values())
+    active = [h for h in snap.health.values() if h.state != "disabled"]
+    healthy = sum(h.state == "ok" for h in active)
     stale = sum(h.stale for h in snap.health.values())
     unusable = sum(h.state == "unusable" for h in snap.health.values())
     all_sources = freshness(list(snap.health), snap.health)
@@ -68,7 +69,7 @@ def render(reader: Reader, query: Query) -> list:
             ),
             tile(
                 _("Sources delivering"),
-                f"{healthy}/{len(snap.health)}",
+                f"{healthy}/{len(active)}",
                 all_sources,
                 "red" if stale else ("amber" if unusable else "green"),
                 detail=", ".join(

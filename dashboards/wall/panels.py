@@ -124,7 +124,8 @@ def overview_tiles(snap: Snapshot, config: Config) -> list[dict]:
         ),
         tile(
             _("Sources delivering"),
-            f"{sum(h.state == 'ok' for h in snap.health.values())}/{len(snap.health)}",
+            f"{sum(h.state == 'ok' for h in snap.health.values())}/"
+            f"{sum(h.state != 'disabled' for h in snap.health.values())}",
             all_sources,
             "red"
             if stale * 4 >= len(snap.health)

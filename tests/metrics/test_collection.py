@@ -139,6 +139,9 @@ def test_a_source_whose_every_record_is_quarantined_is_amber_everywhere(default_
     assert source_health(sqlite_store, config)["answers-nonsense"].state == "unusable"
     body = create_app(config, sqlite_store).server.test_client().get("/healthz", headers=MONITORING).get_json()
     assert body["status"] == "degraded" and body["sources"]["answers-nonsense"]["state"] == "unusable"
+    assert (
+        body["sources"]["answers-nonsense"]["last_error_code"] == "run.nothing_usable"
+    )  # said on the sources page too
 
 
 def test_a_series_another_configured_source_feeds_is_not_overwritten(default_config, sqlite_store):
@@ -167,3 +170,17 @@ def test_a_quarantined_nan_is_stored_as_json(default_config, sqlite_store):
     with sqlite_store.engine.connect() as connection:
         raw = connection.execute(select(quarantine.c.raw)).scalar_one()
     assert json.loads(raw, parse_constant=lambda name: pytest.fail(f"{name} is not JSON"))["value"] == "nan"
+
+
+def test_a_disabled_source_is_neither_late_nor_counted(default_config, sqlite_store):
+    from metrics.health import freshness, source_health
+
+    off = fake("switched-off").model_copy(update={"enabled": False})
+    config = with_sources(default_config, fake("working"), off)
+    collector = Collector(config, sqlite_store)
+    collector.collect("working")
+    health = source_health(sqlite_store, config, now=time.time() + 10 * 86400)  # long after any run
+    assert health["switched-off"].state == "disabled" and not health["switched-off"].stale
+    assert health["working"].stale
+    fresh = freshness(["working", "switched-off"], health)
+    assert fresh.sources == 1 and fresh.as_of is not None  # an "as of" of the working source alone
