@@ -37,8 +37,6 @@ from data_sources.base import SourceError
 from data_sources.cells import EXCEL_ERRORS, CellError, Percent, Uncalculated
 from data_sources.isolated_reader import read_sheets
 
-# Formats the reader knows, by the extension a unit may give them (the content decides).
-EXTENSIONS = (".xlsx", ".xlsm", ".xls", ".xlsb", ".ods", ".csv", ".txt")
 OLE2_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 _ENCRYPTED_OOXML = "EncryptionInfo".encode("utf-16-le")
 _BOMS = (
@@ -211,7 +209,7 @@ class Workbook:
                             uncalculated = _uncalculated_formulas(self._content, worksheet._worksheet_path)
                         address = f"{column_letter(cell.column - 1)}{cell.row}"
                         cells.append(Uncalculated(uncalculated[address]) if address in uncalculated else None)
-                    elif cell.data_type == "e" or (isinstance(value, str) and value in EXCEL_ERRORS):
+                    elif cell.data_type == "e":  # an error openpyxl knows, whatever it shows
                         cells.append(CellError(str(value)))
                     elif isinstance(value, (int, float)) and not isinstance(value, bool) and "%" in cell.number_format:
                         cells.append(Percent(value))
@@ -225,10 +223,15 @@ class Workbook:
             raise SourceError("file.unreadable", format="Excel", error=type(error).__name__) from None
 
 
+def _marked(text: str) -> str | CellError:
+    """Text as it came, or the CellError it shows (a text "#N/A" in a CSV or a calamine cell)."""
+    shown = text.strip()
+    return CellError(shown) if shown in EXCEL_ERRORS else text
+
+
 def _plain(value: Any) -> Any:
     if isinstance(value, str):
-        text = unicodedata.normalize("NFC", value)
-        return CellError(text) if text.strip() in EXCEL_ERRORS else text
+        return _marked(unicodedata.normalize("NFC", value))
     if isinstance(value, dt.timedelta):  # a duration is not a figure the template asks for
         return str(value)
     return value
@@ -332,7 +335,7 @@ def _text_rows(content: bytes) -> Iterator[tuple[int, list[Any]]]:
     delimiter = _delimiter(text.split("\n", 30)[:30])
     try:
         for number, row in enumerate(csv.reader(io.StringIO(text, newline=""), delimiter=delimiter), start=1):
-            yield number, [cell if cell.strip() not in EXCEL_ERRORS else CellError(cell.strip()) for cell in row]
+            yield number, [_marked(cell) for cell in row]  # the whole text is NFC already
     except csv.Error as error:
         raise SourceError("file.bad_csv", detail=str(error)[:80]) from None
 

@@ -173,7 +173,13 @@ def _choose_sheet(workbook: Workbook, wanted: str) -> tuple[str, Header, list[st
 
 
 def _text(value: Any) -> str:
-    return unicodedata.normalize("NFC", str(value).strip()) if isinstance(value, (str, int, float)) else ""
+    """A cell as text, "" for a mark or nothing (office_files gives text NFC-normalised already)."""
+    return str(value).strip() if isinstance(value, (str, int, float)) else ""
+
+
+def _row_number(record: Record) -> int:
+    """The row a record came from: the last part of its origin ("tuan48.xlsx · Số liệu · 12")."""
+    return int(record.origin.rsplit(" · ", 1)[-1])
 
 
 def _cell(cells: list[Any], columns: dict[str, int], role: str) -> Any:
@@ -311,7 +317,7 @@ def _read_rows(
         reading.rows += 1
         if reading.rows > limits.max_rows:
             raise SourceError("spreadsheet.too_many_rows", limit=limits.max_rows)
-        metric_code = _text(_cell(cells, columns, "metric"))
+        metric_code = _text(metric_cell)
         row_unit = _text(_cell(cells, columns, "unit")) or unit
         database = _text(_cell(cells, columns, "database"))
         origin = f"{reading.name} · {sheet} · {number}"
@@ -339,7 +345,7 @@ def _read_rows(
             reading.records.append(record)
             continue
         first = reading.records[earlier]
-        first_row = first.origin.rsplit(" · ", 1)[-1]
+        first_row = str(_row_number(first))  # as written in the report, not as a number (1234, not 1.234)
         if earlier not in conflicted and first.value == value:
             reading.notes.append(Problem.of("row.repeated", row=number, earlier=first_row))
             continue
@@ -378,7 +384,7 @@ def report_text(reading: Reading, refused: dict[int, Problem], received: float, 
     ]
     outcomes: list[tuple[int, str]] = [(row, _("row {row}: left blank").format(row=row)) for row in reading.blank_rows]
     for index, record in enumerate(reading.records):
-        row = int(record.origin.rsplit(" · ", 1)[-1])
+        row = _row_number(record)
         figure = record.metric or _("(blank)")
         day = fmt.date(record.ts.date()) if isinstance(record.ts, dt.datetime) else "?"
         shown = fmt.plain(record.value) if isinstance(record.value, float) else "—"
