@@ -127,9 +127,13 @@ def check(record: Any, catalogue: Catalogue, oldest: dt.datetime, now: dt.dateti
 class Validated(NamedTuple):
     good: list[Sample]
     bad: list[Rejected]
-    newest: dt.datetime | None  # the newest time among the records taken (a run's data_until)
+    records_of: list[list[Any]]  # the records behind each good sample
     note: Problem | None  # what several records of one period became
-    records_of: list[list[Any]] = []  # the records behind each good sample
+
+    @property
+    def newest(self) -> dt.datetime | None:
+        """The newest time among the records taken (a run's data_until)."""
+        return max((record.ts for records in self.records_of for record in records), default=None)
 
     def without_series_of(self, owners: dict[SeriesKey, str], source_id: str, configured: set[str]) -> Validated:
         """Refuse the samples of series that another configured source feeds: two sources
@@ -137,16 +141,17 @@ class Validated(NamedTuple):
         foreign = {key: owner for key, owner in owners.items() if owner != source_id and owner in configured}
         if not foreign:
             return self
-        good, bad = [], list(self.bad)
+        good, records_of, bad = [], [], list(self.bad)
         for sample, records in zip(self.good, self.records_of, strict=True):
             owner = foreign.get(sample.key)
             if owner is None:
                 good.append(sample)
+                records_of.append(records)
                 continue
             series = "/".join(part for part in sample.key[:3] if part)
             reason = Problem.of("run.series_of_another_source", series=series, owner=owner)
             bad += [Rejected(_raw(r), reason, r) for r in records]
-        return self._replace(good=good, bad=bad)
+        return self._replace(good=good, records_of=records_of, bad=bad)
 
 
 def validate(
@@ -163,13 +168,11 @@ def validate(
             bad.append(Rejected(_raw(record), outcome, record))
     good: list[Sample] = []
     records_of: list[list[Any]] = []
-    taken: list[Any] = []
     counts = {"repeated": 0, "added": 0, "sums": 0, "superseded": 0}
     for (key, _bucket), entries in periods.items():
         if len(entries) == 1:
             good.append(entries[0][1])
             records_of.append([entries[0][0]])
-            taken.append(entries[0][0])
             continue
         kept = _one_per_time(entries, bad, counts)
         if not kept:
@@ -177,20 +180,17 @@ def validate(
         if len(kept) == 1:
             good.append(kept[0][1])
             records_of.append([e[0] for e in entries if e[0].ts == kept[0][0].ts])
-            taken.append(kept[0][0])
             continue
         metric = catalogue.metrics[key.metric]
         rule = metric.several_per_period
         if rule == "latest":
             latest = max(kept, key=lambda entry: entry[0].ts)
             good.append(latest[1])
-            records_of.append([r for r, _s in kept])
-            taken.append(latest[0])
+            records_of.append([r for r, _s in kept])  # the latest of them is the newest
             counts["superseded"] += len(kept) - 1
         elif rule == "sum" and sum(s.value for _r, s in kept) <= metric.max:
             good.append(kept[0][1]._replace(value=sum(s.value for _r, s in kept)))
             records_of.append([r for r, _s in kept])
-            taken += [r for r, _s in kept]
             counts["added"] += len(kept)
             counts["sums"] += 1
         else:
@@ -201,9 +201,8 @@ def validate(
                 max=_plain(metric.max),
             )
             bad += [Rejected(_raw(r), reason, r) for r, _s in kept]
-    newest = max((r.ts for r in taken), default=None)
     note = Problem.of("run.combined", **counts) if any(counts.values()) else None
-    return Validated(good, bad, newest, note, records_of)
+    return Validated(good, bad, records_of, note)
 
 
 def _one_per_time(entries: list[tuple[Any, Sample]], bad: list[Rejected], counts: dict[str, int]) -> list:
