@@ -121,6 +121,7 @@ class Store:
         # letting them spin on the busy timeout.
         self._write_lock = threading.Lock() if self.dialect == "sqlite" else None
         self._series_ids: dict[SeriesKey, int] = {}
+        self._series_owners: dict[SeriesKey, str] = {}  # a series' creator never changes: kept once read
 
     def describe(self) -> str:
         return make_url(self.url).render_as_string(hide_password=True)
@@ -247,19 +248,21 @@ class Store:
         return RunOutcome(run_id, status, len(rows), len(rejected), error, note, tuple(rejected))
 
     def series_owners(self, keys: set[SeriesKey]) -> dict[SeriesKey, str]:
-        """The source that created each of these series (those that exist)."""
-        if not keys:
-            return {}
-        owners = {}
+        """The source that created each of these series (those that exist). Asked at every
+        collection: the store is read only for series not seen before."""
+        owners = {k: self._series_owners[k] for k in keys if k in self._series_owners}
+        unknown = {k for k in keys if k not in owners}
+        if not unknown:
+            return owners
         with self.engine.connect() as connection:
             for row in connection.execute(
                 select(series.c.metric, series.c.unit, series.c.database, series.c.labels, series.c.source_id).where(
-                    series.c.metric.in_(sorted({k.metric for k in keys}))
+                    series.c.metric.in_(sorted({k.metric for k in unknown}))
                 )
             ):
                 key = SeriesKey(row.metric, row.unit, row.database, row.labels)
-                if key in keys:
-                    owners[key] = row.source_id
+                if key in unknown:
+                    owners[key] = self._series_owners[key] = row.source_id
         return owners
 
     def _resolve_series(self, connection: Any, keys: set[SeriesKey], source_id: str) -> dict[SeriesKey, int]:
