@@ -137,6 +137,12 @@ class Source(ABC, Generic[OptionsT]):
         """Raise OptionError when options refer to things that do not exist (nothing to check by default)."""
 
     @classmethod
+    def within_timeout(cls, options: OptionsT, timeout_seconds: float) -> OptionsT:
+        """The options fitted to the run's timeout_seconds (OptionError when they cannot fit);
+        unchanged by default."""
+        return options
+
+    @classmethod
     def declared_series(cls, options: OptionsT, catalogue: Catalogue) -> set[tuple[str, str, str]]:
         """(metric, unit, database) of the series this source will write, where its options fix
         them; configuration refuses two sources declaring one series. Empty when they depend

@@ -34,7 +34,16 @@ from pydantic import Field
 from base import localtime
 from base.catalogue import Catalogue
 from base.problems import Problem
-from data_sources.base import Options, Record, Source, SourceError, Window, check_codes, reported_series
+from data_sources.base import (
+    OptionError,
+    Options,
+    Record,
+    Source,
+    SourceError,
+    Window,
+    check_codes,
+    reported_series,
+)
 from data_sources.report_files import Limits, Reading, read_report, report_text
 from data_sources.spreadsheet_template import DATA_SHEET
 
@@ -53,7 +62,7 @@ class SpreadsheetOptions(Options):
     max_rows: int = Field(default=500_000, ge=1)
     max_files: int = Field(default=50, ge=1)  # per run; the rest wait for the next
     # Reading time per run; when not given, three quarters of the source's timeout_seconds
-    # (metrics/settings.py), so a slow file is reported rather than abandoned with the run.
+    # (within_timeout), so a slow file is reported rather than abandoned with the run.
     max_read_seconds: float = Field(default=45, gt=0)
     settle_seconds: float = Field(default=60, ge=0)  # unchanged this long before a file is read
     # A workbook cut short (a copy that stalled) waits this long after its last change before
@@ -76,6 +85,18 @@ class SpreadsheetSource(Source[SpreadsheetOptions]):
     @classmethod
     def declared_series(cls, options: SpreadsheetOptions, catalogue: Catalogue) -> set[tuple[str, str, str]]:
         return reported_series(catalogue, options.unit)
+
+    @classmethod
+    def within_timeout(cls, options: SpreadsheetOptions, timeout_seconds: float) -> SpreadsheetOptions:
+        if "max_read_seconds" not in options.model_fields_set:
+            # Reading gets three quarters of the run's time, leaving the rest to store the figures.
+            return options.model_copy(update={"max_read_seconds": 0.75 * timeout_seconds})
+        if options.max_read_seconds >= timeout_seconds:
+            raise OptionError(
+                "max_read_seconds",
+                f"must be below timeout_seconds ({timeout_seconds:g}), so a slow file is reported, not abandoned",
+            )
+        return options
 
     @classmethod
     def check_options(cls, options: SpreadsheetOptions, catalogue, config_dir) -> None:

@@ -155,19 +155,9 @@ def _load_sources(path: Path, catalogue: Catalogue, config_dir: Path) -> tuple[S
         options: Options = parse(kind.options_model, source.options or {}, path, f"{prefix}.options")
         try:
             kind.check_options(options, catalogue, config_dir)
+            options = kind.within_timeout(options, source.timeout_seconds)
         except OptionError as error:
             raise ConfigError(path, f"{prefix}.options.{error.key}", error.problem) from None
-        if "max_read_seconds" in type(options).model_fields and "max_read_seconds" not in options.model_fields_set:
-            # Reading gets three quarters of the run's time, leaving the rest to store the figures.
-            options = options.model_copy(update={"max_read_seconds": 0.75 * source.timeout_seconds})
-        read_seconds = getattr(options, "max_read_seconds", None)
-        if read_seconds is not None and read_seconds >= source.timeout_seconds:
-            raise ConfigError(
-                path,
-                f"{prefix}.options.max_read_seconds",
-                f"must be below timeout_seconds ({source.timeout_seconds:g}), so a slow file is reported, "
-                "not abandoned",
-            )
         if source.enabled:
             for key in sorted(kind.declared_series(options, catalogue)):
                 if key in writers:
