@@ -30,7 +30,6 @@ STATIC_PREFIXES = ("/assets/", "/_dash-component-suites/", "/wall-static/", "/_f
 
 def content_security_policy(app: dash.Dash) -> str:
     scripts = " ".join(app.csp_hashes())  # each already quoted: 'sha256-…'
-
     return "; ".join(
         [
             "default-src 'self'",
@@ -56,9 +55,8 @@ def register(app: dash.Dash) -> None:
         if request.method not in STATE_CHANGING:
             return
         claimed = request.headers.get("Origin") or request.headers.get("Referer")
-        if claimed and claimed != "null" and urlsplit(claimed).netloc != request.host:
-            abort(403)
-        if claimed == "null":  # a sandboxed frame or a file: page
+        # "null" is a sandboxed frame or a file: page
+        if claimed and (claimed == "null" or urlsplit(claimed).netloc != request.host):
             abort(403)
 
     @server.after_request

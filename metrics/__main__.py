@@ -29,11 +29,13 @@ def main(argv: list[str] | None = None) -> int:
     audit_command = commands.add_parser("audit", help="print the audit log as CSV, newest first")
     audit_command.add_argument("--since", metavar="YYYY-MM-DD", help="only entries from this local day on")
     audit_command.add_argument("--limit", type=int, help="at most this many entries")
+    from metrics.users import ROLES
+
     accounts = commands.add_parser("users", help="local accounts: add, disable, reset, list")
     account_commands = accounts.add_subparsers(dest="users_command", required=True)
     add = account_commands.add_parser("add", help="a new account (the password is asked for)")
     add.add_argument("username")
-    add.add_argument("--role", required=True, choices=["leadership", "focal_point", "department_head", "admin"])
+    add.add_argument("--role", required=True, choices=ROLES)
     add.add_argument("--unit", default="", help="a department head's unit code")
     add.add_argument("--name", default="", help="the person's name as pages show it")
     add.add_argument("--password-stdin", action="store_true", help="read the password from standard input")
