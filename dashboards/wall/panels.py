@@ -221,26 +221,18 @@ def wall_alerts(snap: Snapshot, config: Config, stale_minutes: float, now: float
                 }
             )
     for h in snap.health.values():
+        unit = catalogue.units.get(h.unit)
+        subject = f"{unit.name() if unit else ''} · {h.source_id}"
         if h.stale and (h.as_of is None or now - h.as_of > stale_minutes * 60):
-            unit = catalogue.units.get(h.unit)
-            alerts.append(
-                {
-                    "kind": labels.label(labels.ALERT_KIND, "stale_source"),
-                    "subject": f"{unit.name() if unit else ''} · {h.source_id}",
-                    "detail": fmt.age(h.as_of),
-                    "severity": "red",
-                }
-            )
+            kind, detail, severity = "stale_source", fmt.age(h.as_of), "red"
         elif h.state == "unusable":
-            unit = catalogue.units.get(h.unit)
-            alerts.append(
-                {
-                    "kind": labels.label(labels.ALERT_KIND, "unusable_source"),
-                    "subject": f"{unit.name() if unit else ''} · {h.source_id}",
-                    "detail": _("last answer {age}, every record quarantined").format(age=fmt.age(h.last_run)),
-                    "severity": "amber",
-                }
-            )
+            detail = _("last answer {age}, every record quarantined").format(age=fmt.age(h.last_run))
+            kind, severity = "unusable_source", "amber"
+        else:
+            continue
+        alerts.append(
+            {"kind": labels.label(labels.ALERT_KIND, kind), "subject": subject, "detail": detail, "severity": severity}
+        )
     return alerts
 
 
