@@ -33,6 +33,7 @@ def main(argv: list[str] | None = None) -> int:
     except StartupFailed as failure:
         return failure.report()
     config, store = started.config, started.store
+    _first_admin(store, config)
 
     from waitress import create_server
 
@@ -68,6 +69,24 @@ def main(argv: list[str] | None = None) -> int:
         if scheduler:
             scheduler.shutdown(wait=False)
     return 0
+
+
+def _first_admin(store, config) -> None:
+    """A store without any account gets an administrator whose password is random and shown
+    here, once: the newcomer's way in (there is no default password)."""
+    from metrics import users
+
+    created = users.first_admin(store, config.catalogue)
+    if created is not None:
+        user, password = created
+        print(
+            f"\nNo account yet: created the administrator '{user.username}' with the password\n\n    {password}\n\n"
+            "It is shown only this once. Sign in with it, then add accounts with\n"
+            "    python -m metrics users add NAME --role leadership|focal_point|department_head|admin\n"
+            f"and change it with: python -m metrics users reset {user.username}\n",
+            file=sys.stderr,
+            flush=True,
+        )
 
 
 if __name__ == "__main__":

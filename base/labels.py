@@ -50,6 +50,12 @@ RUN_STATUS = {
 EDITION_STATUS = {"built": N_("built"), "failed": N_("not built")}
 EDITION_TRIGGER = {"manual": N_("by hand"), "schedule": N_("scheduled"), "retry": N_("retried")}
 DELIVERY_STATUS = {"sent": N_("Sent"), "pending": N_("Retrying"), "failed": N_("Gave up")}
+ROLES = {
+    "leadership": N_("Leadership"),
+    "focal_point": N_("Focal point"),
+    "department_head": N_("Department head"),
+    "admin": N_("Administrator"),
+}
 CONFIRMATION_STATE = {
     "valid": N_("Still valid"),
     "changed": N_("Figures changed since"),

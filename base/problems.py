@@ -196,6 +196,7 @@ MESSAGES: dict[str, str] = {
     "confirm.unfinished_week": N_("week {week} is not over yet: only a finished week can be confirmed"),
     "confirm.too_old": N_("week {week} is older than the history the IOC keeps"),
     "confirm.need_name": N_("A name is needed."),
+    "access.not_your_unit": N_("You may act for your own unit only, not for {unit}."),
 }
 
 

@@ -8,7 +8,10 @@ from flask import has_request_context, request
 
 from briefings.archive import BuildFailed, Edition
 from briefings.commands import build_requested
-from metrics import audit, commands
+from dashboards import access
+from dashboards.access import Person
+from metrics import audit, commands, devices
+from metrics.devices import Device
 from metrics.read_models import Snapshot
 from metrics.settings import Config
 from metrics.store import Store
@@ -18,18 +21,26 @@ class Actions:
     def __init__(self, config: Config, store: Store) -> None:
         self._config, self._store = config, store
 
+    def device(self, token: str) -> Device | None:
+        """The wall screen's device this token pairs (revoked or not)."""
+        return devices.by_token(self._store, token)
+
     def confirm_week(
-        self, unit: str, week: str, confirmed_by: str, snapshot: Snapshot | None = None
+        self, unit: str, week: str, who: Person, snapshot: Snapshot | None = None
     ) -> commands.Confirmation:
+        """who confirms unit's figures of week, in their own name: a department head for their
+        own unit only, the focal point for any."""
         subject = f"{unit} {week}"
         try:
+            if not who.may_act_for(unit):
+                raise commands.Refused("access.not_your_unit", unit=unit)
             confirmation = commands.confirm_week(
-                self._store, self._config, unit=unit, week=week, confirmed_by=confirmed_by, snapshot=snapshot
+                self._store, self._config, unit=unit, week=week, confirmed_by=who.display_name, snapshot=snapshot
             )
         except commands.Refused as refused:
-            self.audit("confirm", subject, actor=confirmed_by, outcome="refused", detail=refused.problem.code)
+            self.audit("confirm", subject, outcome="refused", detail=refused.problem.code)
             raise
-        self.audit("confirm", subject, actor=confirmed_by)
+        self.audit("confirm", subject)
         return confirmation
 
     def build_edition(self, week: str, scope: str, lang: str) -> Edition:
@@ -45,8 +56,14 @@ class Actions:
     def audit(
         self, action: str, subject: str = "", *, actor: str = "", outcome: str = "done", detail: str = ""
     ) -> None:
-        """An entry in the audit log, from where the request came."""
+        """An entry in the audit log, by who asked (unless named) and from where."""
         address = (request.remote_addr or "") if has_request_context() else ""
+        if not actor and has_request_context():
+            asking = access.who()
+            if isinstance(asking, Person):
+                actor = asking.actor
+            elif asking is not None:
+                actor = f"device {asking.id} ({asking.screen})"
         audit.record(self._store, action, subject, actor=actor, address=address, outcome=outcome, detail=detail)
 
     def record_page_view(self, path: str) -> None:

@@ -15,8 +15,10 @@ from flask import Flask, Request, g, redirect, request
 from werkzeug.wrappers import Response as ResponseBase
 
 from base import i18n
+from dashboards.web_safety import local_path
 
 COOKIE = "ioc_lang"
+WALL = ("/wall", "/api/wall")  # a device's routes: its URL's language, not its browser's
 
 
 def chosen(req: Request, negotiate: bool = True) -> str:
@@ -28,7 +30,7 @@ def chosen(req: Request, negotiate: bool = True) -> str:
 def register(server: Flask) -> None:
     @server.before_request
     def word_in_the_readers_language() -> None:
-        g.ioc_language = i18n.enter(chosen(request))
+        g.ioc_language = i18n.enter(chosen(request, negotiate=not request.path.startswith(WALL)))
 
     @server.teardown_request
     def done(_error: BaseException | None) -> None:
@@ -49,7 +51,7 @@ def _back(referrer: str | None) -> str:
     outrank the new choice. This site only: a path, never a host (a browser reads //host and
     /\\host as another site)."""
     page = urlsplit(referrer or "/")
-    if not page.path.startswith("/") or page.path.startswith(("//", "/\\")):
+    if local_path(page.path) != page.path:
         return "/"
     query = urlencode([(k, v) for k, v in parse_qsl(page.query, keep_blank_values=True) if k != "lang"])
     return page.path + (f"?{query}" if query else "")

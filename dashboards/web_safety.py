@@ -73,6 +73,16 @@ def register(app: dash.Dash) -> None:
         return response
 
 
+def local_path(target: str | None) -> str:
+    """target if it is a path of this site (with its query), else "/": a redirect never leaves
+    the site (a browser reads //host and /\\host as another site) nor carries a control character."""
+    if not target or not target.startswith("/") or target.startswith(("//", "/\\")):
+        return "/"
+    if any(ord(character) < 0x20 or ord(character) == 0x7F for character in target) or len(target) > 2000:
+        return "/"
+    return target
+
+
 _UNSAFE = re.compile(r"[^A-Za-z0-9._-]+")
 
 

@@ -17,9 +17,19 @@ import dash
 from dash import Input, Output, State, dcc, html, no_update
 
 from base import formatting as fmt
-from base import i18n
+from base import i18n, labels
 from base.i18n import N_, _
-from dashboards import audit_trail, briefing_files, downloads, exports, healthz, languages, web_safety
+from dashboards import (
+    access,
+    audit_trail,
+    briefing_files,
+    downloads,
+    exports,
+    healthz,
+    languages,
+    sign_in,
+    web_safety,
+)
 from dashboards.actions import Actions
 from dashboards.page import Page
 from dashboards.pages import PAGES
@@ -74,13 +84,14 @@ def create_app(
         actions = Actions(config, store)
         app.server.config["IOC_READER"] = reader
         languages.register(app.server)
+        web_safety.register(app)  # another site's request is refused before anything else
+        sign_in.register(app.server, config, store, actions)  # who asks, and whether they may
         healthz.register(app.server, reader)
         downloads.register(app.server, config)
         exports.register(app.server, reader)
         briefing_files.register(app.server, config, reader)
         audit_trail.register(app.server, actions)
         wall_routes.register(app.server, reader, actions)
-        web_safety.register(app)
         for page in PAGES:
             dash.register_page(
                 page.name,
@@ -118,6 +129,7 @@ def _frame(config: Config) -> html.Div:
                         className="brand",
                     ),
                     html.Nav(navigation),
+                    _signed_in(),
                     html.A(
                         i18n.LANGUAGE_NAMES[other],
                         href=f"/ngon-ngu/{other}",
@@ -134,6 +146,25 @@ def _frame(config: Config) -> html.Div:
             html.Main(dash.page_container, className="main"),
         ],
         className=f"app lang-{i18n.current()}",
+    )
+
+
+def _signed_in() -> html.Div | None:
+    """Who is signed in, and the way out."""
+    who = access.person()
+    if who is None:
+        return None
+    role = labels.label(labels.ROLES, who.role) + (f" {who.unit}" if who.unit else "")
+    return html.Div(
+        [
+            html.Span(who.display_name, id="signed-in-name", title=role),
+            html.Form(
+                html.Button(_("Sign out"), type="submit", className="sign-out", id="sign-out"),
+                method="post",
+                action="/dang-xuat",
+            ),
+        ],
+        className="who",
     )
 
 
@@ -195,9 +226,9 @@ def _layout(page: Page, actions: Actions) -> Callable[..., html.Div]:
 
 def _register_body(app: dash.Dash, page: Page, reader: Reader) -> None:
     # The rendered body is cached like the data under it (data version, clock step, language,
-    # the URL's filters): building figures is the costly part (a 7-chart page took ~230 ms),
+    # the URL's filters, the viewer's role): building figures is the costly part (a 7-chart page took ~230 ms),
     # and every open page asks again after each collection.
-    def render(version: int, step: int, lang: str, search: str) -> list:
+    def render(version: int, step: int, lang: str, search: str, viewer: str) -> list:
         with i18n.language(lang):
             return page.render(reader, {k: v[0] for k, v in parse_qs(search.lstrip("?")).items()})
 
@@ -207,4 +238,7 @@ def _register_body(app: dash.Dash, page: Page, reader: Reader) -> None:
 
     @app.callback(Output(page.body_id, "children"), Input("data-version", "data"), Input("url", "search"))
     def body(_version: int | None, search: str | None) -> list:
-        return cached(reader.version(), reader.time_step(), i18n.current(), (search or "")[:MAX_SEARCH])
+        # What a page offers to do depends on the viewer's role and unit (never their name): in the key.
+        who = access.person()
+        viewer = f"{who.role}:{who.unit}" if who is not None else ""
+        return cached(reader.version(), reader.time_step(), i18n.current(), (search or "")[:MAX_SEARCH], viewer)

@@ -128,6 +128,19 @@ screen_heartbeats = Table(
     Column("address", String(64), nullable=False, server_default=""),
 )
 
+# A wall screen's television signs in with a token of its own, for that screen only; the token
+# itself is never kept, only its SHA-256 (it is random and long: no salt or slow hash needed).
+screen_devices = Table(
+    "screen_devices",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("screen", String(64), nullable=False),
+    Column("label", String(200), nullable=False),
+    Column("token_hash", String(64), nullable=False, unique=True),
+    Column("created_at", Float, nullable=False),
+    Column("revoked_at", Float),
+)
+
 page_views = Table(
     "page_views",
     metadata,

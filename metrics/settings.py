@@ -74,6 +74,40 @@ class SchedulerSection(Section):
     jobs: list[str] = Field(default_factory=lambda: ["briefings.jobs"])
 
 
+class SingleSignOnSection(Section):
+    """The ministry's OpenID Connect identity provider; off while issuer is empty. The client
+    secret comes from IOC_OIDC_CLIENT_SECRET, never from a file."""
+
+    issuer: str = ""  # e.g. "https://sso.moh.gov.vn/realms/ioc": its /.well-known/openid-configuration is read
+    client_id: str = ""
+    groups_claim: str = "groups"
+    scopes: str = "openid profile email"
+    # The provider's group → the IOC's role; a department head's group names the unit:
+    # "ioc-lanh-dao" = "leadership", "ioc-bhyt" = "department_head:BHYT".
+    groups: dict[str, str] = Field(default_factory=dict)
+
+    @model_validator(mode="after")
+    def _complete(self) -> SingleSignOnSection:
+        if self.issuer and not self.issuer.startswith(("https://", "http://127.0.0.1", "http://localhost")):
+            raise ValueError("issuer must be an https:// address (http only on this machine, for tests)")
+        if self.issuer and not self.client_id:
+            raise ValueError("client_id is needed when issuer is set")
+        for group, role in self.groups.items():
+            name, _, unit = role.partition(":")
+            if name not in ("leadership", "focal_point", "department_head", "admin"):
+                raise ValueError(f"group '{group}': unknown role '{name}'")
+            if (name == "department_head") != bool(unit):
+                raise ValueError(f"group '{group}': a department head's role names the unit (department_head:CODE)")
+        return self
+
+
+class SignInSection(Section):
+    idle_minutes: int = Field(default=480, ge=5, le=1440)  # a session unused this long ends
+    max_hours: int = Field(default=12, ge=1, le=168)  # and every session ends this long after sign-in
+    attempts_per_minute: int = Field(default=5, ge=1, le=100)  # per username and per address
+    sso: SingleSignOnSection = SingleSignOnSection()
+
+
 class SettingsFile(Section):
     app: AppSection = AppSection()
     store: StoreSection = StoreSection()
@@ -83,6 +117,7 @@ class SettingsFile(Section):
     sources: SourcesSection = SourcesSection()
     screens: ScreensSection = ScreensSection()
     scheduler: SchedulerSection = SchedulerSection()
+    sign_in: SignInSection = SignInSection()
 
 
 SourceId = Annotated[str, Field(pattern=r"^[a-z0-9][a-z0-9_.-]{0,63}$")]

@@ -10,6 +10,7 @@ limits, single sign-on) is the web app's, in a later part of issue 11.
 from __future__ import annotations
 
 import re
+import secrets
 import time
 from dataclasses import dataclass
 from typing import Any
@@ -44,10 +45,11 @@ class User:
     role: str
     unit: str
     active: bool
+    changed_at: float = 0.0  # its last change: a session begun before it (a reset) ends
 
 
 def _user(row: Any) -> User:
-    return User(row.username, row.display_name, row.role, row.unit, bool(row.active))
+    return User(row.username, row.display_name, row.role, row.unit, bool(row.active), row.updated_at)
 
 
 def _check_password(password: str) -> None:
@@ -92,7 +94,7 @@ def add(
     except IntegrityError:
         raise AccountError(f"the username '{username}' is taken") from None
     audit.record(store, "user_add", username, actor="command line", detail=f"{role} {unit}".strip())
-    return User(username, display_name or username, role, unit, True)
+    return User(username, display_name or username, role, unit, True, now)
 
 
 def _change(store: Store, username: str, action: str, **values: Any) -> None:
@@ -117,6 +119,22 @@ def reset(store: Store, username: str, password: str) -> None:
 def listed(store: Store) -> list[User]:
     with store.engine.connect() as connection:
         return [_user(row) for row in connection.execute(select(users).order_by(users.c.username))]
+
+
+def found(store: Store, username: str) -> User | None:
+    with store.engine.connect() as connection:
+        row = connection.execute(select(users).where(users.c.username == username)).first()
+    return _user(row) if row is not None else None
+
+
+def first_admin(store: Store, catalogue: Catalogue) -> tuple[User, str] | None:
+    """On a store with no account at all, an admin with a new random password (to be shown
+    once, on the console of whoever started the IOC); None once any account exists."""
+    with store.engine.connect() as connection:
+        if connection.execute(select(users.c.id).limit(1)).first() is not None:
+            return None
+    password = secrets.token_urlsafe(12)
+    return add(store, catalogue, "quan-tri", "admin", password, display_name="Quản trị IOC"), password
 
 
 def verify(store: Store, username: str, password: str) -> User | None:

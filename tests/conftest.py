@@ -24,6 +24,9 @@ REPO = Path(__file__).resolve().parent.parent
 # started as processes, which inherit the environment) all know this one.
 os.environ["IOC_MONITORING_TOKEN"] = "test-monitoring-token"
 MONITORING = {"Authorization": "Bearer test-monitoring-token"}
+# Sessions are signed with this key (not a file in the data folder): a cookie made by one app of
+# a test is good for another over the same store, and no test writes a key into the repository.
+os.environ["IOC_SECRET_KEY"] = "test-session-key-" + "0" * 48
 PG_ADMIN_URL = os.environ.get("IOC_TEST_PG_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/postgres")
 CHROMIUM = os.environ.get("IOC_CHROMIUM", "/usr/bin/chromium")
 

@@ -8,12 +8,7 @@
   var params = new URLSearchParams(location.search);
   var speed = Math.max(1, Number(params.get("speed")) || 1);          // tests accelerate rotation
   var loadedAt = Date.now();
-  var clientId = localStorage.getItem("iocWallClient");
-  if (!clientId) {
-    clientId = "w" + Math.random().toString(36).slice(2, 12) + Date.now().toString(36);
-    localStorage.setItem("iocWallClient", clientId);
-  }
-  var state = { doc: null, index: 0, receivedAt: null, rotations: 0, offline: false, polls: 0 };
+  var state = { doc: null, index: 0, receivedAt: null, rotations: 0, offline: false, polls: 0, revoked: false };
   window.__wall = state;
 
   function el(tag, cls, text) {
@@ -127,12 +122,31 @@
     document.body.classList.toggle("is-offline", offline);
   }
 
+  // The screen's device was revoked: its figures go, the message stays, and it asks no more.
+  function showRevoked(message) {
+    state.revoked = true;
+    document.body.className = "wall";
+    document.body.textContent = "";
+    var main = el("main", "revoked", message);
+    main.id = "revoked";
+    document.body.appendChild(main);
+  }
+
   function poll() {
-    var url = settings.api + "&screen=" + encodeURIComponent(settings.screen) + "&client=" + clientId;
+    var url = settings.api + "&screen=" + encodeURIComponent(settings.screen);
     var controller = new AbortController();
     var timer = setTimeout(function () { controller.abort(); }, 15000);
     fetch(url, { cache: "no-store", signal: controller.signal })
-      .then(function (response) { if (!response.ok) throw new Error("HTTP " + response.status); return response.json(); })
+      .then(function (response) {
+        if (response.status === 403) {
+          return response.json().then(function (body) {
+            if (body && body.revoked) showRevoked(body.error);
+            throw new Error("HTTP 403");
+          });
+        }
+        if (!response.ok) throw new Error("HTTP " + response.status);
+        return response.json();
+      })
       .then(function (doc) {
         state.doc = doc;
         state.receivedAt = new Date();
@@ -140,9 +154,10 @@
         setOffline(false);
         render();
       })
-      .catch(function () { setOffline(true); })
+      .catch(function () { if (!state.revoked) setOffline(true); })
       .finally(function () {
         clearTimeout(timer);
+        if (state.revoked) return;
         // The next poll is scheduled only once this one ended: refreshes never overlap.
         var every = Number(params.get("refresh")) || (state.doc ? state.doc.refresh_seconds : 30);
         setTimeout(poll, every * 1000);

@@ -13,7 +13,7 @@ from base import i18n
 from base.i18n import N_, _
 from base.localtime import WEEK, iso_week_label, last_full_week
 from briefings.archive import BuildFailed
-from dashboards import links, tables
+from dashboards import access, links, tables
 from dashboards.actions import Actions
 from dashboards.components import FILTERS, confirmation_note, downloads, picker, section, with_filters
 from dashboards.page import Page, Query
@@ -51,6 +51,8 @@ def _page(reader: Reader, query: Query, result: list | None = None) -> list:
     scopes = [{"label": _("Ministry"), "value": MINISTRY}] + [
         {"label": f"{code} — {unit.name()}", "value": code} for code, unit in catalogue.units.items()
     ]
+    who = access.person()
+    may_build = who is not None and access.BRIEFING_OFFICE.allows(who)
     build = section(
         _("Build the briefing of week {week}").format(week=label),
         html.Div(
@@ -77,7 +79,7 @@ def _page(reader: Reader, query: Query, result: list | None = None) -> list:
         ),
     )
     return [
-        build,
+        *([build] if may_build else []),
         section(
             _("Editions built"),
             grid(tables.briefing_editions(reader, {}), "briefing-editions"),

@@ -14,7 +14,7 @@ from base import formatting as fmt
 from base import labels
 from base.i18n import N_, _
 from base.localtime import WEEK, iso_week_label, last_full_week
-from dashboards import links, tables
+from dashboards import access, links, tables
 from dashboards.actions import Actions
 from dashboards.components import (
     chart,
@@ -119,22 +119,22 @@ def _confirmation(reader: Reader, code: str, snap: Snapshot) -> html.Section:
     else:
         valid = entry["figures"] == unit_figures(reader.snapshot(week), code)
         state = _said(Confirmation(label, code, entry["confirmed_by"], entry["confirmed_at"]), valid)
-    return section(
-        _("Confirm the figures of week {week}").format(week=label),
-        html.Div(
+    who = access.person()
+    controls: html.Div | html.P
+    if who is not None and who.may_act_for(code):
+        controls = html.Div(
             [
-                dcc.Input(
-                    id="confirm-name",
-                    type="text",
-                    maxLength=120,
-                    placeholder=_("Name and title of the person confirming"),
-                    className="confirm-name",
-                ),
+                html.Span(_("Your name and the time are recorded with the confirmation."), className="confirm-name"),
                 html.Button(_("Confirm"), id="confirm-button", n_clicks=0, className="confirm-button"),
                 dcc.Store(id="confirm-target", data={"unit": code, "week": label}),
             ],
             className="confirm-row",
-        ),
+        )
+    else:
+        controls = html.P(_("Only the unit's head (or the focal point) confirms its figures."), className="note")
+    return section(
+        _("Confirm the figures of week {week}").format(week=label),
+        controls,
         html.P(state, id="confirm-status", className="note"),
         note=confirmation_note(),
     )
@@ -147,23 +147,26 @@ def _said(confirmation: Confirmation, valid: bool) -> str:
 
 
 def register(app: Dash, reader: Reader, actions: Actions) -> None:
-    """The page's own callback: a unit head confirming the week's figures. What the page sent
-    (unit, week, name) is checked by the command, not trusted."""
+    """The page's own callback: a unit head confirming the week's figures in their own name.
+    What the page sent (unit, week) is checked on the server, not trusted: the week by the
+    command, the unit against who is asking."""
 
     @app.callback(
         Output("confirm-status", "children"),
         Input("confirm-button", "n_clicks"),
-        State("confirm-name", "value"),
         State("confirm-target", "data"),
         prevent_initial_call=True,
     )
-    def confirm(clicks: int, name: str | None, target: dict | None) -> Any:
-        if not clicks or not isinstance(target, dict):
+    def confirm(clicks: int, target: dict | None) -> Any:
+        who = access.person()
+        if not clicks or not isinstance(target, dict) or who is None:
             return no_update
-        unit, week = str(target.get("unit", "")), str(target.get("week", ""))
+        unit, week = str(target.get("unit", ""))[:64], str(target.get("week", ""))[:16]
         try:
+            if not who.may_act_for(unit):
+                raise Refused("access.not_your_unit", unit=unit)
             snapshot = reader.snapshot(confirmable_week(week))  # the cached figures, once the week is checked
-            done = actions.confirm_week(unit, week, name or "", snapshot)
+            done = actions.confirm_week(unit, week, who, snapshot)
         except Refused as refusal:
             return refusal.problem.text()
         return _said(done, valid=True)

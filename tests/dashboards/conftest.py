@@ -6,11 +6,13 @@ from __future__ import annotations
 import dataclasses
 import threading
 import time
+import urllib.parse
 
 import pytest
 
 from dashboards.webapp import create_app
 from metrics.collection import Collector
+from tests.accounts import SESSION_COOKIE, session_cookie
 from tests.conftest import demo_source, free_port, with_sources
 
 
@@ -34,17 +36,29 @@ def served(default_config, history_store, tmp_path):
     )
     thread = threading.Thread(target=server.run, daemon=True)
     thread.start()
-    yield f"http://127.0.0.1:{port}", config, history_store, collector
+    base = f"http://127.0.0.1:{port}"
+    SERVED[base] = (history_store, config)
+    yield base, config, history_store, collector
     server.close()
+    SERVED.pop(base, None)
+
+
+# The store and configuration of each app served, by its address: a browser opened on it signs in there.
+SERVED: dict[str, tuple] = {}
 
 
 # A reader whose browser asks for Vietnamese (Chromium's own default is en-US, which the app honours).
 READER = {"viewport": {"width": 1600, "height": 1000}, "locale": "vi-VN"}
 
 
-def reader_context(browser):
-    """A reader's browser that keeps its cache from page to page, as a real one does."""
-    return browser.new_context(**READER)
+def reader_context(browser, base: str, role: str = "leadership", unit: str = ""):
+    """A reader's browser, signed in as role to the app served at base, that keeps its cache
+    from page to page, as a real one does."""
+    context = browser.new_context(**READER)
+    store, config = SERVED[base]
+    cookie = session_cookie(base, store, config, role, unit)
+    context.add_cookies([{"name": SESSION_COOKIE, "value": cookie, "url": base}])
+    return context
 
 
 def wait_until(page, expression: str, timeout: float = 20000) -> None:
@@ -58,10 +72,13 @@ def wait_until(page, expression: str, timeout: float = 20000) -> None:
         page.wait_for_timeout(100)
 
 
-def open_page(browser, url: str, context=None):
-    """A page of a new reader's browser (closed with the page), or of context, collecting its
-    console errors."""
-    page = context.new_page() if context is not None else browser.new_page(**READER)
+def open_page(browser, url: str, context=None, role: str = "leadership", unit: str = ""):
+    """A page of context, or of a new reader's browser signed in as role (leadership unless
+    told), collecting its console errors."""
+    if context is None:
+        parts = urllib.parse.urlsplit(url)
+        context = reader_context(browser, f"{parts.scheme}://{parts.netloc}", role, unit)
+    page = context.new_page()
     errors: list[str] = []
     page.on("console", lambda message: errors.append(message.text) if message.type == "error" else None)
     page.on("pageerror", lambda error: errors.append(str(error)))

@@ -15,6 +15,7 @@ from briefings.content import build_briefing
 from briefings.delivery import queue_for, send_pending
 from briefings.settings import BriefingSettings, Recipient, Schedule, Smtp
 from metrics import editions
+from tests.accounts import signed_in_headers
 from tests.conftest import free_port
 from tests.dashboards.conftest import open_page, wait_until
 
@@ -31,13 +32,14 @@ def test_editions_are_listed_and_download_as_archived(browser, served):
     row = page.inner_text(f"#edition-{edition.id}")
     assert iso_week_label(last_week()) in row and "Toàn Bộ" in row and edition.files["pdf"]["sha256"][:16] in row
     href = page.get_attribute(f"#edition-{edition.id}-pdf", "href")
-    with urllib.request.urlopen(base + href) as response:
+    signed_in = signed_in_headers(base, store, config)
+    with urllib.request.urlopen(urllib.request.Request(base + href, headers=signed_in)) as response:
         body = response.read()
         assert response.headers["Content-Type"] == "application/pdf"
     assert hashlib.sha256(body).hexdigest() == edition.files["pdf"]["sha256"]
     (archive_dir(config) / edition.files["docx"]["path"]).write_bytes(b"changed on disk")
     try:
-        urllib.request.urlopen(base + f"/ban-tin/tai-ve/{edition.id}.docx")
+        urllib.request.urlopen(urllib.request.Request(base + f"/ban-tin/tai-ve/{edition.id}.docx", headers=signed_in))
         raise AssertionError("a changed file was served")
     except urllib.error.HTTPError as error:
         assert error.code == 409 and "SHA-256" in error.read().decode()
@@ -47,21 +49,24 @@ def test_editions_are_listed_and_download_as_archived(browser, served):
 
 def test_a_unit_head_confirms_the_weeks_figures_and_the_briefing_prints_them_confirmed(browser, served):
     base, config, store, _ = served
-    page, errors = open_page(browser, base + "/don-vi?unit=BMTE")
-    page.wait_for_selector("#confirm-button", timeout=20000)
     label = iso_week_label(last_week())
+    for role, unit in (("leadership", ""), ("department_head", "KCB")):  # not theirs to confirm
+        page, errors = open_page(browser, base + "/don-vi?unit=BMTE", role=role, unit=unit)
+        page.wait_for_selector("#confirm-status", timeout=20000)
+        assert page.locator("#confirm-button").count() == 0
+        assert "Chỉ thủ trưởng đơn vị (hoặc đầu mối) xác nhận" in page.inner_text(".page-body")
+        page.close()
+    page, errors = open_page(browser, base + "/don-vi?unit=BMTE", role="department_head", unit="BMTE")
+    page.wait_for_selector("#confirm-button", timeout=20000)
     assert f"Xác nhận số liệu tuần {label}" in page.inner_text(".page-body")
     assert page.inner_text("#confirm-status") == "Chưa xác nhận (tạm tính)"
     page.click("#confirm-button")
-    wait_until(page, "document.querySelector('#confirm-status').innerText.includes('Cần ghi họ tên')", timeout=20000)
-    page.fill("#confirm-name", "Nguyễn Thị Hằng, Vụ trưởng")
-    page.click("#confirm-button")
     wait_until(
         page,
-        "document.querySelector('#confirm-status').innerText.startsWith('Đã xác nhận bởi Nguyễn Thị Hằng')",
+        "document.querySelector('#confirm-status').innerText.startsWith('Đã xác nhận bởi Thủ trưởng BMTE')",
         timeout=20000,
     )
-    assert editions.confirmations_of(store, label)["BMTE"]["confirmed_by"] == "Nguyễn Thị Hằng, Vụ trưởng"
+    assert editions.confirmations_of(store, label)["BMTE"]["confirmed_by"] == "Thủ trưởng BMTE"  # their account's name
     briefing = build_briefing(store, config, last_week(), "BMTE", "vi")
     assert briefing.units[0].confirmed and all(task.confirmed for task in briefing.tasks)
     page.goto(base + "/ban-tin")
@@ -102,7 +107,11 @@ def test_failed_builds_and_sends_are_reported_on_the_sources_page(browser, serve
 
 def test_the_office_builds_a_new_edition_from_the_page(browser, served):
     base, config, store, _ = served
-    page, errors = open_page(browser, base + "/ban-tin")
+    page, errors = open_page(browser, base + "/ban-tin")  # leadership reads the editions, builds none
+    page.wait_for_selector("#briefing-editions", timeout=20000)
+    assert page.locator("#build-button").count() == 0
+    page.close()
+    page, errors = open_page(browser, base + "/ban-tin", role="focal_point")
     page.wait_for_selector("#build-button", timeout=20000)
     assert f"Lập bản tin tuần {iso_week_label(last_week())}" in page.inner_text(".page-body")
     page.click("#build-scope")
@@ -120,7 +129,9 @@ def test_the_office_builds_a_new_edition_from_the_page(browser, served):
     assert page.inner_text("#build-result").startswith(f"Đã lập số {built['id']}:")
     cells = page.locator(f"#edition-{built['id']} td").all_inner_texts()  # listed at once: the page was drawn again
     assert cells[:3] == [iso_week_label(last_week()), "Cục Quản lý Khám, chữa bệnh", "en"]
-    with urllib.request.urlopen(base + page.get_attribute("#built-pdf", "href")) as response:
+    href = page.get_attribute("#built-pdf", "href")
+    signed_in = signed_in_headers(base, store, config, "focal_point")
+    with urllib.request.urlopen(urllib.request.Request(base + href, headers=signed_in)) as response:
         assert hashlib.sha256(response.read()).hexdigest() == built["files"]["pdf"]["sha256"]
     assert errors == []
     page.close()

@@ -8,14 +8,19 @@ import json
 import urllib.request
 
 from base.problems import Problem
+from tests.accounts import signed_in_headers
 from tests.conftest import MONITORING, vietnamese
 from tests.dashboards.test_pages_browser import PAGES
 
 ENGLISH = {"Accept-Language": "en-GB,en;q=0.9"}
 
 
+SIGNED_IN: dict[str, str] = {}  # the session of the test's reader (leadership)
+
+
 def get(url: str, data: dict | None = None, referer: str = "") -> str:
-    headers = {**ENGLISH, **MONITORING, **({"Content-Type": "application/json", "Referer": referer} if data else {})}
+    headers = {**ENGLISH, **MONITORING, **SIGNED_IN}
+    headers.update({"Content-Type": "application/json", "Referer": referer} if data else {})
     body = json.dumps(data).encode() if data else None
     return urllib.request.urlopen(urllib.request.Request(url, data=body, headers=headers), timeout=30).read().decode()
 
@@ -47,7 +52,10 @@ def test_every_page_in_english_holds_no_vietnamese_word_errors_included(served):
     base, config, store, collector = served
     run_id = store.start_run("demo-kcb", "collect", None, None)
     store.finish_run(run_id, "demo-kcb", "timeout", error=Problem.of("run.timeout", seconds=2.5))  # an error to word
-    frame = get(base + "/_dash-layout")
+    sign_in_page = get(base + "/dang-nhap")
+    assert "Password" in sign_in_page and not vietnamese(sign_in_page.replace("Tiếng Việt", "")), sign_in_page
+    SIGNED_IN.update(signed_in_headers(base, store, config, "focal_point"))  # who sees every control
+    frame = get(base + "/_dash-layout").replace("Đầu mối IOC", "")  # the person's name is theirs
     assert "Overview" in frame and not vietnamese(frame.replace("Tiếng Việt", "")), sorted(vietnamese(frame))
     for path in PAGES:
         index = get(base + path)

@@ -17,6 +17,7 @@ from dashboards.webapp import create_app
 from metrics import commands
 from metrics.collection import Collector
 from metrics.read_models import build_snapshot
+from tests.accounts import sign_in
 from tests.conftest import demo_source, with_sources
 
 
@@ -29,7 +30,8 @@ def client(default_config, history_store, tmp_path):
         data_dir=tmp_path,
     )
     Collector(config, history_store).collect_all()
-    return create_app(config, history_store).server.test_client(), config, history_store
+    client = sign_in(create_app(config, history_store).server.test_client(), history_store, config)
+    return client, config, history_store
 
 
 @pytest.mark.parametrize(
@@ -153,7 +155,8 @@ def test_a_runs_note_on_what_it_combined_is_shown_with_the_run(default_config, s
     run = sqlite_store.start_run("demo-kcb", "collect", None, None)
     note = Problem.of("run.combined", added=24, sums=1, superseded=0, repeated=2)
     sqlite_store.finish_run(run, "demo-kcb", "ok", note=note)
-    csv_text = create_app(config, sqlite_store).server.test_client().get("/tai-ve/lan-thu.csv").data.decode("utf-8-sig")
+    client = sign_in(create_app(config, sqlite_store).server.test_client(), sqlite_store, config)
+    csv_text = client.get("/tai-ve/lan-thu.csv").data.decode("utf-8-sig")
     assert (
         "24 phần được cộng thành 1 số liệu, 0 lần đọc được thay bằng lần sau, 2 bản trùng chỉ nhận một lần" in csv_text
     )

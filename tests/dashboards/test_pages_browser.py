@@ -13,7 +13,15 @@ from sqlalchemy import update
 from base import formatting as fmt
 from metrics.read_models import build_snapshot
 from metrics.schema import collection_runs
+from tests.accounts import signed_in_headers
 from tests.dashboards.conftest import open_page, reader_context, wait_until
+
+
+def signed_in_get(base: str, path: str, store, config) -> bytes:
+    request = urllib.request.Request(base + path, headers=signed_in_headers(base, store, config))
+    with urllib.request.urlopen(request) as answer:
+        return answer.read()
+
 
 PAGES = [
     "/",
@@ -48,7 +56,7 @@ def test_the_overview_shows_the_stores_figures_without_console_errors(browser, s
 @pytest.mark.long
 def test_every_page_renders_with_no_console_errors(browser, served):
     base = served[0]
-    reader = reader_context(browser)  # one reader going from page to page
+    reader = reader_context(browser, base)  # one reader going from page to page
     for path in PAGES:
         page, errors = open_page(browser, base + path, reader)
         page.wait_for_selector(".page-body .panel", timeout=20000)
@@ -200,9 +208,7 @@ def test_a_figure_opens_to_its_history_source_and_collection_run(browser, served
     href = page.get_attribute("#xlsx-lich-su", "href")
     assert href == "/tai-ve/lich-su.xlsx?metric=db_score_dung&unit=KCB&database=KCB"
     rows = list(
-        openpyxl.load_workbook(io.BytesIO(urllib.request.urlopen(base + href).read())).active.iter_rows(
-            values_only=True
-        )
+        openpyxl.load_workbook(io.BytesIO(signed_in_get(base, href, store, config))).active.iter_rows(values_only=True)
     )
     assert rows[-1][1] == kcb.scores["dung"] and len(rows) > page.locator("#lineage-samples tbody tr").count()
     assert errors == []

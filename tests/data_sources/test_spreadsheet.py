@@ -17,6 +17,7 @@ from data_sources.spreadsheet import SpreadsheetOptions
 from metrics.collection import Collector
 from metrics.schema import quarantine, samples, series
 from metrics.settings import SourceConfig
+from tests.accounts import sign_in
 from tests.conftest import with_sources
 
 LOCAL = dt.timezone(dt.timedelta(hours=7))
@@ -74,7 +75,8 @@ def fill_template(content: bytes, values: dict[str, object]) -> bytes:
 
 def test_the_downloaded_template_filled_in_is_ingested_and_moved_with_a_report(drop, sqlite_store):
     folder, collector, config = drop
-    response = create_app(config, sqlite_store).server.test_client().get("/mau-bao-cao/KCB.xlsx")
+    client = sign_in(create_app(config, sqlite_store).server.test_client(), sqlite_store, config)
+    response = client.get("/mau-bao-cao/KCB.xlsx")
     assert response.status_code == 200 and response.mimetype.endswith("spreadsheetml.sheet")
     template = openpyxl.load_workbook(io.BytesIO(response.data))["Số liệu"]
     assert template["A1"].value.startswith("MẪU BÁO CÁO SỐ LIỆU HẰNG TUẦN — CỤC QUẢN LÝ KHÁM, CHỮA BỆNH")
@@ -107,7 +109,7 @@ def test_the_downloaded_template_filled_in_is_ingested_and_moved_with_a_report(d
     assert f"Bỏ trống giá trị: {len(codes) - 3}" in report  # rows left empty are not reported figures
     assert outcome.rows_rejected == 0 and quarantined(sqlite_store) == []
 
-    assert create_app(config, sqlite_store).server.test_client().get("/mau-bao-cao/NOPE.xlsx").status_code == 404
+    assert client.get("/mau-bao-cao/NOPE.xlsx").status_code == 404
 
 
 def test_the_same_content_is_never_ingested_twice(drop, sqlite_store):
