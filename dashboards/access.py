@@ -89,6 +89,8 @@ ROUTES: dict[str, Rule] = {
     "/": PEOPLE,
     "/<path:path>": PEOPLE,  # every page
     "/dang-nhap": ANYONE,
+    "/dang-nhap/sso": ANYONE,  # to the ministry's identity provider (404 when none is configured)
+    "/dang-nhap/sso/ve": ANYONE,  # and back: the provider's signed answer is what is checked
     "/dang-xuat": ANYONE,  # signing out asks nothing of who is asking
     "/ngon-ngu/<lang>": ANYONE,
     "/healthz": ANYONE,  # the status; the detail to an admin or the monitoring token

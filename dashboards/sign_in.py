@@ -36,7 +36,7 @@ from werkzeug.wrappers import Response as ResponseBase
 
 from base import i18n
 from base.i18n import N_, _
-from dashboards import access
+from dashboards import access, single_sign_on
 from dashboards.access import Person
 from dashboards.actions import Actions
 from dashboards.web_safety import local_path
@@ -172,6 +172,10 @@ def register(server: Flask, config: Config, store: Store, actions: Actions) -> L
         start_session(who, account.changed_at)
         actions.audit("sign_in", who.username, actor=who.actor)
         return _redirect(local_path(request.form.get("next", "/")))
+
+    single_sign_on.register(
+        server, config, actions, lambda message, status: page(message, status=status), start_session
+    )
 
     @server.errorhandler(RateLimitExceeded)
     def too_many(_error: RateLimitExceeded) -> Any:

@@ -66,10 +66,21 @@ def wait_until(page, expression: str, timeout: float = 20000) -> None:
     compiles its predicate with eval, which the app's Content-Security-Policy forbids (as it
     should); page.evaluate runs through the browser's debugging protocol instead."""
     deadline = time.monotonic() + timeout / 1000
-    while not page.evaluate(expression):
+    while not _evaluated(page, expression):
         if time.monotonic() > deadline:
             raise TimeoutError(f"not true within {timeout / 1000:g} s: {expression}")
         page.wait_for_timeout(100)
+
+
+def _evaluated(page, expression: str):
+    from playwright.sync_api import Error
+
+    try:
+        return page.evaluate(expression)
+    except Error as error:  # the page navigated while asked: ask the new one next time
+        if "context was destroyed" not in str(error):
+            raise
+        return False
 
 
 def open_page(browser, url: str, context=None, role: str = "leadership", unit: str = ""):

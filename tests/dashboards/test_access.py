@@ -31,6 +31,8 @@ EXAMPLES: dict[str, tuple[str, str]] = {
     "/": ("GET", "/"),
     "/<path:path>": ("GET", "/don-vi?unit=KCB"),
     "/dang-nhap": ("GET", "/dang-nhap"),
+    "/dang-nhap/sso": ("GET", "/dang-nhap/sso"),
+    "/dang-nhap/sso/ve": ("GET", "/dang-nhap/sso/ve?code=x&state=y"),
     "/dang-xuat": ("POST", "/dang-xuat"),
     "/ngon-ngu/<lang>": ("GET", "/ngon-ngu/en"),
     "/healthz": ("GET", "/healthz"),
