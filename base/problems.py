@@ -196,6 +196,11 @@ MESSAGES: dict[str, str] = {
     "confirm.unfinished_week": N_("week {week} is not over yet: only a finished week can be confirmed"),
     "confirm.too_old": N_("week {week} is older than the history the IOC keeps"),
     "confirm.need_name": N_("A name is needed."),
+    "upload.no_source": N_(
+        "unit {unit} sends no spreadsheet reports to the IOC (no spreadsheet source watches its folder)"
+    ),
+    "upload.not_a_report": N_("'{name}' is not a report file: send one of {formats}"),
+    "upload.disguised": N_("'{name}' is not what its name says: its content is {found}"),
     "access.not_your_unit": N_("You may act for your own unit only, not for {unit}."),
 }
 

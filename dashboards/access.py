@@ -117,6 +117,7 @@ CALLBACKS: dict[str, Rule] = {
     "sources-body.children": PEOPLE,
     "briefings-body.children": PEOPLE,
     "confirm-status.children": ACTING_FOR_A_UNIT,
+    "upload-result.children": ACTING_FOR_A_UNIT,  # the unit checked against who asks
 }
 # A callback that shares an output with another (Dash's allow_duplicate) is keyed by the
 # output and a hash of the callback's inputs; these are named by the output's first part.

@@ -10,7 +10,7 @@ from briefings.archive import BuildFailed, Edition
 from briefings.commands import build_requested
 from dashboards import access
 from dashboards.access import Person
-from metrics import audit, commands, devices
+from metrics import audit, commands, devices, uploads
 from metrics.devices import Device
 from metrics.read_models import Snapshot
 from metrics.settings import Config
@@ -20,6 +20,20 @@ from metrics.store import Store
 class Actions:
     def __init__(self, config: Config, store: Store) -> None:
         self._config, self._store = config, store
+
+    def upload_report(self, unit: str, name: str, content: bytes, who: Person) -> uploads.Upload:
+        """who sends unit's report file: a department head for their own unit only, the focal
+        point for any; read by the unit's watched folder's own source, at once."""
+        subject = f"{unit} {name[:100]}"
+        try:
+            if not who.may_act_for(unit):
+                raise uploads.UploadRefused("access.not_your_unit", unit=unit)
+            upload = uploads.receive(self._config, self._store, unit, name, content)
+        except uploads.UploadRefused as refused:
+            self.audit("upload", subject, outcome="refused", detail=refused.problem.code)
+            raise
+        self.audit("upload", subject, outcome="done" if upload.taken else "rejected", detail=upload.file_name)
+        return upload
 
     def device(self, token: str) -> Device | None:
         """The wall screen's device this token pairs (revoked or not)."""

@@ -48,6 +48,9 @@ def content_security_policy(app: dash.Dash) -> str:
 
 def register(app: dash.Dash) -> None:
     server = app.server
+    # No request body beyond this: the largest is a report file sent from the unit page (10 MB,
+    # a third more in base64); a larger one is refused (413) before it is read.
+    server.config["MAX_CONTENT_LENGTH"] = 16 * 1024 * 1024
     policy: list[str] = []  # worked out at the first answer, once Dash has registered its scripts
 
     @server.before_request

@@ -4,6 +4,8 @@ is in the URL (?unit=KCB), so a view can be shared."""
 
 from __future__ import annotations
 
+import base64
+import binascii
 import time
 from typing import Any
 
@@ -14,6 +16,7 @@ from base import formatting as fmt
 from base import labels
 from base.i18n import N_, _
 from base.localtime import WEEK, iso_week_label, last_full_week
+from base.problems import Problem
 from dashboards import access, links, tables
 from dashboards.actions import Actions
 from dashboards.components import (
@@ -31,6 +34,7 @@ from dashboards.page import Page, Query
 from dashboards.reader import Reader
 from dashboards.table import grid
 from dashboards.theme import ACCENT, GRID, TEMPLATE
+from metrics import uploads
 from metrics.commands import Confirmation, Refused, confirmable_week
 from metrics.read_models import Snapshot, unit_figures
 
@@ -102,7 +106,35 @@ def render(reader: Reader, query: Query) -> list:
             downloads("cach-ly", own),
         ),
         _confirmation(reader, code, snap),
+        _upload(reader, code),
     ]
+
+
+def _upload(reader: Reader, code: str) -> html.Section | None:
+    """Sending the unit's report file: for who may act for the unit."""
+    who = access.person()
+    if who is None or not who.may_act_for(code):
+        return None
+    title = _("Send the unit's report")
+    if uploads.source_for(reader.config, code) is None:
+        return section(title, html.P(Problem.of("upload.no_source", unit=code).text(), className="note"))
+    return section(
+        title,
+        dcc.Upload(
+            html.Div([_("Drop the report file here, or "), html.A(_("choose it"))]),
+            id="upload-report",
+            max_size=uploads.MAX_UPLOAD_BYTES,
+            multiple=False,
+            className="upload-box",
+        ),
+        dcc.Store(id="upload-target", data={"unit": code}),
+        dcc.Loading(html.Pre(id="upload-result", className="upload-result")),
+        html.A(_("The report template"), href=f"/mau-bao-cao/{code}.xlsx", className="file-link"),
+        note=_(
+            "Excel (.xlsx, .xls, .xlsb), LibreOffice (.ods) or CSV, at most 10 MB. It is read as a file "
+            "dropped in the unit's folder would be; what was taken and what was refused shows here at once."
+        ),
+    )
 
 
 def _confirmable(snap: Snapshot) -> int:
@@ -147,6 +179,11 @@ def _said(confirmation: Confirmation, valid: bool) -> str:
 
 
 def register(app: Dash, reader: Reader, actions: Actions) -> None:
+    register_upload(app, actions)
+    _register_confirm(app, reader, actions)
+
+
+def _register_confirm(app: Dash, reader: Reader, actions: Actions) -> None:
     """The page's own callback: a unit head confirming the week's figures in their own name.
     What the page sent (unit, week) is checked on the server, not trusted: the week by the
     command, the unit against who is asking."""
@@ -170,6 +207,35 @@ def register(app: Dash, reader: Reader, actions: Actions) -> None:
         except Refused as refusal:
             return refusal.problem.text()
         return _said(done, valid=True)
+
+
+def register_upload(app: Dash, actions: Actions) -> None:
+    """A unit's report file sent from the page: the unit, the file's name and its content are
+    all checked on the server (the unit against who asks, the content against its name)."""
+
+    @app.callback(
+        Output("upload-result", "children"),
+        Input("upload-report", "contents"),
+        State("upload-report", "filename"),
+        State("upload-target", "data"),
+        prevent_initial_call=True,
+    )
+    def upload(contents: Any, filename: Any, target: Any) -> Any:
+        who = access.person()
+        if not contents or who is None or not isinstance(target, dict) or not isinstance(contents, str):
+            return no_update
+        if len(contents) > uploads.MAX_UPLOAD_BYTES * 4 // 3 + 1000:  # base64 of the largest file allowed
+            return Problem.of("spreadsheet.too_large", limit=uploads.MAX_UPLOAD_BYTES).text()
+        try:
+            content = base64.b64decode(contents.partition(",")[2], validate=True)
+        except (binascii.Error, ValueError):
+            return _("The file did not arrive whole: send it again.")
+        unit, name = str(target.get("unit", ""))[:64], str(filename or "")[:200]
+        try:
+            done = actions.upload_report(unit, name, content, who)
+        except uploads.UploadRefused as refused:
+            return _("Refused: {reason}").format(reason=refused.problem.text())
+        return done.report or _("Received: it is read at the folder's next run.")
 
 
 PAGE = Page("unit", links.UNIT, N_("Unit"), render, register=register)

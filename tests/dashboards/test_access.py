@@ -207,6 +207,7 @@ def test_every_callback_answers_each_caller_by_its_rule_and_refusals_are_logged(
     if kind == "leadership":
         assert {e["subject"].split()[-1] for e in logged} == {
             "confirm-status.children",
+            "upload-result.children",
             next(o for o in dash_app.callback_map if o.startswith("briefings-body.children@")),
         }
 
