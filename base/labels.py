@@ -32,6 +32,16 @@ ALERT_KIND = {
     "database_red": N_("Database below threshold"),
     "task_overdue": N_("Task overdue"),
     "task_at_risk": N_("Task at risk"),
+    "directive_overdue": N_("Directive overdue"),
+    "directive_open": N_("Directive open"),
+}
+DIRECTIVE_STATE = {"open": N_("To do"), "done": N_("Done, awaiting review"), "closed": N_("Closed")}
+DIRECTIVE_STEP = {
+    "create": N_("Directed"),
+    "reply": N_("Replied"),
+    "done": N_("Marked done"),
+    "close": N_("Closed"),
+    "return": N_("Sent back"),
 }
 SCHEDULER_STATE = {
     "running": N_("running"),
@@ -50,6 +60,29 @@ RUN_STATUS = {
 EDITION_STATUS = {"built": N_("built"), "failed": N_("not built")}
 EDITION_TRIGGER = {"manual": N_("by hand"), "schedule": N_("scheduled"), "retry": N_("retried")}
 DELIVERY_STATUS = {"sent": N_("Sent"), "pending": N_("Retrying"), "failed": N_("Gave up")}
+AUDIT_ACTION = {
+    "sign_in": N_("Sign-in"),
+    "sign_out": N_("Sign-out"),
+    "access": N_("Access"),
+    "confirm": N_("Confirmation"),
+    "upload": N_("Report sent"),
+    "build": N_("Briefing built"),
+    "download": N_("Download"),
+    "user_add": N_("Account added"),
+    "user_disable": N_("Account disabled"),
+    "user_reset": N_("Password reset"),
+    "device_add": N_("Device added"),
+    "device_revoke": N_("Device revoked"),
+    "device_pair": N_("Device paired"),
+    "directive": N_("Directive"),
+}
+AUDIT_OUTCOME = {
+    "done": N_("done"),
+    "refused": N_("refused"),
+    "failed": N_("failed"),
+    "limited": N_("too many attempts"),
+    "rejected": N_("file refused"),
+}
 ROLES = {
     "leadership": N_("Leadership"),
     "focal_point": N_("Focal point"),

@@ -201,6 +201,15 @@ MESSAGES: dict[str, str] = {
     ),
     "upload.not_a_report": N_("'{name}' is not a report file: send one of {formats}"),
     "upload.disguised": N_("'{name}' is not what its name says: its content is {found}"),
+    "directive.unknown_subject": N_("'{subject}' is not a database, task, metric, panel or unit the IOC knows"),
+    "directive.need_text": N_("A text is needed."),
+    "directive.text_too_long": N_("the text is longer than {limit} characters"),
+    "directive.bad_due": N_("'{due}' is not a day (write it as 2026-12-31)"),
+    "directive.due_out_of_range": N_("the due day {due} must be between today and two years from now"),
+    "directive.unknown_step": N_("'{step}' is not a step of a directive"),
+    "directive.unknown": N_("there is no directive {id}"),
+    "directive.wrong_state": N_("directive {id} is {state}: it cannot be given the step '{step}' now"),
+    "access.leadership_only": N_("Only the leadership or the focal point may do this."),
     "access.not_your_unit": N_("You may act for your own unit only, not for {unit}."),
 }
 

@@ -11,6 +11,8 @@ from __future__ import annotations
 
 from dataclasses import replace
 
+from base import formatting as fmt
+from base import labels
 from base.formatting import nfc
 from base.i18n import _, language
 from base.localtime import WEEK, iso_week_label
@@ -172,6 +174,17 @@ def _build(store: Store, config: Config, week: int, scope: str, lang: str) -> Br
         trend=trend,
         confirmed_units=len([u for u in catalogue.units if is_confirmed(u)]),
         total_units=len(catalogue.units),
+        directives=[
+            (
+                nfc(f"{catalogue.units[d.unit].name() if d.unit in catalogue.units else d.unit}: {d.text}"),
+                labels.label(labels.ALERT_KIND, "directive_overdue")
+                if d.overdue(now)
+                else labels.label(labels.DIRECTIVE_STATE, d.state),
+                fmt.day(d.due_end - 1),
+            )
+            for d in snap.directives
+            if d.state != "closed" and (not scope or d.unit == scope)
+        ],
     )
     return replace(briefing, narrative=[nfc(s) for s in narrative(briefing)])  # written from the finished figures
 

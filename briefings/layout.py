@@ -419,5 +419,5 @@ def _quality(b: Briefing) -> Section:
 def _directives(b: Briefing) -> Section:
     columns = [Column(_("Leadership directives"), 0.6), Column(_("Status"), 0.2), Column(_("Deadline"), 0.2)]
     rows = [[_text(text), _text(status), _text(due)] for text, status, due in b.directives]
-    table = Table(columns, rows, empty=_("No directives have been recorded in the system yet."))
+    table = Table(columns, rows, empty=_("No directive is open."))
     return Section(_("7. Leadership directives"), _("7. Directives"), [table], 30)

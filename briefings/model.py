@@ -130,7 +130,7 @@ class Briefing:
     trend: list[tuple[str, float | None]]  # (week label, effectiveness score), oldest first
     confirmed_units: int
     total_units: int
-    directives: list[tuple[str, str, str]] = field(default_factory=list)  # none are recorded yet
+    directives: list[tuple[str, str, str]] = field(default_factory=list)  # (unit: text, state, due day), open ones
     narrative: list[str] = field(default_factory=list)
 
     @property

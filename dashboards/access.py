@@ -116,6 +116,8 @@ CALLBACKS: dict[str, Rule] = {
     "lineage-body.children": PEOPLE,
     "sources-body.children": PEOPLE,
     "briefings-body.children": PEOPLE,
+    "audit-body.children": AUDITORS,
+    "directives-body.children": PEOPLE,
     "confirm-status.children": ACTING_FOR_A_UNIT,
     "upload-result.children": ACTING_FOR_A_UNIT,  # the unit checked against who asks
 }
@@ -123,10 +125,11 @@ CALLBACKS: dict[str, Rule] = {
 # output and a hash of the callback's inputs; these are named by the output's first part.
 DUPLICATE_OUTPUTS: dict[str, Rule] = {
     "briefings-body.children": BRIEFING_OFFICE,  # the build button
+    "directives-body.children": PEOPLE,  # a directive's steps: who may take which, checked by Actions
 }
 
 # Every downloadable table (/tai-ve/<name>.<fmt>) not readable by every person.
-TABLES: dict[str, Rule] = {}
+TABLES: dict[str, Rule] = {"nhat-ky": AUDITORS}
 
 
 def rule_of_callback(output: str) -> Rule:

@@ -10,7 +10,7 @@ from briefings.archive import BuildFailed, Edition
 from briefings.commands import build_requested
 from dashboards import access
 from dashboards.access import Person
-from metrics import audit, commands, devices, uploads
+from metrics import audit, commands, devices, directives, uploads
 from metrics.devices import Device
 from metrics.read_models import Snapshot
 from metrics.settings import Config
@@ -34,6 +34,40 @@ class Actions:
             raise
         self.audit("upload", subject, outcome="done" if upload.taken else "rejected", detail=upload.file_name)
         return upload
+
+    def create_directive(self, who: Person, subject: str, unit: str, text: str, due: str) -> int:
+        """A directive of who (leadership or the focal point) for unit."""
+        try:
+            if who.role not in (access.LEADERSHIP, access.FOCAL_POINT):
+                raise commands.Refused("access.leadership_only")
+            directive_id = directives.create(
+                self._store, self._config.catalogue, subject=subject, unit=unit, text=text, due=due, by=who.display_name
+            )
+        except commands.Refused as refused:
+            self.audit(
+                "directive", f"create {subject[:80]} {unit[:32]}", outcome="refused", detail=refused.problem.code
+            )
+            raise
+        self.audit("directive", f"{directive_id} create {subject} {unit}", detail=f"due {due}")
+        return directive_id
+
+    def directive_step(self, who: Person, directive_id: int, step: str, text: str) -> directives.Directive:
+        """who takes a step of a directive: the unit's head (or the focal point) replies and marks
+        it done; leadership (or the focal point) closes it or sends it back."""
+        try:
+            found = directives.found(self._store, directive_id)
+            if found is None:
+                raise commands.Refused("directive.unknown", id=directive_id)
+            if step in directives.UNIT_STEPS and not who.may_act_for(found.unit):
+                raise commands.Refused("access.not_your_unit", unit=found.unit)
+            if step in directives.LEADERSHIP_STEPS and who.role not in (access.LEADERSHIP, access.FOCAL_POINT):
+                raise commands.Refused("access.leadership_only")
+            done = directives.take_step(self._store, directive_id, step, who.display_name, text)
+        except commands.Refused as refused:
+            self.audit("directive", f"{directive_id} {step[:16]}", outcome="refused", detail=refused.problem.code)
+            raise
+        self.audit("directive", f"{directive_id} {step}", detail=text[:200])
+        return done
 
     def device(self, token: str) -> Device | None:
         """The wall screen's device this token pairs (revoked or not)."""

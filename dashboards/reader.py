@@ -20,7 +20,7 @@ from flask import Flask
 from flask_caching import Cache
 
 from dashboards.screens import ScreensFile, load_screens
-from metrics import editions, health
+from metrics import audit, directives, editions, health
 from metrics.health import BackfillProgress, SourceHealth
 from metrics.read_models import Snapshot, build_snapshot
 from metrics.series_reads import series_history
@@ -133,6 +133,14 @@ class Reader:
 
     def deliveries(self, limit: int = 100) -> list[dict[str, Any]]:
         return editions.deliveries(self._store)[:limit]
+
+    def directives(self, unit: str = "") -> list[directives.Directive]:
+        """Directives with their steps (one unit's, or all), read now: they change without a collection."""
+        return directives.listed(self._store, unit or None)
+
+    def audit(self, limit: int = 1000) -> list[dict[str, Any]]:
+        """The audit log's newest entries (not cached: it grows without a new data version)."""
+        return audit.entries(self._store, limit=limit)
 
     def confirmations(self, week_label: str) -> dict[str, dict[str, Any]]:
         return editions.confirmations_of(self._store, week_label)

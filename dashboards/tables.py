@@ -23,6 +23,7 @@ from dashboards.page import Query
 from dashboards.reader import Reader
 from dashboards.table import Cell, Column, Row, Table
 from dashboards.theme import status_colour
+from metrics.directives import FollowUp
 from metrics.read_models import Snapshot, unit_figures
 
 LINEAGE_DAYS = 182
@@ -559,6 +560,71 @@ def _short(raw: str) -> str:
 
 
 # The tables a download may ask for, by their names in /tai-ve/<name>.csv|xlsx.
+def follow_up(reader: Reader, query: Query) -> Table:
+    """Each unit's follow-up of the leadership's directives: done on time, open, overdue, and
+    the on-time rate (of the directives due by now or already done)."""
+    snap, catalogue = reader.snapshot(), reader.config.catalogue
+    columns = [
+        Column("unit", pgettext("organisation", "Unit"), class_name="name"),
+        Column("counted", _("Due or done"), "number", 0),
+        Column("on_time", _("Done on time"), "number", 0),
+        Column("open", _("Open"), "number", 0),
+        Column("overdue", _("Overdue"), "number", 0),
+        Column("rate", _("On-time rate (%)"), "number"),
+    ]
+    rows = [
+        Row(
+            [
+                Cell(unit.name(), href=with_filters(links.DIRECTIVES, {"unit": unit.code})),
+                f.counted,
+                f.on_time,
+                f.open,
+                Cell(f.overdue, colour="red" if f.overdue else None),
+                Cell(f.rate, colour=catalogue.colour(f.rate)),
+            ],
+            row_id=f"follow-up-{unit.code}",
+        )
+        for unit in catalogue.units.values()
+        if _chosen(query, unit.code)
+        for f in [snap.follow_up.get(unit.code) or FollowUp(0, 0, 0, 0)]
+    ]
+    return Table("theo-doi-chi-dao", columns, rows)
+
+
+def audit_log(reader: Reader, query: Query) -> Table:
+    """Who did what, when and from where: the newest thousand entries (?action= to choose one kind)."""
+    columns = [
+        Column("at", _("When"), "time"),
+        Column("actor", _("Who")),
+        Column("address", _("From")),
+        Column("action", _("What")),
+        Column("subject", _("On")),
+        Column("outcome", _("Outcome")),
+        Column("detail", _("Detail")),
+    ]
+    chosen = query.get("action", "")
+    rows = [
+        Row(
+            [
+                e["at"],
+                e["actor"],
+                e["address"],
+                Cell(e["action"], text=labels.label(labels.AUDIT_ACTION, e["action"])),
+                e["subject"],
+                Cell(
+                    e["outcome"],
+                    text=labels.label(labels.AUDIT_OUTCOME, e["outcome"]),
+                    class_name=f"run-{e['outcome']}",
+                ),
+                e["detail"],
+            ]
+        )
+        for e in reader.audit()
+        if not chosen or e["action"] == chosen
+    ]
+    return Table("nhat-ky", columns, rows)
+
+
 TABLES: dict[str, Callable[[Reader, Query], Table]] = {
     "hieu-qua": effectiveness,
     "de-an-06": project06,
@@ -571,4 +637,6 @@ TABLES: dict[str, Callable[[Reader, Query], Table]] = {
     "lich-su": history,
     "ban-tin": briefing_editions,
     "xac-nhan": confirmations,
+    "nhat-ky": audit_log,
+    "theo-doi-chi-dao": follow_up,
 }

@@ -111,10 +111,11 @@ def create_app(
 def _frame(config: Config) -> html.Div:
     """The frame of every page, drawn per visit in the reader's language."""
     other = "en" if i18n.current() == "vi" else "vi"
+    who = access.person()
     navigation = [
         dcc.Link(_(page.title), href=page.path, className="nav-link", id=f"nav-{page.name}")
         for page in PAGES
-        if page.in_navigation
+        if page.in_navigation and access.rule_of_callback(f"{page.body_id}.children").allows(who)
     ]
     return html.Div(
         [

@@ -14,9 +14,9 @@ import unicodedata
 from dataclasses import dataclass
 
 from base.localtime import WEEK, iso_week_label, parse_week_label, week_start
-from base.problems import Problem
 from metrics import editions
 from metrics.read_models import TREND_WEEKS, Snapshot, build_snapshot, unit_figures
+from metrics.refusals import Refused
 from metrics.settings import Config
 from metrics.store import Store
 
@@ -24,17 +24,6 @@ MAX_NAME = 120
 MAX_INPUT = 40  # characters of a refused input repeated in the refusal
 CLIENT_ID = re.compile(r"^[A-Za-z0-9-]{1,64}$")
 PAGE_PATH = re.compile(r"^/[a-z0-9/-]{0,63}$")
-
-
-class Refused(Exception):
-    """A command that cannot be carried out as asked: its Problem says why."""
-
-    def __init__(self, code: str, **params: object) -> None:
-        self.problem = Problem(code, params)
-        super().__init__(code)
-
-    def __str__(self) -> str:
-        return self.problem.text()
 
 
 @dataclass(frozen=True)

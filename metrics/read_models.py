@@ -15,6 +15,8 @@ import pandas as pd
 
 from base.catalogue import Catalogue, Ratio
 from base.localtime import WEEK, iso_week_label, local, midnight, week_start
+from metrics import directives
+from metrics.directives import Directive, FollowUp
 from metrics.health import BackfillProgress, Freshness, SourceHealth, backfill_progress, freshness, source_health
 from metrics.series_reads import latest_frame, weekly_frame
 from metrics.settings import Config
@@ -95,7 +97,7 @@ class DatabaseRow:
 @dataclass(frozen=True)
 class Alert:
     severity: str  # red | amber
-    kind: str  # stale_source | unusable_source | database_red | task_overdue | task_at_risk
+    kind: str  # stale_source | unusable_source | database_red | task_overdue | task_at_risk | directive_overdue
     subject: str
     value: float | None = None  # the score or rate that raised it (a stale source: its as-of time)
     detail: str = ""  # e.g. the source's last error
@@ -118,6 +120,8 @@ class Snapshot:
     project06: Figure
     databases: list[DatabaseRow]
     alerts: list[Alert] = field(default_factory=list)
+    directives: list[Directive] = field(default_factory=list)  # every directive, open ones first
+    follow_up: dict[str, FollowUp] = field(default_factory=dict)  # each unit's, as of built_at
 
 
 class WeeklySums:
@@ -284,6 +288,8 @@ def build_snapshot(store: Store, config: Config, now: float | None = None, week:
     week_end = week + WEEK
     databases = _database_rows(store, config, health, week_end if week_end <= now else None, week)
     alerts = _alerts(config, health, databases, tasks)
+    every_directive = directives.listed(store)
+    alerts += [Alert("red", "directive_overdue", str(d.id), None, d.unit) for d in every_directive if d.overdue(now)]
     return Snapshot(
         built_at=now,
         week=week,
@@ -298,6 +304,8 @@ def build_snapshot(store: Store, config: Config, now: float | None = None, week:
         project06=project06,
         databases=databases,
         alerts=alerts,
+        directives=every_directive,
+        follow_up=directives.follow_up(every_directive, catalogue.units, now),
     )
 
 

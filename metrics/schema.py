@@ -141,6 +141,36 @@ screen_devices = Table(
     Column("revoked_at", Float),
 )
 
+# A directive of the leadership about a figure, panel, database or task ("db:KCB", "task:T01",
+# "metric:tthc_received", "panel:overview"), for a unit to carry out by a local day (YYYY-MM-DD).
+# state: open (to do, or sent back) | done (the unit says so) | closed (the leadership agrees).
+directives = Table(
+    "directives",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("subject", String(120), nullable=False),
+    Column("unit", String(32), nullable=False, index=True),
+    Column("text", Text, nullable=False),
+    Column("due", String(10), nullable=False),
+    Column("state", String(16), nullable=False),
+    Column("created_by", String(200), nullable=False),
+    Column("created_at", Float, nullable=False),
+    Column("done_at", Float),  # the last time the unit marked it done
+    Column("closed_at", Float),
+)
+
+# Every step of a directive, who and when: create | reply | done | close | return.
+directive_steps = Table(
+    "directive_steps",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("directive_id", Integer, ForeignKey("directives.id"), nullable=False, index=True),
+    Column("step", String(16), nullable=False),
+    Column("by", String(200), nullable=False),
+    Column("at", Float, nullable=False),
+    Column("text", Text, nullable=False, server_default=""),
+)
+
 page_views = Table(
     "page_views",
     metadata,

@@ -141,6 +141,16 @@ class Store:
             connection.execute(text("SELECT 1"))
         return time.perf_counter() - started
 
+    def bump_data_version(self) -> None:
+        """Something the pages show changed outside a collection (a directive): every cached
+        read model is built again."""
+        with self.engine.begin() as connection:
+            connection.execute(
+                update(data_version)
+                .where(data_version.c.id == 1)
+                .values(version=data_version.c.version + 1, updated_at=time.time())
+            )
+
     def data_version(self) -> int:
         with self.engine.connect() as connection:
             return int(connection.execute(select(data_version.c.version).where(data_version.c.id == 1)).scalar_one())

@@ -3,7 +3,19 @@ title and render(reader, query); pages with controls of their own add register(a
 actions). PAGES is their order in the navigation; the others are reached from the figures."""
 
 from dashboards.page import Page
-from dashboards.pages import briefings, database, databases, effectiveness, lineage, overview, project06, sources, unit
+from dashboards.pages import (
+    audit,
+    briefings,
+    database,
+    databases,
+    directives,
+    effectiveness,
+    lineage,
+    overview,
+    project06,
+    sources,
+    unit,
+)
 
 PAGES: list[Page] = [
     overview.PAGE,
@@ -13,6 +25,8 @@ PAGES: list[Page] = [
     unit.PAGE,
     sources.PAGE,
     briefings.PAGE,
+    directives.PAGE,
+    audit.PAGE,
     database.PAGE,
     lineage.PAGE,
 ]

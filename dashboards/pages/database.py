@@ -3,14 +3,16 @@ formula of its score with this week's numbers in it, and the sources that feed i
 
 from __future__ import annotations
 
+from typing import Any
+
 import plotly.graph_objects as go
-from dash import html
+from dash import dcc, html
 
 from base import formatting as fmt
 from base import labels, localtime
 from base.i18n import N_, _
 from base.palette import LIGHT, MUTED
-from dashboards import links, tables
+from dashboards import access, links, tables
 from dashboards.components import (
     change_against_last_week,
     chart,
@@ -29,6 +31,15 @@ from dashboards.theme import TEMPLATE
 from metrics.read_models import DatabaseRow
 
 HISTORY_DAYS = 182
+
+
+def _direct(code: str, owner: str) -> Any:
+    """For leadership and the focal point: a directive about this database, to its owner."""
+    who = access.person()
+    if who is None or who.role not in (access.LEADERSHIP, access.FOCAL_POINT):
+        return None
+    href = with_filters(links.DIRECTIVES, {}, ve=f"db:{code}", unit=owner)
+    return dcc.Link(_("Give a directive about this database"), href=href, id="database-direct", className="file-link")
 
 
 def render(reader: Reader, query: Query) -> list:
@@ -71,6 +82,7 @@ def render(reader: Reader, query: Query) -> list:
         week_picker(snap, links.DATABASE, own),
         html.H1(f"{db.code} — {db.name()}", className="unit-name", id="database-name"),
         html.P(" · ".join(facts), className="note"),
+        _direct(db.code, db.owner),
         section(
             _("Score"),
             grid(scores, "database-scores", "grid heatgrid"),

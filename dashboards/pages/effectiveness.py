@@ -81,6 +81,15 @@ def render(reader: Reader, query: Query) -> list:
         section(_("26-week trend (ministry)"), chart(figure, "effectiveness-trend", 360)),
         section(_("Formula"), formulas),
         section(_("Use of the IOC (7 days)"), *_ioc_use(reader, snap)),
+        section(
+            _("Follow-up of the leadership's directives"),
+            grid(tables.follow_up(reader, query), "effectiveness-follow-up"),
+            downloads("theo-doi-chi-dao", query),
+            note=_(
+                "On-time rate: of each unit's directives due by now or already done, the share the unit marked "
+                "done by the end of the due day (a directive sent back counts once it is done again)."
+            ),
+        ),
     ]
 
 

@@ -121,6 +121,8 @@ def render(reader: Reader, query: Query) -> list:
 
 
 def _figure(alert: Alert) -> str:
+    if alert.kind == "directive_overdue":
+        return alert.detail  # the responsible unit
     if alert.kind in ("stale_source", "unusable_source"):
         return fmt.age(alert.value)
     return fmt.percent(alert.value, 1) if alert.kind.startswith("task_") else fmt.number(alert.value, 1)
@@ -132,6 +134,9 @@ def _subject(alert: Alert, reader: Reader) -> str:
         return catalogue.tasks[alert.subject].name()
     if alert.kind == "database_red" and alert.subject in catalogue.databases:
         return catalogue.databases[alert.subject].name()
+    if alert.kind == "directive_overdue":
+        found = next((d for d in reader.snapshot().directives if str(d.id) == alert.subject), None)
+        return f"#{alert.subject} · {found.text[:80]}" if found else f"#{alert.subject}"
     if alert.kind in ("stale_source", "unusable_source") and alert.subject in health:
         unit = catalogue.units.get(health[alert.subject].unit)
         return f"{unit.name()} · {alert.subject}" if unit else alert.subject

@@ -105,9 +105,39 @@ def render(reader: Reader, query: Query) -> list:
             grid(tables.quarantine(reader, own), "unit-quarantine"),
             downloads("cach-ly", own),
         ),
+        _directives(reader, code, snap),
         _confirmation(reader, code, snap),
         _upload(reader, code),
     ]
+
+
+def _directives(reader: Reader, code: str, snap: Snapshot) -> html.Section:
+    """The leadership's directives for the unit that are not closed, and where to answer them."""
+    now = time.time()
+    items = [
+        html.Li(
+            [
+                html.Span(
+                    labels.label(labels.ALERT_KIND, "directive_overdue")
+                    if d.overdue(now)
+                    else labels.label(labels.DIRECTIVE_STATE, d.state),
+                    className=f"directive-state directive-{'overdue' if d.overdue(now) else d.state}",
+                ),
+                f" #{d.id} · " + _("Due {date}").format(date=fmt.day(d.due_end - 1)) + " · ",
+                d.text[:300],
+            ],
+            id=f"unit-directive-{d.id}",
+        )
+        for d in snap.directives
+        if d.unit == code and d.state != "closed"
+    ]
+    return section(
+        _("Leadership directives"),
+        html.Ul(items or [html.Li(_("No directive is open."))], className="directive-list", id="unit-directives"),
+        dcc.Link(
+            _("Reply and follow up"), href=with_filters(links.DIRECTIVES, {"unit": code}), id="unit-directives-link"
+        ),
+    )
 
 
 def _upload(reader: Reader, code: str) -> html.Section | None:
@@ -117,7 +147,8 @@ def _upload(reader: Reader, code: str) -> html.Section | None:
         return None
     title = _("Send the unit's report")
     if uploads.source_for(reader.config, code) is None:
-        return section(title, html.P(Problem.of("upload.no_source", unit=code).text(), className="note"))
+        said = Problem.of("upload.no_source", unit=code).text()
+        return section(title, html.P(said[:1].upper() + said[1:], className="note"))
     return section(
         title,
         dcc.Upload(
@@ -156,7 +187,7 @@ def _confirmation(reader: Reader, code: str, snap: Snapshot) -> html.Section:
     if who is not None and who.may_act_for(code):
         controls = html.Div(
             [
-                html.Span(_("Your name and the time are recorded with the confirmation."), className="confirm-name"),
+                html.Span(_("Your name and the time are recorded with the confirmation."), className="note"),
                 html.Button(_("Confirm"), id="confirm-button", n_clicks=0, className="confirm-button"),
                 dcc.Store(id="confirm-target", data={"unit": code, "week": label}),
             ],

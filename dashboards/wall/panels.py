@@ -220,6 +220,19 @@ def wall_alerts(snap: Snapshot, config: Config, stale_minutes: float, now: float
                     "severity": "red",
                 }
             )
+    for directive in snap.directives:
+        if directive.state != "open":
+            continue
+        late = directive.overdue(now)
+        unit = catalogue.units.get(directive.unit)
+        alerts.append(
+            {
+                "kind": labels.label(labels.ALERT_KIND, "directive_overdue" if late else "directive_open"),
+                "subject": f"{unit.name() if unit else directive.unit} · {directive.text[:120]}",
+                "detail": _("Due {date}").format(date=fmt.day(directive.due_end - 1)),
+                "severity": "red" if late else "amber",
+            }
+        )
     for h in snap.health.values():
         unit = catalogue.units.get(h.unit)
         subject = f"{unit.name() if unit else ''} · {h.source_id}"

@@ -54,7 +54,7 @@ def test_the_vietnamese_text_reads_back_exactly_with_every_section(ministry, tmp
         "7. Chỉ đạo của Lãnh đạo Bộ",
     ):
         assert heading in text
-    assert "Chưa có chỉ đạo nào được ghi nhận trong hệ thống." in text
+    assert "Không có chỉ đạo nào đang mở." in text
     assert "Lập lúc 13:00 24/11/2026 · phiên bản dữ liệu" in text
     flat = " ".join(text.split())  # sentences wrap across lines
     for sentence in briefing.narrative:

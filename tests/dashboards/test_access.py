@@ -208,8 +208,24 @@ def test_every_callback_answers_each_caller_by_its_rule_and_refusals_are_logged(
         assert {e["subject"].split()[-1] for e in logged} == {
             "confirm-status.children",
             "upload-result.children",
+            "audit-body.children",
             next(o for o in dash_app.callback_map if o.startswith("briefings-body.children@")),
         }
+
+
+@pytest.mark.parametrize("kind", ["leadership", "department_head", "focal_point", "admin"])
+def test_the_audit_log_is_read_and_downloaded_by_the_admin_and_the_focal_point_only(app, kind):
+    dash_app, config, store = app
+    client = caller(app, kind)
+    allowed = kind in ("focal_point", "admin")
+    layout = client.get("/_dash-layout").data.decode()
+    assert ('"nav-audit"' in layout) == allowed  # in the navigation only for them
+    download = client.get("/tai-ve/nhat-ky.csv")
+    assert download.status_code == (200 if allowed else 403)
+    if allowed:
+        text = download.data.decode("utf-8-sig")
+        assert "sign_in" in text or "Đăng nhập" in text
+        assert kind.replace("_", "-") in text  # their own sign-in is in it
 
 
 def test_a_forged_callback_for_an_unknown_output_is_refused(app):

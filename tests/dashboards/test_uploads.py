@@ -72,12 +72,13 @@ def send(client, unit: str, name: str, content: bytes):
 def test_a_unit_head_sends_the_units_report_and_reads_its_report_at_once(app):
     dash_app, config, store = app
     client = sign_in(dash_app.server.test_client(), store, config, "department_head", "KCB")
-    status, said = send(client, "KCB", "tuan 48.xlsx", filled(config))
+    report = filled(config)
+    status, said = send(client, "KCB", "tuan 48.xlsx", report)
     assert status == 200
     assert "Kết quả: ĐÃ NHẬN" in said and "Đã nhận: 3" in said, said
     assert len(stored(store)) == 3 and quarantined(store) == []
     assert [e["outcome"] for e in audit.entries(store) if e["action"] == "upload"] == ["done"]
-    status, said = send(client, "KCB", "tuan 48 (2).xlsx", filled(config))  # the same file again
+    status, said = send(client, "KCB", "tuan 48 (2).xlsx", report)  # the same file again
     assert "BỊ TỪ CHỐI" in said and "đã nhận" in said.lower(), said
 
 

@@ -8,6 +8,7 @@ import sqlite3
 import pytest
 from sqlalchemy import create_engine, text
 
+from base import localtime
 from data_sources.base import SourceError, Window
 from data_sources.sql import SqlOptions, SqlSource
 from metrics.collection import Collector
@@ -204,6 +205,11 @@ def test_postgresql_incremental_read_only_with_statement_timeout(
         writer.fetch(WINDOW)
 
 
+# Yesterday 21:00 and 22:00 local time: two hours of one local day, whatever time the test runs
+# (NOW - 3 h and NOW - 2 h straddle midnight when it runs between 02:00 and 03:00 local).
+EVENING = dt.datetime.fromtimestamp(localtime.midnight(localtime.local_date(NOW.timestamp())), dt.UTC)
+
+
 def test_a_hostile_unit_database_loses_nothing_and_cannot_stall_incremental_reads(
     default_config, unit_postgres, sqlite_store, monkeypatch
 ):
@@ -215,7 +221,7 @@ def test_a_hostile_unit_database_loses_nothing_and_cannot_stall_incremental_read
         connection.execute(text("CREATE TABLE hourly (at timestamptz, n numeric(12, 2))"))
         connection.execute(
             text("INSERT INTO hourly VALUES (:a, 10), (:b, 15), ('2099-01-01T00:00:00Z', 7)"),
-            {"a": NOW - dt.timedelta(hours=3), "b": NOW - dt.timedelta(hours=2)},
+            {"a": EVENING - dt.timedelta(hours=3), "b": EVENING - dt.timedelta(hours=2)},
         )
     engine.dispose()
     options = SqlOptions(
@@ -237,7 +243,7 @@ def test_a_hostile_unit_database_loses_nothing_and_cannot_stall_incremental_read
     with sqlite_store.engine.connect() as connection:
         assert connection.execute(text("SELECT value FROM samples")).scalars().all() == [25.0]  # 10 + 15
         run = connection.execute(text("SELECT data_until, note FROM collection_runs")).one()
-    assert run.data_until == pytest.approx((NOW - dt.timedelta(hours=2)).timestamp())  # not 2099
+    assert run.data_until == pytest.approx((EVENING - dt.timedelta(hours=2)).timestamp())  # not 2099
     from base.problems import word
 
     with language("vi"):
