@@ -1,12 +1,14 @@
 """Screenshots of every page with headless Chromium, to look at what we build.
 
-    python tests/screenshots.py [BASE_URL] [OUT_DIR] [WIDTHxHEIGHT] [vi|en]
+    IOC_USER=quan-tri IOC_PASSWORD=… python tests/screenshots.py [BASE_URL] [OUT_DIR] [WIDTHxHEIGHT] [vi|en]
 
-Uses Debian's Chromium through Playwright (no browser download). Not a test.
+Signs in as IOC_USER first (every page needs a sign-in; the wall is shown to a person as it is
+to its device). Uses Debian's Chromium through Playwright (no browser download). Not a test.
 """
 
 from __future__ import annotations
 
+import os
 import sys
 from pathlib import Path
 
@@ -30,6 +32,8 @@ PAGES = {
     "sources": "/nguon-du-lieu",
     "database": "/csdl?db=TIEMCHUNG",
     "databases-filtered": "/co-so-du-lieu?unit=KCB",
+    "directives": "/chi-dao",
+    "audit": "/nhat-ky",
 }
 
 
@@ -45,6 +49,12 @@ def main() -> None:
         browser.add_cookies([{"name": "ioc_lang", "value": lang, "url": base}])  # the language switch's cookie
         page = browser.new_page()
         page.set_viewport_size({"width": width, "height": height})
+        page.goto(base + "/dang-nhap")
+        page.screenshot(path=str(out / "sign-in.png"))
+        page.fill("#username", os.environ.get("IOC_USER", "quan-tri"))
+        page.fill("#password", os.environ.get("IOC_PASSWORD", ""))
+        page.click("#sign-in-button")
+        page.wait_for_url(lambda url: "/dang-nhap" not in url, timeout=30000)
         errors: list[str] = []
         page.on("console", lambda m: errors.append(f"{m.type}: {m.text}") if m.type == "error" else None)
         for size in ((1920, 1080), (3840, 2160)):
