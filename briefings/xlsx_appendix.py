@@ -16,6 +16,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 from base.formatting import nfc
 from base.i18n import _, language
 from base.palette import LIGHT_BG
+from base.spreadsheet_text import keep_as_text
 from briefings.layout import Layout, Sentences, Table, lay_out
 from briefings.model import Briefing
 from briefings.packaging import dated_package
@@ -93,6 +94,8 @@ def _append(sheet: Worksheet, header: list[str], rows: list[list[Any]], widths: 
         cell.alignment = Alignment(wrap_text=True, vertical="top")
     for row in rows:
         sheet.append([_text(v) for v in row])
+        for cell in sheet[sheet.max_row]:
+            keep_as_text(cell)  # a directive, a raw value or a name that starts like a formula stays text
     for index, text in enumerate(header, start=1):
         widths[index] = max(widths.get(index, 0), max(12, min(48, len(str(text)) + 4)))
 

@@ -4,10 +4,9 @@
 The rows are the page's own table (dashboards/tables.py), in the reader's language; numbers
 stay numbers and times are dates in the XLSX, plain decimals and local times in the CSV.
 
-Text that a spreadsheet would take for a formula (it begins with =, +, -, @, a tab or a
-carriage return; a unit system's value or a name may) never runs: in the XLSX it is a text
-cell marked as such (quotePrefix), its value unchanged; in the CSV, which has no text type,
-it is preceded by an apostrophe (OWASP's advice), the value still readable as it was sent.
+Text that a spreadsheet would take for a formula never runs (base/spreadsheet_text.py): in
+the XLSX it is a text cell marked as such, its value unchanged; in the CSV, which has no text
+type, it is preceded by an apostrophe (OWASP's advice), the value still readable as sent.
 """
 
 from __future__ import annotations
@@ -19,9 +18,9 @@ from typing import Any
 
 from flask import Flask, Response, abort, request
 from openpyxl import Workbook
-from openpyxl.cell.cell import TYPE_STRING
 
 from base import localtime
+from base.spreadsheet_text import keep_as_text, looks_like_formula
 from dashboards.reader import Reader
 from dashboards.table import Table
 from dashboards.tables import TABLES
@@ -31,13 +30,10 @@ XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 QUERY_KEYS = ("unit", "db", "week", "metric", "database")
 
 
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
-
-
 def _csv_value(value: Any) -> Any:
     if value is None:
         return ""
-    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
+    if looks_like_formula(value):
         return "'" + value
     if isinstance(value, dt.datetime):
         return value.strftime("%H:%M %d/%m/%Y")
@@ -64,12 +60,9 @@ def to_xlsx(table: Table, title: str) -> bytes:
     for row in rows:
         sheet.append(row)
         for cell in sheet[sheet.max_row]:
-            if isinstance(cell.value, str) and cell.value.startswith(FORMULA_STARTS):
-                # Text that starts like a formula stays the text it was: openpyxl would write
-                # "=…" as a formula, and a spreadsheet re-reads "+…" as one once edited.
-                cell.data_type = TYPE_STRING
-                cell.quotePrefix = True
-            elif isinstance(cell.value, dt.datetime):
+            if keep_as_text(cell):
+                continue
+            if isinstance(cell.value, dt.datetime):
                 cell.number_format = "dd/mm/yyyy hh:mm"
             elif isinstance(cell.value, dt.date):
                 cell.number_format = "dd/mm/yyyy"

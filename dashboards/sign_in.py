@@ -28,6 +28,7 @@ from urllib.parse import quote
 
 from flask import Flask, Request, Response, render_template, request, session
 from flask.sessions import SecureCookieSessionInterface
+from flask_caching import Cache
 from flask_limiter import Limiter
 from flask_limiter.errors import RateLimitExceeded
 from flask_limiter.util import get_remote_address
@@ -46,6 +47,7 @@ from metrics.settings import Config
 from metrics.store import Store
 
 SESSION_KEY = "ioc_who"
+ENDED = "ioc-ended-session-"  # the cache's key of a session signed out
 DEVICE_COOKIE = "ioc_device"
 DEVICE_ROUTES = ("/wall", "/api/wall")
 APP_TITLE = N_("Intelligent Operations Centre — Ministry of Health")
@@ -89,6 +91,7 @@ def start_session(who: Person, epoch: float = 0.0) -> None:
     session.clear()
     session.permanent = True
     session[SESSION_KEY] = {
+        "sid": secrets.token_urlsafe(16),
         "username": who.username,
         "name": who.display_name,
         "role": who.role,
@@ -99,8 +102,11 @@ def start_session(who: Person, epoch: float = 0.0) -> None:
     }
 
 
-def register(server: Flask, config: Config, store: Store, actions: Actions) -> Limiter:
+def register(server: Flask, config: Config, store: Store, actions: Actions, ended: Cache) -> Limiter:
+    """ended: the cache shared by the app's processes, where signed-out sessions are kept until
+    they would have expired anyway."""
     settings = config.settings.sign_in
+    lifetime = settings.max_hours * 3600
     server.secret_key = secret_key(config)
     server.session_interface = _SessionCookies()
     server.config.update(
@@ -120,7 +126,7 @@ def register(server: Flask, config: Config, store: Store, actions: Actions) -> L
             device = devices.by_token(store, token)
             if device is not None:
                 return device
-        return _person(store, config)
+        return _person(store, config, ended)
 
     def refused() -> None:
         asked = request.path
@@ -187,6 +193,11 @@ def register(server: Flask, config: Config, store: Store, actions: Actions) -> L
         who = access.person()
         if who is not None:
             actions.audit("sign_out", who.username, actor=who.actor)
+        # A request of the page still in flight would set the session's cookie again with its
+        # answer: the session is ended on the server too, not only in this browser.
+        sid = (session.get(SESSION_KEY) or {}).get("sid")
+        if isinstance(sid, str):
+            ended.set(ENDED + sid, True, timeout=lifetime + 60)
         session.clear()
         return _redirect("/dang-nhap")
 
@@ -203,10 +214,14 @@ def _username(req: Request) -> str:
     return req.form.get("username", "").strip().lower()[:64]
 
 
-def _person(store: Store, config: Config) -> Person | None:
+def _person(store: Store, config: Config, ended: Cache) -> Person | None:
     """The person whose session this request carries, if it is still good."""
     data = session.get(SESSION_KEY)
     if not isinstance(data, dict):
+        return None
+    sid = data.get("sid")
+    if not isinstance(sid, str) or ended.get(ENDED + sid):
+        session.clear()  # signed out (or a session of before sign-out existed)
         return None
     since = data.get("since")
     now = time.time()

@@ -85,7 +85,7 @@ def create_app(
         app.server.config["IOC_READER"] = reader
         languages.register(app.server)
         web_safety.register(app)  # another site's request is refused before anything else
-        sign_in.register(app.server, config, store, actions)  # who asks, and whether they may
+        sign_in.register(app.server, config, store, actions, reader.cache)  # who asks, and whether they may
         healthz.register(app.server, reader)
         downloads.register(app.server, config)
         exports.register(app.server, reader)

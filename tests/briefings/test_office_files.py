@@ -3,6 +3,7 @@ with python-docx and openpyxl and checked against the store."""
 
 from __future__ import annotations
 
+import dataclasses
 import io
 
 import docx
@@ -135,3 +136,15 @@ def test_decomposed_text_is_written_composed_in_both_office_files(briefing):
     assert unicodedata.normalize("NFC", name) in texts and unicodedata.normalize("NFD", name) not in texts
     info = dict(openpyxl.load_workbook(io.BytesIO(render_xlsx(odd, BUILT_AT)))["Thông tin"].iter_rows(values_only=True))
     assert info["Phạm vi"] == unicodedata.normalize("NFC", name)
+
+
+def test_text_that_looks_like_a_formula_stays_text_in_every_office_file(briefing, tmp_path):
+    formula = '=HYPERLINK("http://evil.example/","bấm")'
+    hostile = dataclasses.replace(briefing, directives=[(formula, "<script>alert(1)</script>", "+1+1")])
+    sheet = openpyxl.load_workbook(io.BytesIO(render_xlsx(hostile, BUILT_AT)))["7. Chỉ đạo"]
+    cells = [c for row in sheet.iter_rows(min_row=2) for c in row if c.value]
+    assert [c.value for c in cells] == [formula, "<script>alert(1)</script>", "+1+1"]  # the values as sent
+    assert [c.data_type for c in cells] == ["s", "s", "s"] and cells[0].quotePrefix and cells[2].quotePrefix
+    document = docx.Document(io.BytesIO(render_docx(hostile, Document(), BUILT_AT)))
+    texts = [cell.text for table in document.tables for row in table.rows for cell in row.cells]
+    assert formula in texts and "<script>alert(1)</script>" in texts

@@ -106,6 +106,7 @@ def caller(app, kind: str):
     elif kind in ("expired session", "idle session"):
         sign_in(client, store, config, "admin")
         who = {"username": "admin", "name": "A", "role": "admin", "unit": "", "via": "sso", "since": time.time()}
+        who["sid"] = "a-session-never-signed-out"  # so its age alone is what ends it
         if kind == "expired session":  # signed in longer ago than max_hours
             who["since"] = time.time() - (config.settings.sign_in.max_hours * 3600 + 60)
             client.set_cookie("ioc_session", _signed({access_key(): who}, dash_app.server.secret_key))

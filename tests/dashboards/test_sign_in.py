@@ -97,11 +97,17 @@ def test_disabling_an_account_or_resetting_its_password_ends_its_sessions(app):
     assert post(client, "focal-point", "a brand new password").status_code == 401
 
 
-def test_signing_out_ends_the_session(app):
+def test_signing_out_ends_the_session_even_if_its_cookie_comes_back(app):
     dash_app, config, store = app
     client = sign_in(dash_app.server.test_client(), store, config)
+    cookie = client.get_cookie("ioc_session").value
     assert client.post("/dang-xuat", headers=ORIGIN).headers["Location"] == "/dang-nhap"
     assert client.get("/_dash-layout").status_code == 401
+    # a request of the page in flight at sign-out answers with the session's cookie again
+    client.set_cookie("ioc_session", cookie)
+    assert client.get("/_dash-layout").status_code == 401
+    again = sign_in(dash_app.server.test_client(), store, config)  # signing in again is a new session
+    assert again.get("/_dash-layout").status_code == 200
 
 
 def test_a_new_store_gets_one_admin_with_a_random_password_and_never_another(default_config, sqlite_store):
