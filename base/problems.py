@@ -210,6 +210,11 @@ MESSAGES: dict[str, str] = {
     "directive.unknown": N_("there is no directive {id}"),
     "directive.wrong_state": N_("directive {id} is {state}: it cannot be given the step '{step}' now"),
     "access.leadership_only": N_("Only the leadership or the focal point may do this."),
+    "access.admin_only": N_("Only an administrator may do this."),
+    "account.refused": N_("the account was not changed: {reason}"),
+    "account.not_yourself": N_("you cannot disable your own account"),
+    "device.unknown_screen": N_("there is no screen '{screen}'"),
+    "device.unknown": N_("there is no device {id}"),
     "access.not_your_unit": N_("You may act for your own unit only, not for {unit}."),
 }
 

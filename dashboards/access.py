@@ -73,6 +73,7 @@ SCREENS = Rule(PEOPLE.roles, device=True)  # the wall: a device, or a person loo
 ACTING_FOR_A_UNIT = Rule(frozenset({FOCAL_POINT, DEPARTMENT_HEAD}))  # the unit checked by the command
 BRIEFING_OFFICE = Rule(frozenset({FOCAL_POINT}))
 AUDITORS = Rule(frozenset({FOCAL_POINT, ADMIN}))
+ADMINS = Rule(frozenset({ADMIN}))
 NOBODY = Rule()
 
 # Every route of the server (Flask's url rule, as url_map lists it).
@@ -118,6 +119,7 @@ CALLBACKS: dict[str, Rule] = {
     "briefings-body.children": PEOPLE,
     "audit-body.children": AUDITORS,
     "directives-body.children": PEOPLE,
+    "admin-body.children": ADMINS,
     "confirm-status.children": ACTING_FOR_A_UNIT,
     "upload-result.children": ACTING_FOR_A_UNIT,  # the unit checked against who asks
 }
@@ -126,6 +128,7 @@ CALLBACKS: dict[str, Rule] = {
 DUPLICATE_OUTPUTS: dict[str, Rule] = {
     "briefings-body.children": BRIEFING_OFFICE,  # the build button
     "directives-body.children": PEOPLE,  # a directive's steps: who may take which, checked by Actions
+    "admin-body.children": ADMINS,  # accounts and devices
 }
 
 # Every downloadable table (/tai-ve/<name>.<fmt>) not readable by every person.

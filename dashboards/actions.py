@@ -4,13 +4,15 @@ Reader and act only through these."""
 
 from __future__ import annotations
 
+import secrets
+
 from flask import has_request_context, request
 
 from briefings.archive import BuildFailed, Edition
 from briefings.commands import build_requested
 from dashboards import access
 from dashboards.access import Person
-from metrics import audit, commands, devices, directives, uploads
+from metrics import audit, commands, devices, directives, uploads, users
 from metrics.devices import Device
 from metrics.read_models import Snapshot
 from metrics.settings import Config
@@ -68,6 +70,69 @@ class Actions:
             raise
         self.audit("directive", f"{directive_id} {step}", detail=text[:200])
         return done
+
+    # The admin's: accounts and wall devices (the same commands as `python -m metrics users` and
+    # `python -m dashboards devices`, their audit entries naming the admin).
+    def _admin(self, who: Person) -> None:
+        if who.role != access.ADMIN:
+            raise commands.Refused("access.admin_only")
+
+    def add_account(self, who: Person, username: str, role: str, unit: str, name: str) -> tuple[users.User, str]:
+        """A new account with a random password, to be shown once to the admin."""
+        self._admin(who)
+        password = secrets.token_urlsafe(12)
+        try:
+            user = users.add(
+                self._store,
+                self._config.catalogue,
+                username,
+                role,
+                password,
+                display_name=name,
+                unit=unit,
+                actor=who.actor,
+            )
+        except users.AccountError as error:
+            raise commands.Refused("account.refused", reason=str(error)) from None
+        return user, password
+
+    def disable_account(self, who: Person, username: str) -> None:
+        self._admin(who)
+        if username == who.username:
+            raise commands.Refused("account.not_yourself")
+        try:
+            users.disable(self._store, username, actor=who.actor)
+        except users.AccountError as error:
+            raise commands.Refused("account.refused", reason=str(error)) from None
+
+    def reset_account(self, who: Person, username: str) -> str:
+        """A new random password for username, to be shown once to the admin."""
+        self._admin(who)
+        password = secrets.token_urlsafe(12)
+        try:
+            users.reset(self._store, username, password, actor=who.actor)
+        except users.AccountError as error:
+            raise commands.Refused("account.refused", reason=str(error)) from None
+        return password
+
+    def add_device(self, who: Person, screen: str, label: str, screens: list[str]) -> tuple[devices.Device, str]:
+        self._admin(who)
+        if screen not in screens:
+            raise commands.Refused("device.unknown_screen", screen=screen[:64])
+        return devices.add(self._store, screen, label, actor=who.actor)
+
+    def revoke_device(self, who: Person, device_id: int) -> devices.Device:
+        self._admin(who)
+        try:
+            return devices.revoke(self._store, device_id, actor=who.actor)
+        except devices.DeviceError:
+            raise commands.Refused("device.unknown", id=device_id) from None
+
+    def accounts_listed(self) -> list[users.User]:
+        return users.listed(self._store)
+
+    def devices_listed(self) -> list[devices.Device]:
+        return devices.listed(self._store)
 
     def device(self, token: str) -> Device | None:
         """The wall screen's device this token pairs (revoked or not)."""

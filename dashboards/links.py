@@ -6,7 +6,7 @@ from urllib.parse import urlencode
 
 OVERVIEW, EFFECTIVENESS, PROJECT06, DATABASES = "/", "/hieu-qua", "/de-an-06", "/co-so-du-lieu"
 UNIT, SOURCES, BRIEFINGS, DATABASE, LINEAGE = "/don-vi", "/nguon-du-lieu", "/ban-tin", "/csdl", "/nguon-goc"
-AUDIT, DIRECTIVES = "/nhat-ky", "/chi-dao"
+AUDIT, DIRECTIVES, ADMIN = "/nhat-ky", "/chi-dao", "/quan-tri"
 
 
 def lineage(metric: str, unit: str = "", database: str = "") -> str:

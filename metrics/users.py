@@ -66,6 +66,7 @@ def add(
     *,
     display_name: str = "",
     unit: str = "",
+    actor: str = "command line",
 ) -> User:
     if not USERNAME.match(username):
         raise AccountError("a username is 2 to 64 lower-case letters, digits, '.', '_' or '-'")
@@ -93,27 +94,27 @@ def add(
             )
     except IntegrityError:
         raise AccountError(f"the username '{username}' is taken") from None
-    audit.record(store, "user_add", username, actor="command line", detail=f"{role} {unit}".strip())
+    audit.record(store, "user_add", username, actor=actor, detail=f"{role} {unit}".strip())
     return User(username, display_name or username, role, unit, True, now)
 
 
-def _change(store: Store, username: str, action: str, **values: Any) -> None:
+def _change(store: Store, username: str, action: str, actor: str, **values: Any) -> None:
     with store.engine.begin() as connection:
         changed = connection.execute(
             update(users).where(users.c.username == username).values(updated_at=time.time(), **values)
         ).rowcount
     if not changed:
         raise AccountError(f"no account '{username}'")
-    audit.record(store, action, username, actor="command line")
+    audit.record(store, action, username, actor=actor)
 
 
-def disable(store: Store, username: str) -> None:
-    _change(store, username, "user_disable", active=0)
+def disable(store: Store, username: str, actor: str = "command line") -> None:
+    _change(store, username, "user_disable", actor, active=0)
 
 
-def reset(store: Store, username: str, password: str) -> None:
+def reset(store: Store, username: str, password: str, actor: str = "command line") -> None:
     _check_password(password)
-    _change(store, username, "user_reset", password_hash=_HASHER.hash(password), active=1)
+    _change(store, username, "user_reset", actor, password_hash=_HASHER.hash(password), active=1)
 
 
 def listed(store: Store) -> list[User]:

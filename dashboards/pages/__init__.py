@@ -4,6 +4,7 @@ actions). PAGES is their order in the navigation; the others are reached from th
 
 from dashboards.page import Page
 from dashboards.pages import (
+    admin,
     audit,
     briefings,
     database,
@@ -27,6 +28,7 @@ PAGES: list[Page] = [
     briefings.PAGE,
     directives.PAGE,
     audit.PAGE,
+    admin.PAGE,
     database.PAGE,
     lineage.PAGE,
 ]

@@ -210,6 +210,8 @@ def test_every_callback_answers_each_caller_by_its_rule_and_refusals_are_logged(
             "confirm-status.children",
             "upload-result.children",
             "audit-body.children",
+            "admin-body.children",
+            next(o for o in dash_app.callback_map if o.startswith("admin-body.children@")),
             next(o for o in dash_app.callback_map if o.startswith("briefings-body.children@")),
         }
 
