@@ -161,3 +161,20 @@ def test_uploading_in_a_browser(browser, default_config, history_store, tmp_path
     finally:
         server.close()
         SERVED.pop(own, None)
+
+
+def test_the_example_configuration_has_a_unit_that_reports_by_spreadsheet(sqlite_store, tmp_path):
+    """config/examples/settings.toml (README: Uploads): KHCN's head sends its report from its page."""
+    import dataclasses
+
+    from metrics.settings import load_config
+    from tests.conftest import REPO
+
+    config = dataclasses.replace(load_config(REPO / "config" / "examples" / "settings.toml"), data_dir=tmp_path)
+    app = create_app(config, sqlite_store)
+    client = sign_in(app.server.test_client(), sqlite_store, config, "department_head", "KHCN")
+    codes = [m.code for m, _db in config.catalogue.reported_by("KHCN")][:2]
+    content = fill_template(build_template(config.catalogue, "KHCN"), {code: 12 for code in codes})
+    status, said = send(client, "KHCN", "bao-cao-tuan.xlsx", content)
+    assert status == 200 and "Kết quả: ĐÃ NHẬN" in said, said
+    assert (tmp_path / "drop" / "bao-cao-khcn" / "processed").is_dir()
