@@ -32,8 +32,12 @@ def number(value: float | None, decimals: int = 0, lang: str | None = None) -> s
 
 
 def plain(value: float, lang: str | None = None) -> str:
-    """A number with as many decimals as it has, up to three: 4 · 0,5 · 10.000.000."""
-    return format_decimal(value, format="#,##0.###", locale=_locale(lang))
+    """A number with as many decimals as it has, up to three: 4 · 0,5 · 10.000.000. A number
+    beyond Babel's decimal precision (a forged id of 30 digits) is written as Python writes it."""
+    try:
+        return format_decimal(value, format="#,##0.###", locale=_locale(lang))
+    except ArithmeticError:  # decimal.InvalidOperation: more digits than the context holds
+        return str(value)
 
 
 def percent(value: float | None, decimals: int = 1, lang: str | None = None) -> str:

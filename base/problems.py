@@ -242,7 +242,7 @@ class Problem:
         template = _(MESSAGES[self.code])
         try:
             return _FORMATTER.format(template, **self.params)
-        except (KeyError, IndexError, ValueError):  # a parameter missing: say what is known, never fail
+        except (KeyError, IndexError, ValueError, ArithmeticError):  # say what is known, never fail
             return f"{template} {dict(self.params)}"
 
     def __str__(self) -> str:

@@ -57,7 +57,8 @@ class Actions:
         """who takes a step of a directive: the unit's head (or the focal point) replies and marks
         it done; leadership (or the focal point) closes it or sends it back."""
         try:
-            found = directives.found(self._store, directive_id)
+            # an id of any size from the page: beyond the store's integers it is simply unknown
+            found = directives.found(self._store, directive_id) if 0 < directive_id < 2**31 else None
             if found is None:
                 raise commands.Refused("directive.unknown", id=directive_id)
             if step in directives.UNIT_STEPS and not who.may_act_for(found.unit):
@@ -123,6 +124,8 @@ class Actions:
 
     def revoke_device(self, who: Person, device_id: int) -> devices.Device:
         self._admin(who)
+        if not 0 < device_id < 2**31:
+            raise commands.Refused("device.unknown", id=device_id)
         try:
             return devices.revoke(self._store, device_id, actor=who.actor)
         except devices.DeviceError:

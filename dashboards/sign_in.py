@@ -1,8 +1,8 @@
 """Signing in and out, and the session that says who a request comes from.
 
 - /dang-nhap: a plain form (not Dash: it must work before anything else does) checked against
-  the local accounts (metrics/users.py, Argon2id), rate-limited per address and per username
-  (Flask-Limiter); every attempt, good or bad, goes into the audit log.
+  the local accounts (metrics/users.py, Argon2id); failed attempts are limited per username and
+  per address (Flask-Limiter); every attempt, good or bad, goes into the audit log.
 - The session is Flask's signed cookie: HttpOnly, SameSite=Lax, Secure when the request came
   over HTTPS, and ends after idle_minutes unused (Flask refuses a cookie signed longer ago than
   that: the signature carries its time) and max_hours after sign-in whatever happens. A local
@@ -118,7 +118,12 @@ def register(server: Flask, config: Config, store: Store, actions: Actions, ende
     )
     storage = config.cache_url if config.cache_url.startswith(("redis://", "rediss://")) else "memory://"
     limiter = Limiter(get_remote_address, app=server, storage_uri=storage, default_limits=[])
-    per_minute = f"{settings.attempts_per_minute} per minute"
+    per_user = f"{settings.attempts_per_minute} per minute"
+    per_address = f"{settings.address_attempts_per_minute} per minute"
+
+    def failed(response: Response) -> bool:
+        """Only failed attempts count: thirty people of one office signing in at 08:00 are not an attack."""
+        return response.status_code != 303
 
     def identify() -> Person | Device | None:
         token = request.cookies.get(DEVICE_COOKIE)
@@ -164,8 +169,8 @@ def register(server: Flask, config: Config, store: Store, actions: Actions, ende
         )
 
     @server.route("/dang-nhap", methods=["GET", "POST"])
-    @limiter.limit(per_minute, methods=["POST"])
-    @limiter.limit(per_minute, methods=["POST"], key_func=lambda: "user:" + _username(request))
+    @limiter.limit(per_address, methods=["POST"], deduct_when=failed)
+    @limiter.limit(per_user, methods=["POST"], key_func=lambda: "user:" + _username(request), deduct_when=failed)
     def sign_in() -> Any:
         if request.method == "GET":
             return page()

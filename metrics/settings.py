@@ -104,7 +104,9 @@ class SingleSignOnSection(Section):
 class SignInSection(Section):
     idle_minutes: int = Field(default=480, ge=5, le=1440)  # a session unused this long ends
     max_hours: int = Field(default=12, ge=1, le=168)  # and every session ends this long after sign-in
-    attempts_per_minute: int = Field(default=5, ge=1, le=100)  # per username and per address
+    attempts_per_minute: int = Field(default=5, ge=1, le=100)  # failed sign-ins a username may have
+    # Failed sign-ins from one address: higher, since a ministry's office shares one address.
+    address_attempts_per_minute: int = Field(default=30, ge=1, le=1000)
     sso: SingleSignOnSection = SingleSignOnSection()
 
 

@@ -84,8 +84,13 @@ def test_a_step_is_taken_only_by_who_may_take_it_whatever_the_page_sent(default_
         assert answer.status_code == 200 and "directive-error" in answer.get_data(as_text=True), (role, step)
     assert directives.found(sqlite_store, directive_id).state == "open"
     assert [len(directives.found(sqlite_store, directive_id).steps)] == [1]  # nothing but its giving
+    focal = sign_in(app.server.test_client(), sqlite_store, config, "focal_point")
+    for forged_id in (10**30, -1, 0):  # any size: unknown, never a 500
+        body = {**step_body(forged_id, "close"), "output": key}
+        answer = focal.post("/_dash-update-component", json=body, headers={"Origin": "http://localhost"})
+        assert answer.status_code == 200 and "directive-error" in answer.get_data(as_text=True), forged_id
     refused = [e for e in audit.entries(sqlite_store) if e["action"] == "directive" and e["outcome"] == "refused"]
-    assert len(refused) == len(attempts)
+    assert len(refused) == len(attempts) + 3
     head = sign_in(app.server.test_client(), sqlite_store, config, "department_head", "KCB")
     body = {**step_body(directive_id, "done"), "output": key}
     assert "directive-done" in head.post(

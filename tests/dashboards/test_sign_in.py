@@ -150,3 +150,14 @@ def test_an_open_page_whose_session_ends_goes_to_the_sign_in_page(browser, serve
     wait_until(page, "location.pathname === '/dang-nhap'", timeout=10000)  # the next refresh (2 s here) is refused
     assert page.url == base + "/dang-nhap?next=%2Fhieu-qua"
     page.close()
+
+
+def test_an_office_behind_one_address_signs_in_but_a_guesser_across_names_is_stopped(app):
+    dash_app, config, store = app
+    client = dash_app.server.test_client()
+    people = [account(store, config, "department_head", unit) for unit in list(config.catalogue.units)[:8]]
+    assert [post(client, name, PASSWORD).status_code for name in people] == [303] * 8  # successes never count
+    limit = config.settings.sign_in.address_attempts_per_minute
+    guesses = [post(client, f"guess-{i}", "not a password").status_code for i in range(limit + 1)]
+    assert guesses == [401] * limit + [429]
+    assert post(client, people[0], PASSWORD).status_code == 429  # from this address, for the minute
