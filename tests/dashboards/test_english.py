@@ -68,3 +68,10 @@ def test_every_page_in_english_holds_no_vietnamese_word_errors_included(served):
     assert "no answer within 2.5 seconds (timed out)" in health and not vietnamese(health)
     runs = page_body(base, "/nguon-du-lieu")
     assert "no answer within 2.5 seconds (timed out)" in runs
+    SIGNED_IN.update(signed_in_headers(base, store, config, "admin"))  # the admin's own page
+    admin = page_body(base, "/quan-tri")
+    for name in ("Đầu mối IOC", "Quản trị"):  # the accounts' names are theirs
+        admin = admin.replace(name, "")
+    assert "Wall screens' devices" in admin and not vietnamese(admin.replace("Tiếng Việt", "")), sorted(
+        vietnamese(admin)
+    )
