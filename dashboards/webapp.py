@@ -15,6 +15,7 @@ from urllib.parse import parse_qs
 
 import dash
 from dash import Input, Output, State, dcc, html, no_update
+from werkzeug.middleware.proxy_fix import ProxyFix
 
 from base import formatting as fmt
 from base import i18n, labels
@@ -103,6 +104,9 @@ def create_app(
             _register_body(app, page, reader)
             if page.register is not None:
                 page.register(app, reader, actions)
+    proxies = config.settings.app.trusted_proxies
+    if proxies:  # the client's address (limits, audit) and https (Secure cookies) as the proxy saw them
+        app.server.wsgi_app = ProxyFix(app.server.wsgi_app, x_for=proxies, x_proto=proxies, x_host=proxies)
     app.layout = lambda: _frame(config)
     _register_refresh(app, reader, config)
     return app

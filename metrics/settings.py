@@ -33,6 +33,9 @@ class AppSection(Section):
     language: Literal["vi", "en"] = "vi"
     timezone: str = localtime.DEFAULT_ZONE
     refresh_seconds: int = Field(default=20, ge=2, le=3600)
+    # Reverse proxies in front of the app whose X-Forwarded-For/-Proto are believed (0: none,
+    # the address and scheme are the connection's own).
+    trusted_proxies: int = Field(default=0, ge=0, le=5)
 
     @field_validator("timezone")
     @classmethod
