@@ -4,6 +4,8 @@ python -m metrics collect [--once] [--source ID ...]   run collectors now and ex
 python -m metrics scheduler                            the scheduler alone (one per store)
 python -m metrics backfill                             fill a new store with history
 python -m metrics upgrade                              create or upgrade the store schema
+python -m metrics backup FILE                          a consistent copy of the store
+python -m metrics restore FILE                         the store's content replaced by a backup
 """
 
 from __future__ import annotations
@@ -26,6 +28,10 @@ def main(argv: list[str] | None = None) -> int:
     commands.add_parser("scheduler", help="run the collection scheduler until stopped")
     commands.add_parser("backfill", help="fill the store with history")
     commands.add_parser("upgrade", help="create or upgrade the store schema")
+    backup_command = commands.add_parser("backup", help="a consistent copy of the store (SQLite file, pg_dump)")
+    backup_command.add_argument("file")
+    restore_command = commands.add_parser("restore", help="replace the store's content by a backup (processes stopped)")
+    restore_command.add_argument("file")
     audit_command = commands.add_parser("audit", help="print the audit log as CSV, newest first")
     audit_command.add_argument("--since", metavar="YYYY-MM-DD", help="only entries from this local day on")
     audit_command.add_argument("--limit", type=int, help="at most this many entries")
@@ -58,6 +64,23 @@ def main(argv: list[str] | None = None) -> int:
         return failure.report()
     config, store = started.config, started.store
     if args.command == "upgrade":
+        return 0
+    if args.command in ("backup", "restore"):
+        from pathlib import Path
+
+        from metrics import backup
+        from metrics.scheduler import HEARTBEAT_SECONDS
+
+        try:
+            if args.command == "backup":
+                written = backup.backup(store, Path(args.file))
+                print(f"backup of {store.describe()} written to {written} ({written.stat().st_size:,} bytes)")
+            else:
+                backup.restore(store, Path(args.file), HEARTBEAT_SECONDS)
+                print(f"{store.describe()} restored from {args.file}")
+        except backup.BackupError as error:
+            print(f"{args.command}: {error}", file=sys.stderr)
+            return 2
         return 0
     if args.command == "audit":
         return print_audit(store, args.since, args.limit)
