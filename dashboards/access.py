@@ -30,6 +30,7 @@ from base.i18n import _
 from metrics.devices import Device
 
 LEADERSHIP, FOCAL_POINT, DEPARTMENT_HEAD, ADMIN = "leadership", "focal_point", "department_head", "admin"
+DEVICE_ROUTES = ("/wall", "/api/wall")  # where a wall screen's device is who asks
 log = logging.getLogger("ioc.access")
 
 
@@ -72,6 +73,7 @@ PEOPLE = Rule(frozenset({LEADERSHIP, FOCAL_POINT, DEPARTMENT_HEAD, ADMIN}))
 SCREENS = Rule(PEOPLE.roles, device=True)  # the wall: a device, or a person looking at it
 ACTING_FOR_A_UNIT = Rule(frozenset({FOCAL_POINT, DEPARTMENT_HEAD}))  # the unit checked by the command
 BRIEFING_OFFICE = Rule(frozenset({FOCAL_POINT}))
+DIRECTING = Rule(frozenset({LEADERSHIP, FOCAL_POINT}))  # give directives, close them, send them back
 AUDITORS = Rule(frozenset({FOCAL_POINT, ADMIN}))
 ADMINS = Rule(frozenset({ADMIN}))
 NOBODY = Rule()
@@ -196,7 +198,7 @@ def register(server: Flask, identify: Any, refused: Any) -> None:
             if _wants_page():  # the television shows it, large, instead of a sign-in page
                 return Response(revoked_page(), status=403, mimetype="text/html")
             return jsonify({"error": _("This device has been revoked."), "revoked": True}), 403
-        log.warning("refused %s %s to %s", request.method, request.path, getattr(g.ioc_who, "actor", "a device"))
+        log.warning("refused %s %s to %s", request.method, request.path, g.ioc_who.actor)
         refused()
         return jsonify({"error": _("You may not do this.")}), 403
 

@@ -40,7 +40,7 @@ class Actions:
     def create_directive(self, who: Person, subject: str, unit: str, text: str, due: str) -> int:
         """A directive of who (leadership or the focal point) for unit."""
         try:
-            if who.role not in (access.LEADERSHIP, access.FOCAL_POINT):
+            if not access.DIRECTING.allows(who):
                 raise commands.Refused("access.leadership_only")
             directive_id = directives.create(
                 self._store, self._config.catalogue, subject=subject, unit=unit, text=text, due=due, by=who.display_name
@@ -63,7 +63,7 @@ class Actions:
                 raise commands.Refused("directive.unknown", id=directive_id)
             if step in directives.UNIT_STEPS and not who.may_act_for(found.unit):
                 raise commands.Refused("access.not_your_unit", unit=found.unit)
-            if step in directives.LEADERSHIP_STEPS and who.role not in (access.LEADERSHIP, access.FOCAL_POINT):
+            if step in directives.LEADERSHIP_STEPS and not access.DIRECTING.allows(who):
                 raise commands.Refused("access.leadership_only")
             done = directives.take_step(self._store, directive_id, step, who.display_name, text)
         except commands.Refused as refused:
@@ -75,7 +75,7 @@ class Actions:
     # The admin's: accounts and wall devices (the same commands as `python -m metrics users` and
     # `python -m dashboards devices`, their audit entries naming the admin).
     def _admin(self, who: Person) -> None:
-        if who.role != access.ADMIN:
+        if not access.ADMINS.allows(who):
             raise commands.Refused("access.admin_only")
 
     def add_account(self, who: Person, username: str, role: str, unit: str, name: str) -> tuple[users.User, str]:
@@ -176,10 +176,7 @@ class Actions:
         address = (request.remote_addr or "") if has_request_context() else ""
         if not actor and has_request_context():
             asking = access.who()
-            if isinstance(asking, Person):
-                actor = asking.actor
-            elif asking is not None:
-                actor = f"device {asking.id} ({asking.screen})"
+            actor = asking.actor if asking is not None else ""
         audit.record(self._store, action, subject, actor=actor, address=address, outcome=outcome, detail=detail)
 
     def record_page_view(self, path: str) -> None:

@@ -15,10 +15,10 @@ from flask import Flask, Request, g, redirect, request
 from werkzeug.wrappers import Response as ResponseBase
 
 from base import i18n
+from dashboards.access import DEVICE_ROUTES
 from dashboards.web_safety import local_path
 
 COOKIE = "ioc_lang"
-WALL = ("/wall", "/api/wall")  # a device's routes: its URL's language, not its browser's
 
 
 def chosen(req: Request, negotiate: bool = True) -> str:
@@ -30,7 +30,8 @@ def chosen(req: Request, negotiate: bool = True) -> str:
 def register(server: Flask) -> None:
     @server.before_request
     def word_in_the_readers_language() -> None:
-        g.ioc_language = i18n.enter(chosen(request, negotiate=not request.path.startswith(WALL)))
+        # The wall screen's routes (and its pairing) follow their URL's language, not the television's browser.
+        g.ioc_language = i18n.enter(chosen(request, negotiate=not request.path.startswith(DEVICE_ROUTES)))
 
     @server.teardown_request
     def done(_error: BaseException | None) -> None:

@@ -12,7 +12,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from base.i18n import _
+from base.i18n import N_, _
 
 if TYPE_CHECKING:  # the types only: the reader and the actions are handed to the page at run time
     import dash
@@ -24,6 +24,7 @@ Query = Mapping[str, str]
 Render = Callable[["Reader", Query], list[Any]]
 Register = Callable[["dash.Dash", "Reader", "Actions"], None]
 
+APP_TITLE = N_("Intelligent Operations Centre — Ministry of Health")  # every page's, and the sign-in page's
 _TITLES: dict[str, str] = {}
 
 

@@ -36,10 +36,11 @@ from werkzeug.urls import iri_to_uri
 from werkzeug.wrappers import Response as ResponseBase
 
 from base import i18n
-from base.i18n import N_, _
+from base.i18n import _
 from dashboards import access, single_sign_on
 from dashboards.access import Person
 from dashboards.actions import Actions
+from dashboards.page import APP_TITLE
 from dashboards.web_safety import local_path
 from metrics import devices, users
 from metrics.devices import Device
@@ -49,8 +50,6 @@ from metrics.store import Store
 SESSION_KEY = "ioc_who"
 ENDED = "ioc-ended-session-"  # the cache's key of a session signed out
 DEVICE_COOKIE = "ioc_device"
-DEVICE_ROUTES = ("/wall", "/api/wall")
-APP_TITLE = N_("Intelligent Operations Centre — Ministry of Health")
 
 
 def secret_key(config: Config) -> bytes:
@@ -127,7 +126,7 @@ def register(server: Flask, config: Config, store: Store, actions: Actions, ende
 
     def identify() -> Person | Device | None:
         token = request.cookies.get(DEVICE_COOKIE)
-        if token and request.path in DEVICE_ROUTES:
+        if token and request.path in access.DEVICE_ROUTES:
             device = devices.by_token(store, token)
             if device is not None:
                 return device

@@ -19,7 +19,7 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 
 from base import formatting as fmt
 from base import i18n, labels
-from base.i18n import N_, _
+from base.i18n import _
 from dashboards import (
     access,
     audit_trail,
@@ -32,7 +32,7 @@ from dashboards import (
     web_safety,
 )
 from dashboards.actions import Actions
-from dashboards.page import Page
+from dashboards.page import APP_TITLE, Page
 from dashboards.pages import PAGES
 from dashboards.reader import Reader
 from dashboards.screens import ScreensFile
@@ -42,7 +42,6 @@ from metrics.store import Store
 
 ASSETS = Path(__file__).resolve().parent.parent / "assets"
 MAX_SEARCH = 200  # characters of a URL's query string a page body is drawn for
-APP_TITLE = N_("Intelligent Operations Centre — Ministry of Health")
 
 
 class _Dash(dash.Dash):

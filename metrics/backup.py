@@ -33,11 +33,14 @@ def _libpq(url: str) -> str:
     return make_url(url).set(drivername="postgresql").render_as_string(hide_password=False)
 
 
-def _tool(name: str) -> str:
-    found = shutil.which(name)
+def _postgres_client(tool: str, *arguments: str) -> None:
+    """Run pg_dump or pg_restore; BackupError with what it said when it fails."""
+    found = shutil.which(tool)
     if found is None:
-        raise BackupError(f"{name} is not on the PATH: install the PostgreSQL client (postgresql-client)")
-    return found
+        raise BackupError(f"{tool} is not on the PATH: install the PostgreSQL client (postgresql-client)")
+    done = subprocess.run([found, *arguments], capture_output=True, text=True, timeout=6 * 3600)
+    if done.returncode != 0:
+        raise BackupError(f"{tool} failed: {done.stderr.strip()[-500:]}")
 
 
 def backup(store: Store, destination: Path) -> Path:
@@ -55,14 +58,7 @@ def backup(store: Store, destination: Path) -> Path:
                 target.close()
                 source.close()
         elif url.get_backend_name() == "postgresql":
-            done = subprocess.run(
-                [_tool("pg_dump"), "--format=custom", f"--file={partial}", f"--dbname={_libpq(store.url)}"],
-                capture_output=True,
-                text=True,
-                timeout=6 * 3600,
-            )
-            if done.returncode != 0:
-                raise BackupError(f"pg_dump failed: {done.stderr.strip()[-500:]}")
+            _postgres_client("pg_dump", "--format=custom", f"--file={partial}", f"--dbname={_libpq(store.url)}")
         else:
             raise BackupError(f"no backup for a {url.get_backend_name()} store")
         os.replace(partial, destination)
@@ -96,13 +92,8 @@ def restore(store: Store, source: Path, heartbeat_seconds: float = 30) -> None:
         os.replace(partial, target)
     elif url.get_backend_name() == "postgresql":
         store.engine.dispose()
-        done = subprocess.run(
-            [_tool("pg_restore"), "--clean", "--if-exists", "--no-owner", f"--dbname={_libpq(store.url)}", f"{source}"],
-            capture_output=True,
-            text=True,
-            timeout=6 * 3600,
+        _postgres_client(
+            "pg_restore", "--clean", "--if-exists", "--no-owner", f"--dbname={_libpq(store.url)}", f"{source}"
         )
-        if done.returncode != 0:
-            raise BackupError(f"pg_restore failed: {done.stderr.strip()[-500:]}")
     else:
         raise BackupError(f"no restore for a {url.get_backend_name()} store")

@@ -39,6 +39,11 @@ class Device:
         return self.revoked_at is not None
 
     @property
+    def actor(self) -> str:
+        """How the audit log names it."""
+        return f"device {self.id} ({self.screen})"
+
+    @property
     def client_id(self) -> str:
         """The name its polls are recorded under as the screen's heartbeat."""
         return f"device-{self.id}"

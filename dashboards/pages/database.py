@@ -35,8 +35,7 @@ HISTORY_DAYS = 182
 
 def _direct(code: str, owner: str) -> Any:
     """For leadership and the focal point: a directive about this database, to its owner."""
-    who = access.person()
-    if who is None or who.role not in (access.LEADERSHIP, access.FOCAL_POINT):
+    if not access.DIRECTING.allows(access.person()):
         return None
     href = with_filters(links.DIRECTIVES, {}, ve=f"db:{code}", unit=owner)
     return dcc.Link(_("Give a directive about this database"), href=href, id="database-direct", className="file-link")

@@ -72,7 +72,7 @@ def _page(reader: Reader, query: Query, result: Any = None) -> list:
     unit = query.get("unit", "")
     shown = reader.directives(unit if unit in catalogue.units else "")
     # The form is in every page (its fields are the callback's states), shown to who may give one.
-    may_give = who is not None and who.role in (access.LEADERSHIP, access.FOCAL_POINT)
+    may_give = access.DIRECTING.allows(who)
     parts: list[Any] = [html.Div(_form(catalogue, query), style=None if may_give else {"display": "none"})]
     parts.append(html.Div(result, id="directive-result", className="note"))
     title = _("Directives") + (f" — {catalogue.units[unit].name()}" if unit in catalogue.units else "")
@@ -147,7 +147,7 @@ def _card(catalogue: Catalogue, d: Directive, who: access.Person | None) -> html
     controls: list[Any] = []
     if who is not None and d.state != "closed":
         may_answer = who.may_act_for(d.unit)
-        may_review = who.role in (access.LEADERSHIP, access.FOCAL_POINT)
+        may_review = access.DIRECTING.allows(who)
         buttons = []
         if may_answer:
             buttons.append(_button(d.id, "reply", _("Reply")))

@@ -2,7 +2,7 @@
 a person signed in; /wall/thiet-bi?ma=TOKEN pairs a television with its screen.
 
 A television signs in as a device (metrics/devices.py): the pairing address, printed once by
-`python -m metrics screens add-device`, puts its token in a long-lived cookie and sends it to
+`python -m dashboards devices add` (or the admin's page), puts its token in a long-lived cookie and sends it to
 its screen. A device sees its own screen only, its polls are the screen's heartbeat (a
 person's are not), and it never meets a sign-in page: once revoked, it shows so, within one
 refresh. A screen's language is its URL's (?lang=), else the default: a television's browser
@@ -20,7 +20,7 @@ from werkzeug.wrappers import Response as ResponseBase
 
 from base import i18n, localtime
 from base.i18n import _
-from dashboards import access, languages
+from dashboards import access
 from dashboards.actions import Actions
 from dashboards.reader import Reader
 from dashboards.sign_in import DEVICE_COOKIE
@@ -63,7 +63,7 @@ def register(server: Flask, reader: Reader, actions: Actions) -> None:
             httponly=True,
             samesite="Lax",
         )
-        actions.audit("device_pair", f"{device.id} {device.screen}", actor=f"device {device.id} ({device.screen})")
+        actions.audit("device_pair", f"{device.id} {device.screen}", actor=device.actor)
         return response
 
     def _refused_screen(name: str) -> bool:
@@ -73,32 +73,31 @@ def register(server: Flask, reader: Reader, actions: Actions) -> None:
 
     @server.route("/wall")
     def wall_page() -> Response:
-        lang = languages.chosen(request, negotiate=False)
-        with i18n.language(lang):
-            asking = access.who()
-            default = asking.screen if isinstance(asking, Device) else screens.screens[0].name
-            name = request.args.get("screen", default)
-            if _refused_screen(name):
-                return Response(_("This device shows its own screen only."), status=403, mimetype="text/plain")
-            screen = screens.screen(name)
-            if screen is None:
-                known = ", ".join(s.name for s in screens.screens)
-                message = _("There is no screen '{name}'. The screens: {known}").format(name=name[:64], known=known)
-                return Response(message, status=404, mimetype="text/plain")
-            settings = {
-                "screen": screen.name,
-                "api": f"/api/wall?lang={lang}",
-                "health": "/healthz",
-                "offset": localtime.offset() // 60,
-                "text": {"offline": _("Server unreachable — showing figures received at")},
-            }
-            # The settings go into a JSON data block; "</" is escaped so no value can close it.
-            page = (
-                PAGE.replace("{{SETTINGS}}", json.dumps(settings).replace("</", "<\\/"))
-                .replace("{{TITLE}}", "IOC")
-                .replace("{{LANG}}", lang)
-                .replace("{{LOADING}}", html.escape(_("Loading figures…")))
-            )
+        lang = i18n.current()  # the URL's, or the default (dashboards/languages.py): never the TV's browser's
+        asking = access.who()
+        default = asking.screen if isinstance(asking, Device) else screens.screens[0].name
+        name = request.args.get("screen", default)
+        if _refused_screen(name):
+            return Response(_("This device shows its own screen only."), status=403, mimetype="text/plain")
+        screen = screens.screen(name)
+        if screen is None:
+            known = ", ".join(s.name for s in screens.screens)
+            message = _("There is no screen '{name}'. The screens: {known}").format(name=name[:64], known=known)
+            return Response(message, status=404, mimetype="text/plain")
+        settings = {
+            "screen": screen.name,
+            "api": f"/api/wall?lang={lang}",
+            "health": "/healthz",
+            "offset": localtime.offset() // 60,
+            "text": {"offline": _("Server unreachable — showing figures received at")},
+        }
+        # The settings go into a JSON data block; "</" is escaped so no value can close it.
+        page = (
+            PAGE.replace("{{SETTINGS}}", json.dumps(settings).replace("</", "<\\/"))
+            .replace("{{TITLE}}", "IOC")
+            .replace("{{LANG}}", lang)
+            .replace("{{LOADING}}", html.escape(_("Loading figures…")))
+        )
         return Response(page, mimetype="text/html")
 
     @server.route("/api/wall")
@@ -112,8 +111,7 @@ def register(server: Flask, reader: Reader, actions: Actions) -> None:
         asking = access.who()
         if isinstance(asking, Device):  # a person looking at a screen is not the screen being alive
             actions.record_screen_beat(asking.client_id, name, version, request.remote_addr or "")
-        lang = languages.chosen(request, negotiate=False)
-        response = jsonify(cached(name, version, int(reader.time_step()), lang))
+        response = jsonify(cached(name, version, int(reader.time_step()), i18n.current()))
         response.headers["Cache-Control"] = "no-store"
         return response
 
