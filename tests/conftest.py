@@ -46,6 +46,21 @@ def require(available: bool, what: str) -> None:
     pytest.skip(f"{what} not available")
 
 
+def empty_redis(database: int):
+    """(url, client) of a Redis database of this test's own (by number: tests running together
+    use different ones), emptied; skips without Redis, fails in CI."""
+    import redis
+
+    url = f"{os.environ.get('IOC_TEST_REDIS_URL', 'redis://127.0.0.1:6379').rstrip('/')}/{database}"
+    try:
+        client = redis.Redis.from_url(url)
+        client.ping()
+    except redis.RedisError:
+        require(False, f"Redis at {url}")
+    client.flushdb()
+    return url, client
+
+
 def free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))

@@ -18,20 +18,12 @@ from metrics import users
 from metrics.settings import load_config
 from metrics.store import Store
 from tests.accounts import PASSWORD
-from tests.conftest import REPO, free_port, require
+from tests.conftest import REPO, empty_redis, free_port
 
 
 @pytest.fixture
 def redis_url():
-    import redis
-
-    url = os.environ.get("IOC_TEST_REDIS_URL", "redis://127.0.0.1:6379/14")
-    try:
-        client = redis.Redis.from_url(url)
-        client.ping()
-    except redis.RedisError:
-        require(False, f"Redis at {url}")
-    client.flushdb()
+    url, client = empty_redis(14)
     yield url
     client.flushdb()
 

@@ -3,13 +3,12 @@
 from __future__ import annotations
 
 import dataclasses
-import os
 
 from flask import Flask
 
 from dashboards.reader import Reader
 from metrics.collection import Collector
-from tests.conftest import demo_source, require, with_sources
+from tests.conftest import demo_source, empty_redis, with_sources
 
 
 def reader(config, store) -> Reader:
@@ -46,15 +45,7 @@ def test_a_snapshot_is_built_once_per_data_version_and_shared_by_processes(
 
 
 def test_the_redis_cache_is_used_in_production(default_config, sqlite_store, tmp_path, monkeypatch):
-    import redis
-
-    url = os.environ.get("IOC_TEST_REDIS_URL", "redis://127.0.0.1:6379/15")
-    try:
-        client = redis.Redis.from_url(url)
-        client.ping()
-    except redis.RedisError:
-        require(False, f"Redis at {url}")
-    client.flushdb()
+    url, client = empty_redis(15)
     config = dataclasses.replace(
         with_sources(default_config, demo_source(default_config, "KCB"), data_dir=tmp_path), cache_url=url
     )
