@@ -86,6 +86,10 @@ class Metric(Named):
     max: float
     scope: Literal["unit", "database"]
     several_per_period: Literal["sum", "latest", "conflict"]  # metrics/validation.py
+    # How the ministry's figure comes from the provinces' (and a unit's from its series): counts
+    # add; a gauge declares it (facilities connected add, a 0-100 score is a mean, a stage the
+    # lowest reached). Rates are never rolled up: they are recomputed from these.
+    rollup: Literal["sum", "mean", "min", "max"] | None = None
 
     def measure(self, lang: str | None = None) -> str:
         return in_language(lang, self.unit_of_measure, self.unit_of_measure_en)
@@ -94,7 +98,16 @@ class Metric(Named):
     def _range(self) -> Metric:
         if self.min > self.max:
             raise ValueError("min is above max")
+        if self.kind == "gauge" and self.rollup is None:
+            raise ValueError('a gauge declares how it rolls up over provinces: rollup = "sum", "mean", "min" or "max"')
+        if self.kind == "count" and self.rollup not in (None, "sum"):
+            raise ValueError('a count rolls up by adding (rollup = "sum", or leave it out)')
         return self
+
+    @property
+    def across(self) -> str:
+        """The roll-up function over series: "sum", "mean", "min" or "max"."""
+        return self.rollup or "sum"
 
 
 class IndicatorGroup(Named):

@@ -23,7 +23,7 @@ from dashboards.screens import ScreensFile, load_screens
 from metrics import audit, directives, editions, health
 from metrics.health import BackfillProgress, SourceHealth
 from metrics.read_models import Snapshot, build_snapshot
-from metrics.series_reads import series_history
+from metrics.series_reads import daily_history, series_history
 from metrics.settings import Config
 from metrics.store import Store
 
@@ -67,6 +67,14 @@ class Reader:
                 "history",
             )
         )
+        self._daily = memoize(
+            _named(
+                lambda version, metric, unit, database, since: daily_history(
+                    self._store, self.config.catalogue, metric, unit, database, since
+                ),
+                "daily",
+            )
+        )
 
     # -- the store's state -------------------------------------------------------------------------
 
@@ -107,6 +115,11 @@ class Reader:
         """One series' samples of the last days, with the run that wrote each (for lineage)."""
         since = (time.time() // 86400 - days) * 86400  # whole days: the key holds for a day
         return self._history(self.version(), metric, unit, database, since)
+
+    def daily_history(self, metric: str, unit: str, database: str, days: int) -> pd.DataFrame:
+        """One figure by local day over the last days (the provinces rolled up): for charts."""
+        since = (time.time() // 86400 - days) * 86400
+        return self._daily(self.version(), metric, unit, database, since)
 
     # -- small lists that change without a new data version: read as they are ----------------------
 

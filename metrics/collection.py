@@ -137,7 +137,12 @@ class Collector:
             return self._fail(run_id, source_id, "failed", describe_error(error))
         if not isinstance(records, (list, tuple)):
             return self._fail(run_id, source_id, "failed", Problem.of("run.not_a_list"))
-        oldest = window.start - dt.timedelta(seconds=DAY)  # records are bucketed to their local day
+        # Records are bucketed to their local day; a day whose raw samples the retention removed
+        # cannot take a record again (its rollups could not be recomputed).
+        oldest = max(
+            window.start - dt.timedelta(seconds=DAY),
+            dt.datetime.fromtimestamp(self.store.raw_kept_from(), dt.UTC),
+        )
         validated = validate(records, self.config.catalogue, oldest)
         validated = validated.without_series_of(
             self.store.series_owners({s.key for s in validated.good}), source_id, set(self.sources)

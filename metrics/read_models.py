@@ -18,7 +18,7 @@ from base.localtime import WEEK, iso_week_label, local, midnight, week_start
 from metrics import directives
 from metrics.directives import Directive, FollowUp
 from metrics.health import BackfillProgress, Freshness, SourceHealth, backfill_progress, freshness, source_health
-from metrics.series_reads import latest_frame, weekly_frame
+from metrics.series_reads import latest_frame, series_sources, weekly_frame
 from metrics.settings import Config
 from metrics.store import Store
 
@@ -195,13 +195,17 @@ def _task_status(task, actual: float | None, today: dt.date) -> str:
     return "at_risk" if (task.deadline - today).days <= AT_RISK_DAYS else "on_track"
 
 
-def build_snapshot(store: Store, config: Config, now: float | None = None, week: int | None = None) -> Snapshot:
+def build_snapshot(
+    store: Store, config: Config, now: float | None = None, week: int | None = None, province: str = ""
+) -> Snapshot:
     """Every page's figures; week (its Monday, epoch seconds) chooses the week shown, the
-    current one by default; freshness and alerts are always as of now."""
+    current one by default; province narrows them to one province's series (the ministry's
+    figures are the provinces' rolled up); freshness and alerts are always as of now."""
     now = now or time.time()
     catalogue = config.catalogue
     health = source_health(store, config, now)
-    frame = weekly_frame(store, catalogue, TREND_WEEKS, now)
+    frame = weekly_frame(store, catalogue, TREND_WEEKS, now, province)
+    fed_by = series_sources(store, province)
     week = week_start(week if week is not None else now)
     previous = week - WEEK
     weeks = sorted(frame["week"].unique().tolist()) if len(frame) else [week]
@@ -225,7 +229,7 @@ def build_snapshot(store: Store, config: Config, now: float | None = None, week:
                 ind.name_en,
                 ind.formula_vi,
                 ind.target,
-                Figure(value, freshness(_sources(frame, metrics), health), before, ind.target),
+                Figure(value, freshness(_sources(fed_by, metrics), health), before, ind.target),
                 by_unit,
                 [(w, sums.ratio(ind, w)[2]) for w in weeks],
             )
@@ -233,12 +237,12 @@ def build_snapshot(store: Store, config: Config, now: float | None = None, week:
     indicator_metrics = [m for ind in catalogue.indicators.values() for m in (ind.numerator, ind.denominator)]
     effectiveness = Figure(
         _effectiveness_score(ministry_values, catalogue),
-        freshness(_sources(frame, indicator_metrics), health),
+        freshness(_sources(fed_by, indicator_metrics), health),
         _effectiveness_score(previous_values, catalogue),
     )
     unit_effectiveness = {
         unit: Figure(
-            _effectiveness_score(values, catalogue), freshness(_sources(frame, indicator_metrics, unit), health)
+            _effectiveness_score(values, catalogue), freshness(_sources(fed_by, indicator_metrics, unit), health)
         )
         for unit, values in unit_values.items()
     }
@@ -248,7 +252,7 @@ def build_snapshot(store: Store, config: Config, now: float | None = None, week:
     for task in catalogue.tasks.values():
         num, den, actual = sums.ratio(task, week, task.owner)
         before = sums.ratio(task, previous, task.owner)[2]
-        fresh = freshness(_sources(frame, [task.numerator, task.denominator], task.owner), health)
+        fresh = freshness(_sources(fed_by, [task.numerator, task.denominator], task.owner), health)
         trend = [(w, sums.ratio(task, w, task.owner)[2]) for w in weeks]
         tasks.append(
             TaskRow(
@@ -279,14 +283,14 @@ def build_snapshot(store: Store, config: Config, now: float | None = None, week:
     ]
     project06 = Figure(
         sum(attainment) / len(attainment) if attainment else None,
-        freshness([s for t in tasks for s in _sources(frame, [catalogue.tasks[t.code].numerator], t.owner)], health),
+        freshness([s for t in tasks for s in _sources(fed_by, [catalogue.tasks[t.code].numerator], t.owner)], health),
         sum(attainment_before) / len(attainment_before) if attainment_before else None,
         100.0,
     )
 
     # Databases report states, not flows: the week's figure is the newest sample before its end.
     week_end = week + WEEK
-    databases = _database_rows(store, config, health, week_end if week_end <= now else None, week)
+    databases = _database_rows(store, config, health, week_end if week_end <= now else None, week, province, fed_by)
     alerts = _alerts(config, health, databases, tasks)
     every_directive = directives.listed(store)
     alerts += [Alert("red", "directive_overdue", str(d.id), None, d.unit) for d in every_directive if d.overdue(now)]
@@ -310,13 +314,19 @@ def build_snapshot(store: Store, config: Config, now: float | None = None, week:
 
 
 def _database_rows(
-    store: Store, config: Config, health: dict[str, SourceHealth], before: float | None, previous_before: float
+    store: Store,
+    config: Config,
+    health: dict[str, SourceHealth],
+    before: float | None,
+    previous_before: float,
+    province: str,
+    fed_by: pd.DataFrame,
 ) -> list[DatabaseRow]:
     catalogue = config.catalogue
     criteria = list(catalogue.criteria.values())
     metrics = [c.metric for c in criteria] + ["db_stage", "db_records"]
-    latest = latest_frame(store, metrics, before)
-    earlier = latest_frame(store, [c.metric for c in criteria], previous_before)
+    latest = latest_frame(store, catalogue, metrics, before, province)
+    earlier = latest_frame(store, catalogue, [c.metric for c in criteria], previous_before, province)
     top_stage = max(catalogue.stages)
     rows = []
     for db in catalogue.databases.values():
@@ -345,7 +355,7 @@ def _database_rows(
                 values.get("db_records"),
                 db.records_target,
                 complete,
-                freshness(mine["source_id"].unique().tolist(), health),
+                freshness(fed_by[fed_by["database"] == db.code]["source_id"].unique().tolist(), health),
                 previous_score,
             )
         )

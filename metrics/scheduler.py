@@ -69,6 +69,10 @@ class CollectionScheduler:
                 next_run_time=now + dt.timedelta(seconds=1 + random.uniform(0, min(5.0, source.interval_seconds / 4))),
             )
         self._scheduler.add_job(self._beat, "interval", seconds=HEARTBEAT_SECONDS, id="heartbeat", next_run_time=now)
+        if self.config.settings.store.raw_retention_days:
+            self._scheduler.add_job(
+                self._prune, "interval", hours=6, id="retention", next_run_time=now + dt.timedelta(minutes=1)
+            )
         if self.extra_jobs:
             self.extra_jobs(self._scheduler)
         self.started_at = time.time()
@@ -90,6 +94,11 @@ class CollectionScheduler:
             self.shutdown(wait=False)
             return
         self.store.beat(self.owner, self.started_at or time.time(), len(self.config.sources))
+
+    def _prune(self) -> None:
+        removed = self.store.prune_raw_samples(self.config.settings.store.raw_retention_days)
+        if removed:
+            log.info("retention: %d raw samples removed (their rollups stay)", removed)
 
     def status(self) -> dict[str, Any]:
         jobs = self._scheduler.get_jobs() if self._scheduler and self.state == "running" else []

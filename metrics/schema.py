@@ -52,6 +52,39 @@ samples = Table(
     sqlite_with_rowid=False,
 )
 
+
+# Rollups of the samples, kept by the writer in the same transaction (metrics/rollups.py): one
+# row per series and local day or ISO week, with the sum and count of its samples and its last
+# sample. Pages and briefings read these; raw samples are kept for store.raw_retention_days,
+# rollups for ever. A sample is already bucketed to its metric's hour or day, so the raw table
+# is the hourly resolution.
+def _rollup_table(name: str) -> Table:
+    return Table(
+        name,
+        metadata,
+        Column("series_id", Integer, ForeignKey("series.id"), primary_key=True),
+        Column("start", BigInteger, primary_key=True),  # the local day's or week's start, epoch seconds
+        Column("total", Float, nullable=False),
+        Column("sample_count", Integer, nullable=False),
+        Column("last_ts", BigInteger, nullable=False),
+        Column("last_value", Float, nullable=False),
+        sqlite_with_rowid=False,
+    )
+
+
+daily_rollups = _rollup_table("daily_rollups")
+weekly_rollups = _rollup_table("weekly_rollups")
+
+# The newest sample of every series: what the wall tiles and "latest" figures read.
+series_latest = Table(
+    "series_latest",
+    metadata,
+    Column("series_id", Integer, ForeignKey("series.id"), primary_key=True),
+    Column("ts", BigInteger, nullable=False),
+    Column("value", Float, nullable=False),
+    sqlite_with_rowid=False,
+)
+
 collection_runs = Table(
     "collection_runs",
     metadata,
@@ -104,6 +137,9 @@ data_version = Table(
     Column("id", Integer, primary_key=True, autoincrement=False),
     Column("version", BigInteger, nullable=False),
     Column("updated_at", Float, nullable=False),
+    # Raw samples before this time were removed by the retention (their rollups stay): a rebuild
+    # of the rollups starts here.
+    Column("raw_kept_from", BigInteger, nullable=False, server_default="0"),
 )
 
 backfills = Table(

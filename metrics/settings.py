@@ -20,6 +20,7 @@ from base.config_errors import ConfigError, parse, read_toml
 from data_sources.base import OptionError, Options
 from data_sources.registry import KINDS, KindUnavailable, source_class
 
+MIN_RETENTION_DAYS = 120  # the outlier check looks 8 weeks back, the lineage page 90 days
 DEFAULT_CONFIG = Path(__file__).resolve().parent.parent / "config" / "settings.toml"
 
 
@@ -46,6 +47,16 @@ class AppSection(Section):
 
 class StoreSection(Section):
     url: str = ""
+    # Raw samples older than this are removed (their daily and weekly rollups are kept for
+    # ever); 0 keeps every raw sample. At least the outlier check's history and the lineage page.
+    raw_retention_days: int = Field(default=1100, ge=0, le=36600)
+
+    @field_validator("raw_retention_days")
+    @classmethod
+    def _long_enough(cls, value: int) -> int:
+        if 0 < value < MIN_RETENTION_DAYS:
+            raise ValueError(f"keep raw samples at least {MIN_RETENTION_DAYS} days (or 0: for ever)")
+        return value
 
 
 class CacheSection(Section):
@@ -214,6 +225,27 @@ def _load_sources(path: Path, catalogue: Catalogue, config_dir: Path) -> tuple[S
     return tuple(sources)
 
 
+def _within_retention(path: Path, settings: SettingsFile, sources: tuple[SourceConfig, ...]) -> None:
+    """History asked of the sources must fit in the raw samples kept: a record older than the
+    retention would be refused at every collection."""
+    keep = settings.store.raw_retention_days
+    if not keep:
+        return
+    if settings.collection.backfill_weeks * 7 > keep:
+        raise ConfigError(
+            path,
+            "collection.backfill_weeks",
+            f"{settings.collection.backfill_weeks} weeks is longer than store.raw_retention_days ({keep} days)",
+        )
+    for source in sources:
+        if source.look_back_days > keep:
+            raise ConfigError(
+                path,
+                "store.raw_retention_days",
+                f"source '{source.id}' looks back {source.look_back_days:g} days, more than the {keep} days kept",
+            )
+
+
 def load_config(settings_file: Path | str | None = None) -> Config:
     """Read the whole configuration; ConfigError names the file, key and problem."""
     path = Path(settings_file or os.environ.get("IOC_CONFIG") or DEFAULT_CONFIG).resolve()
@@ -221,6 +253,7 @@ def load_config(settings_file: Path | str | None = None) -> Config:
     config_dir = path.parent
     catalogue = load_catalogue(config_dir / settings.catalogue.dir)
     sources = _load_sources(config_dir / settings.sources.file, catalogue, config_dir)
+    _within_retention(path, settings, sources)
     data_dir = Path(os.environ.get("IOC_DATA_DIR") or "data").resolve()
     store_url = os.environ.get("IOC_STORE_URL") or settings.store.url or f"sqlite:///{data_dir / 'ioc.sqlite3'}"
     cache_url = os.environ.get("IOC_CACHE_URL") or settings.cache.url

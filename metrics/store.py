@@ -18,13 +18,13 @@ from typing import Any, NamedTuple
 
 from alembic import command
 from alembic.config import Config as AlembicConfig
-from sqlalchemy import Engine, create_engine, event, func, insert, select, text, update
+from sqlalchemy import Engine, create_engine, delete, event, func, insert, select, text, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import make_url
 
 from base.localtime import bucket_start
 from base.problems import Problem
-from metrics import outliers
+from metrics import outliers, rollups
 from metrics.schema import (
     backfills,
     collection_runs,
@@ -215,7 +215,9 @@ class Store:
         with self._writing(), self.engine.begin() as connection:
             new_ids = self._resolve_series(connection, {s.key for s in rows}, source_id)
             if rows:
-                self._upsert_samples(connection, [(new_ids[s.key], s.ts, s.value, run_id) for s in rows])
+                stored = [(new_ids[s.key], s.ts, s.value, run_id) for s in rows]
+                self._upsert_samples(connection, stored)
+                rollups.refresh(connection, stored)
                 self._flag_outliers(
                     connection,
                     [outliers.Candidate(new_ids[s.key], s.ts, s.value, s.check == "weekday") for s in rows if s.check],
@@ -448,6 +450,50 @@ class Store:
         with self.engine.connect() as connection:
             row = connection.execute(select(scheduler_heartbeat).where(scheduler_heartbeat.c.id == 1)).first()
             return dict(row._mapping) if row else None
+
+    # -- rollups and the retention of raw samples ------------------------------------------------
+
+    def rebuild_rollups(self, progress: Any = None) -> int:
+        """Compute every rollup and latest value again from the raw samples kept, a few hundred
+        series per transaction (collections may go on meanwhile: each refreshes what it writes
+        from the same raw samples). Returns the number of samples read."""
+        with self.engine.connect() as connection:
+            ids = sorted(connection.execute(select(series.c.id)).scalars())
+        read = 0
+        for i in range(0, len(ids), rollups.CHUNK):
+            with self._writing(), self.engine.begin() as connection:
+                read += rollups.rebuild(connection, ids[i : i + rollups.CHUNK])
+            if progress:
+                progress(min(i + rollups.CHUNK, len(ids)), len(ids))
+        with self._writing(), self.engine.begin() as connection:
+            connection.execute(
+                update(data_version)
+                .where(data_version.c.id == 1)
+                .values(version=data_version.c.version + 1, updated_at=time.time())
+            )
+        return read
+
+    def raw_kept_from(self) -> int:
+        """Raw samples before this time were removed by the retention (0: none ever were)."""
+        with self.engine.connect() as connection:
+            return self._kept_from(connection)
+
+    def prune_raw_samples(self, keep_days: int, now: float | None = None) -> int:
+        """Remove raw samples older than keep_days (whole local days; their rollups stay for
+        ever) and the outlier flags on them. Returns the number of samples removed."""
+        horizon = bucket_start((now or time.time()) - keep_days * 86400, "day")
+        removed = 0
+        with self._writing(), self.engine.begin() as connection:
+            if horizon <= self._kept_from(connection):
+                return 0
+            removed = connection.execute(delete(samples).where(samples.c.ts < horizon)).rowcount
+            connection.execute(delete(flags).where(flags.c.ts < horizon))
+            connection.execute(update(data_version).where(data_version.c.id == 1).values(raw_kept_from=horizon))
+        return removed
+
+    @staticmethod
+    def _kept_from(connection: Any) -> int:
+        return int(connection.execute(select(data_version.c.raw_kept_from).where(data_version.c.id == 1)).scalar_one())
 
     def count_samples(self) -> int:
         with self.engine.connect() as connection:

@@ -113,7 +113,7 @@ def _criteria_chart(reader: Reader, code: str) -> go.Figure:
     owner = catalogue.databases[code].owner
     figure = go.Figure(layout={"template": TEMPLATE})
     for criterion in catalogue.criteria.values():
-        history = reader.series_history(criterion.metric, owner, code, HISTORY_DAYS)
+        history = reader.daily_history(criterion.metric, owner, code, HISTORY_DAYS)
         figure.add_scatter(
             x=[localtime.local(ts) for ts in history["ts"]], y=history["value"], mode="lines", name=criterion.name()
         )
@@ -125,7 +125,7 @@ def _criteria_chart(reader: Reader, code: str) -> go.Figure:
 
 def _records_chart(reader: Reader, code: str) -> go.Figure:
     db = reader.config.catalogue.databases[code]
-    records = reader.series_history("db_records", db.owner, code, HISTORY_DAYS)
+    records = reader.daily_history("db_records", db.owner, code, HISTORY_DAYS)
     figure = go.Figure(layout={"template": TEMPLATE})
     figure.add_scatter(
         x=[localtime.local(ts) for ts in records["ts"]], y=records["value"], mode="lines", name=_("Records")
