@@ -6,6 +6,8 @@ python -m metrics backfill                             fill a new store with his
 python -m metrics upgrade                              create or upgrade the store schema
 python -m metrics backup FILE                          a consistent copy of the store
 python -m metrics restore FILE                         the store's content replaced by a backup
+python -m metrics rollups rebuild                      daily/weekly rollups and latest values from raw samples
+python -m metrics rollups prune                        remove raw samples past store.raw_retention_days
 """
 
 from __future__ import annotations
@@ -32,6 +34,8 @@ def main(argv: list[str] | None = None) -> int:
     backup_command.add_argument("file")
     restore_command = commands.add_parser("restore", help="replace the store's content by a backup (processes stopped)")
     restore_command.add_argument("file")
+    rollups_command = commands.add_parser("rollups", help="the rollups the writer keeps: rebuild, prune")
+    rollups_command.add_argument("action", choices=["rebuild", "prune"])
     audit_command = commands.add_parser("audit", help="print the audit log as CSV, newest first")
     audit_command.add_argument("--since", metavar="YYYY-MM-DD", help="only entries from this local day on")
     audit_command.add_argument("--limit", type=int, help="at most this many entries")
@@ -82,6 +86,8 @@ def main(argv: list[str] | None = None) -> int:
             print(f"{args.command}: {error}", file=sys.stderr)
             return 2
         return 0
+    if args.command == "rollups":
+        return rollups(store, config, args.action)
     if args.command == "audit":
         return print_audit(store, args.since, args.limit)
     if args.command == "users":
@@ -157,6 +163,28 @@ def manage_users(store, config, args) -> int:
     except ValueError as error:  # AccountError, or two passwords that differ
         print(f"users {args.users_command}: {error}", file=sys.stderr)
         return 2
+    return 0
+
+
+def rollups(store, config, action: str) -> int:
+    """Rebuild every rollup from the raw samples kept, or apply the retention now."""
+    import time
+
+    started = time.perf_counter()
+    if action == "prune":
+        keep = config.settings.store.raw_retention_days
+        if not keep:
+            print("store.raw_retention_days is 0: every raw sample is kept")
+            return 0
+        removed = store.prune_raw_samples(keep)
+        print(f"{removed:,} raw samples older than {keep} days removed in {time.perf_counter() - started:.1f} s")
+        return 0
+
+    def progress(done: int, total: int) -> None:
+        print(f"\r{done:,}/{total:,} series", end="", file=sys.stderr, flush=True)
+
+    read = store.rebuild_rollups(progress)
+    print(f"\nrollups rebuilt from {read:,} raw samples in {time.perf_counter() - started:.1f} s")
     return 0
 
 
