@@ -1,11 +1,11 @@
 """What pages read, and the one place that owns caching (Flask-Caching).
 
-Pages, the wall, the downloads and /healthz read the store only through a Reader: the cached
-snapshot of the read models, and the few lists the sources, lineage and briefings pages add.
+Pages, the wall, the downloads and /healthz read the store only through a Reader: the
+snapshot of the read models (dashboards/snapshots.py: served at once, rebuilt in the
+background by one process), and the few lists the sources, lineage and briefings pages add.
 FileSystemCache on the embedded default, shared by every process on the host; Redis in
-production. Keys carry the store's data version, so new data is a new key and nothing is
-invalidated by hand; the snapshot key also carries the clock rounded to STALE_STEP, because
-staleness changes with time alone.
+production. The lists' keys carry the store's data version, so new data is a new key and
+nothing is invalidated by hand.
 """
 
 from __future__ import annotations
@@ -20,6 +20,7 @@ from flask import Flask
 from flask_caching import Cache
 
 from dashboards.screens import ScreensFile, load_screens
+from dashboards.snapshots import Snapshots
 from metrics import audit, directives, editions, health
 from metrics.health import BackfillProgress, SourceHealth
 from metrics.read_models import Snapshot, build_snapshot
@@ -28,7 +29,6 @@ from metrics.settings import Config
 from metrics.store import Store
 
 log = logging.getLogger("ioc.reader")
-STALE_STEP = 15
 
 
 class Reader:
@@ -53,8 +53,11 @@ class Reader:
             settings.update(CACHE_TYPE="FileSystemCache", CACHE_DIR=str(config.data_dir / "cache"), CACHE_THRESHOLD=200)
         self.cache = Cache(server, config=settings)
         memoize = self.cache.memoize()
-        self._snapshot = memoize(
-            _named(lambda version, step, week: build_snapshot(self._store, self.config, week=week), "snapshot")
+        self._snapshots = Snapshots(
+            self.cache,
+            lambda week, province: build_snapshot(self._store, self.config, week=week, province=province),
+            self.version,
+            None if config.cache_url else config.data_dir / "cache" / "locks",
         )
         self._quarantine = memoize(_named(lambda version: health.recent_quarantine(self._store, 50), "quarantine"))
         self._runs = memoize(_named(lambda version: health.recent_runs(self._store, 40), "runs"))
@@ -91,16 +94,16 @@ class Reader:
     def dialect(self) -> str:
         return self._store.dialect
 
-    @staticmethod
-    def time_step() -> int:
-        """The clock in STALE_STEP steps: part of every key whose content ages with time."""
-        return int(time.time() // STALE_STEP)
-
     # -- the read models, cached by data version ---------------------------------------------------
 
-    def snapshot(self, week: int | None = None) -> Snapshot:
-        """The figures of the current week, or of week (its Monday as epoch seconds)."""
-        return self._snapshot(self.version(), self.time_step(), week)
+    def snapshot(self, week: int | None = None, province: str = "") -> Snapshot:
+        """The figures of the current week, or of week (its Monday as epoch seconds), of the
+        ministry or of one province: the newest built, never waiting for a rebuild."""
+        return self._snapshots.get(week, province).snapshot
+
+    def snapshot_token(self) -> str:
+        """Names the figures of the current snapshot: what a rendered page is cached by."""
+        return self._snapshots.get().token
 
     def quarantine(self) -> list[dict]:
         return self._quarantine(self.version())

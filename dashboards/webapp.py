@@ -180,8 +180,10 @@ def _register_refresh(app: dash.Dash, reader: Reader, config: Config) -> None:
         State("data-version", "data"),
         running=[(Output("tick", "disabled"), True, False)],
     )
-    def refresh(_tick: int | None, known: int | None) -> tuple[Any, Any]:
-        version = reader.version()
+    def refresh(_tick: int | None, known: str | None) -> tuple[Any, Any]:
+        # The figures' token, not the store's version: a page asks again once the snapshot it
+        # would get has new figures (built in the background after a collection).
+        version = reader.snapshot_token()
         progress = reader.backfill()
         banner = (
             html.Div(
@@ -229,10 +231,10 @@ def _layout(page: Page, actions: Actions) -> Callable[..., html.Div]:
 
 
 def _register_body(app: dash.Dash, page: Page, reader: Reader) -> None:
-    # The rendered body is cached like the data under it (data version, clock step, language,
-    # the URL's filters, the viewer's role): building figures is the costly part (a 7-chart page took ~230 ms),
-    # and every open page asks again after each collection.
-    def render(version: int, step: int, lang: str, search: str, viewer: str) -> list:
+    # The rendered body is cached like the data under it (the snapshot's token, language, the
+    # URL's filters, the viewer's role): building figures is the costly part (a 7-chart page took
+    # ~230 ms), and every open page asks again after each collection.
+    def render(token: str, lang: str, search: str, viewer: str) -> list:
         with i18n.language(lang):
             return page.render(reader, {k: v[0] for k, v in parse_qs(search.lstrip("?")).items()})
 
@@ -241,8 +243,8 @@ def _register_body(app: dash.Dash, page: Page, reader: Reader) -> None:
     cached = render if page.live else reader.cache.memoize()(render)
 
     @app.callback(Output(page.body_id, "children"), Input("data-version", "data"), Input("url", "search"))
-    def body(_version: int | None, search: str | None) -> list:
+    def body(_token: str | None, search: str | None) -> list:
         # What a page offers to do depends on the viewer's role and unit (never their name): in the key.
         who = access.person()
         viewer = f"{who.role}:{who.unit}" if who is not None else ""
-        return cached(reader.version(), reader.time_step(), i18n.current(), (search or "")[:MAX_SEARCH], viewer)
+        return cached(reader.snapshot_token(), i18n.current(), (search or "")[:MAX_SEARCH], viewer)

@@ -46,6 +46,19 @@ def require(available: bool, what: str) -> None:
     pytest.skip(f"{what} not available")
 
 
+def redis_url(database: int) -> str:
+    """The URL of a Redis database shared with other tests (keep to a key prefix of your own);
+    skips without Redis, fails in CI."""
+    import redis
+
+    url = f"{os.environ.get('IOC_TEST_REDIS_URL', 'redis://127.0.0.1:6379').rstrip('/')}/{database}"
+    try:
+        redis.Redis.from_url(url).ping()
+    except redis.RedisError:
+        require(False, f"Redis at {url}")
+    return url
+
+
 def empty_redis(database: int):
     """(url, client) of a Redis database of this test's own (by number: tests running together
     use different ones), emptied; skips without Redis, fails in CI."""

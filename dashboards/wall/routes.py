@@ -34,7 +34,7 @@ PAGE = (Path(__file__).resolve().parent / "wall.html").read_text(encoding="utf-8
 def register(server: Flask, reader: Reader, actions: Actions) -> None:
     config, screens = reader.config, reader.screens
 
-    def build(name: str, version: int, step: int, lang: str) -> dict:
+    def build(name: str, token: str, lang: str) -> dict:
         screen = screens.screen(name)
         assert screen is not None  # the route checked it
         with i18n.language(lang):
@@ -111,7 +111,7 @@ def register(server: Flask, reader: Reader, actions: Actions) -> None:
         asking = access.who()
         if isinstance(asking, Device):  # a person looking at a screen is not the screen being alive
             actions.record_screen_beat(asking.client_id, name, version, request.remote_addr or "")
-        response = jsonify(cached(name, version, int(reader.time_step()), i18n.current()))
+        response = jsonify(cached(name, reader.snapshot_token(), i18n.current()))
         response.headers["Cache-Control"] = "no-store"
         return response
 

@@ -23,7 +23,7 @@ from briefings.content import build_briefing
 from briefings.settings import BriefingSettings, Schedule
 from metrics import editions
 from metrics.read_models import build_snapshot, unit_figures
-from metrics.store import Store
+from metrics.store import Sample, SeriesKey, Store
 from tests.briefings.conftest import BUILT_AT, last_week, pdf_text
 from tests.conftest import REPO, free_port
 
@@ -138,18 +138,26 @@ def test_a_confirmed_unit_prints_confirmed_until_its_figures_change(archive, tmp
     edition = build_edition(store, config, week, "", "vi", built_at=BUILT_AT)
     text = pdf_text(archive_dir(config) / edition.files["pdf"]["path"], tmp_path)
     assert "BMTE (*)" not in text and "KCB (*)" in text and "Đơn vị đã xác nhận số liệu: 1/12." in text
-    with store.engine.begin() as connection:  # a late correction of one of BMTE's figures that week
-        connection.execute(text_update(), {"start": week, "end": week + WEEK})
+    correct_late(store, week)  # a late correction of one of BMTE's figures that week
     briefing = build_briefing(store, config, week, "", "vi")
     assert not next(u for u in briefing.units if u.code == "BMTE").confirmed
 
 
-def text_update():
-    return text(
-        "UPDATE samples SET value = value + 1 WHERE ts >= :start AND ts < :end AND series_id IN "
-        "(SELECT id FROM series WHERE unit = 'BMTE' AND metric = 'tthc_resolved_on_time') "
-        "AND ts = (SELECT MIN(ts) FROM samples s2 WHERE s2.series_id = samples.series_id AND s2.ts >= :start)"
-    )
+def correct_late(store, week: int) -> None:
+    """A collection brings one of BMTE's figures of that week again, one more than before."""
+    with store.engine.connect() as connection:
+        row = connection.execute(
+            text(
+                "SELECT r.metric, r.unit, r.database, r.labels, r.source_id, s.ts, s.value "
+                "FROM samples s JOIN series r ON r.id = s.series_id "
+                "WHERE r.unit = 'BMTE' AND r.metric = 'tthc_resolved_on_time' AND s.ts >= :start AND s.ts < :end "
+                "ORDER BY s.ts LIMIT 1"
+            ),
+            {"start": week, "end": week + WEEK},
+        ).one()
+    run_id = store.start_run(row.source_id, "collect", row.ts, row.ts + 86400)
+    key = SeriesKey(row.metric, row.unit, row.database, row.labels)
+    store.finish_run(run_id, row.source_id, "ok", [Sample(key, row.ts, row.value + 1)])
 
 
 def test_the_command_line_builds_a_unit_edition_in_english_into_a_folder(filled, tmp_path):

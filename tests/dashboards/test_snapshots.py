@@ -1,0 +1,128 @@
+"""The snapshot is served at once and rebuilt in the background by one builder at a time."""
+
+from __future__ import annotations
+
+import dataclasses
+import threading
+import time
+import uuid
+
+import pytest
+from flask import Flask
+from flask_caching import Cache
+
+from dashboards import snapshots
+from dashboards.snapshots import Snapshots
+from metrics.read_models import build_snapshot
+from tests.conftest import redis_url
+
+BUILD_SECONDS = 0.6
+
+
+class World:
+    """A store's data version and a slow snapshot build that counts its calls."""
+
+    def __init__(self, template) -> None:
+        self.version = 1
+        self.builds = 0
+        self.figure = 50.0
+        self.fail = False
+        self.template = template
+        self.lock = threading.Lock()
+
+    def build(self, week, province):
+        with self.lock:
+            self.builds += 1
+        time.sleep(BUILD_SECONDS)
+        if self.fail:
+            raise RuntimeError("the store went away")
+        effectiveness = dataclasses.replace(self.template.effectiveness, value=self.figure)
+        return dataclasses.replace(self.template, built_at=time.time(), effectiveness=effectiveness)
+
+
+@pytest.fixture
+def template(default_config, sqlite_store):
+    return build_snapshot(sqlite_store, default_config)
+
+
+@pytest.fixture(params=["files", "redis"])
+def caches(request, tmp_path):
+    """Two workers' caches over one shared backend (the file cache's folder, or Redis)."""
+    made, prefix = [], f"ioc-test-{uuid.uuid4().hex}:"  # tests running together share the database
+    if request.param == "redis":
+        url = redis_url(11)
+    for _ in range(2):
+        if request.param == "files":
+            settings = {"CACHE_TYPE": "FileSystemCache", "CACHE_DIR": str(tmp_path / "cache")}
+        else:
+            settings = {"CACHE_TYPE": "RedisCache", "CACHE_REDIS_URL": url, "CACHE_KEY_PREFIX": prefix}
+        made.append(Cache(Flask(__name__), config=settings))
+    return made, (tmp_path / "cache" / "locks" if request.param == "files" else None)
+
+
+def workers(caches, world):
+    made, lock_dir = caches
+    return [Snapshots(cache, world.build, lambda: world.version, lock_dir) for cache in made]
+
+
+def test_concurrent_first_requests_in_two_workers_build_the_snapshot_once(caches, template):
+    world = World(template)
+    first, second = workers(caches, world)
+    got = []
+    threads = [threading.Thread(target=lambda w=w: got.append(w.get())) for w in (first, second) * 4]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert world.builds == 1
+    assert len({entry.token for entry in got}) == 1 and len(got) == 8
+
+
+def test_after_a_collection_requests_get_the_previous_snapshot_at_once_while_one_rebuild_runs(caches, template):
+    world = World(template)
+    first, second = workers(caches, world)
+    before = first.get()
+    world.version, world.figure = 2, 75.0  # a collection committed new figures
+    started = time.perf_counter()
+    answers = [w.get() for w in (first, second, first, second)]
+    waited = time.perf_counter() - started
+    assert waited < BUILD_SECONDS / 3
+    assert {a.token for a in answers} == {before.token}
+    assert all(a.snapshot.effectiveness.value == 50.0 for a in answers)  # with its own "as of"
+    deadline = time.monotonic() + 10
+    while first.get().version != 2 and time.monotonic() < deadline:
+        time.sleep(0.05)
+    fresh = second.get()
+    assert (fresh.version, fresh.snapshot.effectiveness.value) == (2, 75.0)
+    assert fresh.token != before.token
+    assert world.builds == 2  # four requests, two workers: one rebuild
+
+
+def test_a_rebuild_that_finds_the_same_figures_keeps_the_token(caches, template, monkeypatch):
+    monkeypatch.setattr(snapshots, "STALE_STEP", 0.2)
+    world = World(template)
+    (worker, _) = workers(caches, world)
+    before = worker.get()
+    time.sleep(0.3)  # aged: staleness changes with time alone
+    worker.get()
+    deadline = time.monotonic() + 10
+    while worker.get().snapshot.built_at == before.snapshot.built_at and time.monotonic() < deadline:
+        time.sleep(0.05)
+    after = worker.get()
+    assert after.snapshot.built_at > before.snapshot.built_at
+    assert after.token == before.token
+
+
+def test_a_failing_rebuild_keeps_the_previous_snapshot_served(caches, template):
+    world = World(template)
+    (worker, _) = workers(caches, world)
+    before = worker.get()
+    world.version, world.fail = 2, True
+    worker.get()
+    time.sleep(BUILD_SECONDS * 2)
+    assert worker.get().token == before.token
+    world.fail = False
+    deadline = time.monotonic() + 10
+    while worker.get().version != 2 and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert worker.get().version == 2
