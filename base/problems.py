@@ -171,6 +171,9 @@ MESSAGES: dict[str, str] = {
     "record.bad_time": N_("the time cannot be read: {value}"),
     "record.no_zone": N_("the time has no time zone"),
     "record.future": N_("the time {time} is in the future"),
+    "record.unknown_province": N_(
+        "unknown province code '{province}' (the two-digit codes of the 34 provinces, e.g. 01 for Hà Nội)"
+    ),
     "record.too_old": N_("the time {time} is older than the period the source may send again (look-back)"),
     # briefings/: an edition not built, an e-mail not sent.
     "briefing.bad_week": N_("week '{week}' is not valid (write it as 2026-W47)"),

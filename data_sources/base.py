@@ -30,6 +30,7 @@ class Record(NamedTuple):
     unit: str = ""
     database: str = ""
     origin: str = ""  # where in the source it came from, e.g. "tuan48.xlsx · Số liệu · dòng 12"
+    province: str = ""  # the province's code ("01" Hà Nội) when the figure is one province's
 
 
 @dataclass(frozen=True)

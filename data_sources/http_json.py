@@ -43,6 +43,7 @@ class HttpJsonOptions(Options):
     unit_path: str = ""  # JMESPath to it in each record
     database: str = ""
     database_path: str = ""
+    province_path: str = ""  # JMESPath to the province's code ("01") when records are per province
     time_path: str = ""  # JMESPath to the record's time; empty = the time of collection
     time_format: str = "iso"  # iso | epoch | epoch_ms | a strftime pattern such as %d/%m/%Y
     next_path: str = ""  # JMESPath to the next page's URL (same host only)
@@ -54,7 +55,7 @@ class HttpJsonOptions(Options):
     max_bytes: int = Field(default=10_000_000, ge=1_000)
     max_depth: int = Field(default=64, ge=2, le=1000)
 
-    @field_validator("records", "unit_path", "database_path", "time_path", "next_path")
+    @field_validator("records", "unit_path", "database_path", "province_path", "time_path", "next_path")
     @classmethod
     def _jmespath(cls, value: str) -> str:
         if value:
@@ -109,11 +110,12 @@ def map_records(page: Any, options: HttpJsonOptions, collected_at: dt.datetime) 
         database = options.database or _text(
             jmespath.search(options.database_path, item) if options.database_path else ""
         )
+        province = _text(jmespath.search(options.province_path, item)) if options.province_path else ""
         raw_time = jmespath.search(options.time_path, item) if options.time_path else None
         ts = parse_time(raw_time, options.time_format) if options.time_path else collected_at
         for mapping in options.values:
             value = parse_number(jmespath.search(mapping.path, item))
-            records.append(Record(mapping.metric, ts, value, unit, database))
+            records.append(Record(mapping.metric, ts, value, unit, database, province=province))
     return records
 
 

@@ -44,6 +44,7 @@ class SqlOptions(Options):
     unit_column: str = ""
     database: str = ""
     database_column: str = ""
+    province_column: str = ""  # the province's code ("01") when rows are per province
     values: list[ColumnMapping] = Field(default_factory=list)  # wide rows, or
     metric_column: str = ""  # long rows: metric code ...
     value_column: str = ""  # ... and its value
@@ -153,6 +154,7 @@ class SqlSource(Source[SqlOptions]):
                 options.time_column,
                 options.unit_column,
                 options.database_column,
+                options.province_column,
                 options.metric_column,
                 options.value_column,
             )
@@ -171,12 +173,13 @@ class SqlSource(Source[SqlOptions]):
             ts = parse_time(row[options.time_column], options.time_format) if options.time_column else collected_at
             unit = options.unit or str(row.get(options.unit_column) or "")
             database = options.database or str(row.get(options.database_column) or "")
+            province = str(row.get(options.province_column) or "") if options.province_column else ""
             if options.metric_column:
-                records.append(
-                    Record(str(row[options.metric_column]), ts, parse_number(row[options.value_column]), unit, database)
-                )
+                value = parse_number(row[options.value_column])
+                records.append(Record(str(row[options.metric_column]), ts, value, unit, database, province=province))
             for mapping in options.values:
-                records.append(Record(mapping.metric, ts, parse_number(row[mapping.column]), unit, database))
+                value = parse_number(row[mapping.column])
+                records.append(Record(mapping.metric, ts, value, unit, database, province=province))
         return records
 
 

@@ -22,6 +22,7 @@ from typing import Any, NamedTuple
 
 from base.catalogue import Catalogue
 from base.localtime import DAY, bucket_start
+from base.provinces import label_of, provinces
 from base.problems import Problem
 from data_sources.base import Record
 from metrics.store import Rejected, Sample, SeriesKey
@@ -36,6 +37,7 @@ def _raw(record: Any) -> dict[str, Any]:
             "metric": record.metric,
             "unit": record.unit,
             "database": record.database,
+            **({"province": record.province} if record.province else {}),
             "origin": record.origin,
             "ts": record.ts.isoformat() if isinstance(record.ts, dt.datetime) else repr(record.ts),
             "value": _json_value(record.value),
@@ -81,6 +83,11 @@ def check(record: Any, catalogue: Catalogue, oldest: dt.datetime, now: dt.dateti
         return Problem.of("record.database_on_unit_metric", metric=metric_code, database=database)
     if unit not in catalogue.units:
         return Problem.of("record.unknown_unit", unit=unit)
+    province = _code(record.province)
+    if province.isdigit() and len(province) <= 2:
+        province = province.zfill(2)  # 1 and "01" are the same code (a spreadsheet drops the zero)
+    if province and province not in provinces():
+        return Problem.of("record.unknown_province", province=province)
     value = record.value
     if isinstance(value, bool) or not isinstance(value, (int, float)):
         return Problem.of("record.not_a_number", value=repr(str(value)[:80]))
@@ -119,9 +126,8 @@ def check(record: Any, catalogue: Catalogue, oldest: dt.datetime, now: dt.dateti
         judged = "recent"
     else:  # a day still under way is not judged: its count is incomplete
         judged = "weekday" if metric.bucket == "day" and bucket + DAY <= now.timestamp() else ""
-    return Sample(
-        SeriesKey(metric_code, unit, database if metric.scope == "database" else ""), bucket, float(value), judged
-    )
+    key = SeriesKey(metric_code, unit, database if metric.scope == "database" else "", label_of(province))
+    return Sample(key, bucket, float(value), judged)
 
 
 class Validated(NamedTuple):

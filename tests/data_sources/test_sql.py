@@ -249,3 +249,34 @@ def test_a_hostile_unit_database_loses_nothing_and_cannot_stall_incremental_read
     with language("vi"):
         assert word(run.note).startswith("nhiều bản ghi cho cùng một kỳ: 2 phần được cộng thành 1 số liệu")
     assert "2099" in first.rejected[0].reason.text()
+
+
+def test_rows_per_province_are_stored_as_the_provinces_series_and_add_up(default_config, tmp_path, sqlite_store):
+    path = tmp_path / "provinces.db"
+    with sqlite3.connect(path) as db:
+        db.execute("CREATE TABLE by_province (tinh TEXT, received INTEGER)")
+        db.executemany("INSERT INTO by_province VALUES (?, ?)", [("01", 30), ("79", 50), ("48", 20)])
+    config = with_sources(
+        default_config,
+        SourceConfig(
+            id="kcb-db",
+            kind="sql",
+            interval_seconds=600,
+            timeout_seconds=30,
+            options=SqlOptions(
+                url=f"sqlite:///{path}",
+                query="SELECT tinh, received FROM by_province",
+                unit="KCB",
+                province_column="tinh",
+                values=[{"metric": "tthc_received", "column": "received"}],
+            ),
+        ),
+    )
+    outcome = Collector(config, sqlite_store).collect("kcb-db")
+    assert (outcome.status, outcome.rows_written) == ("ok", 3)
+    from metrics.series_reads import weekly_frame
+
+    week = weekly_frame(sqlite_store, config.catalogue, 1)
+    assert week[week["metric"] == "tthc_received"]["value"].tolist() == [100.0]
+    hcm = weekly_frame(sqlite_store, config.catalogue, 1, province="79")
+    assert hcm[hcm["metric"] == "tthc_received"]["value"].tolist() == [50.0]

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
+from base import i18n
 from base.localtime import bucket_start
 from data_sources.base import Record
 from metrics.store import Sample
@@ -145,3 +146,22 @@ def test_a_quarantined_record_does_not_move_the_sources_data_until(default_confi
         NOW,
     )
     assert len(validated.bad) == 1 and validated.newest == NOW - dt.timedelta(hours=2)
+
+
+def test_a_provinces_figure_is_its_own_series_and_an_unknown_province_is_refused(default_config):
+    good, bad = check(
+        default_config,
+        Record("tthc_received", NOW, 12, "KCB", province="79"),
+        Record("tthc_received", NOW, 5, "KCB", province=1),  # a spreadsheet's 01 read as a number
+        Record("tthc_received", NOW, 7, "KCB", province="Hà Nội"),
+        Record("tthc_received", NOW, 9, "KCB", province="02"),  # Hà Giang's old code: merged in 2025
+    )
+    assert sorted(s.key.labels for s in good) == ["tinh=01", "tinh=79"]
+    assert {s.key[:3] for s in good} == {("tthc_received", "KCB", "")}
+    with i18n.language("en"):
+        reasons = [r.reason.text() for r in bad]
+    assert reasons == [
+        "unknown province code 'Hà Nội' (the two-digit codes of the 34 provinces, e.g. 01 for Hà Nội)",
+        "unknown province code '02' (the two-digit codes of the 34 provinces, e.g. 01 for Hà Nội)",
+    ]
+    assert bad[0].raw["province"] == "Hà Nội"
