@@ -124,8 +124,9 @@ def main() -> None:
     all_hand = timed(
         hand(
             store,
-            "SELECT r.metric, r.unit, r.database, w.start, SUM(w.total), AVG(w.last_value) FROM weekly_rollups w "
-            "JOIN series r ON r.id = w.series_id WHERE w.start >= :since GROUP BY r.metric, r.unit, r.database, w.start",
+            "SELECT r.metric, r.unit, r.database, w.start, SUM(w.total), AVG(w.last_value) "
+            "FROM weekly_rollups w JOIN series r ON r.id = w.series_id WHERE w.start >= :since "
+            "GROUP BY r.metric, r.unit, r.database, w.start",
             since=since,
         ),
         3,

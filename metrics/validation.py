@@ -22,8 +22,8 @@ from typing import Any, NamedTuple
 
 from base.catalogue import Catalogue
 from base.localtime import DAY, bucket_start
-from base.provinces import label_of, provinces
 from base.problems import Problem
+from base.provinces import label_of, provinces
 from data_sources.base import Record
 from metrics.store import Rejected, Sample, SeriesKey
 
