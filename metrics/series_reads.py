@@ -10,11 +10,12 @@ province's series instead.
 from __future__ import annotations
 
 import time
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Sequence
+from functools import cache
 from typing import Any
 
 import pandas as pd
-from sqlalchemy import and_, func, select
+from sqlalchemy import and_, bindparam, func, select
 
 from base.catalogue import Catalogue
 from base.localtime import WEEK, bucket_start, week_start
@@ -27,12 +28,23 @@ LATEST_COLUMNS = ["metric", "unit", "database", "ts", "value"]
 SQL_FUNCTIONS: dict[str, Callable[..., Any]] = {"sum": func.sum, "mean": func.avg, "min": func.min, "max": func.max}
 
 
-def _by_function(catalogue: Catalogue, codes: Iterable[str]) -> dict[str, list[str]]:
-    """The metrics grouped by how they roll up over series."""
-    groups: dict[str, list[str]] = {}
-    for code in codes:
-        groups.setdefault(catalogue.metrics[code].across, []).append(code)
-    return groups
+def _every_function(column: Any) -> list:
+    return [function(column) for function in SQL_FUNCTIONS.values()]
+
+
+def _picked(rows: Sequence[Any], catalogue: Catalogue, columns: int, counts: bool = False) -> list[tuple]:
+    """Rows of (keys…, [count total], sum, mean, min, max) as (keys…, value), each by its metric's
+    roll-up (in Python: a few hundred rows, where a frame's column juggling costs more)."""
+    first = columns + 1 if counts else columns  # after the keys (and the counts' total)
+    position = {name: first + i for i, name in enumerate(SQL_FUNCTIONS)}
+    metrics = catalogue.metrics
+    picked = []
+    for row in rows:
+        metric = metrics[row[0]]
+        at = columns if counts and metric.kind == "count" else position[metric.across]
+        value = row[at]
+        picked.append((*row[:columns], None if value is None else float(value)))
+    return picked
 
 
 def _in_province(province: str) -> list:
@@ -47,19 +59,17 @@ def weekly_frame(
     provinces' series rolled up, or one province's."""
     since = week_start(now or time.time()) - (weeks - 1) * WEEK
     keys = [series.c.metric, series.c.unit, series.c.database, weekly_rollups.c.start]
-    queries = []
-    for kind, column in (("count", weekly_rollups.c.total), ("gauge", weekly_rollups.c.last_value)):
-        codes = [m.code for m in catalogue.metrics.values() if m.kind == kind]
-        for across, metrics in _by_function(catalogue, codes).items():
-            queries.append(
-                select(*keys, SQL_FUNCTIONS[across](column))
-                .join(series, series.c.id == weekly_rollups.c.series_id)
-                .where(series.c.metric.in_(metrics), weekly_rollups.c.start >= since, *_in_province(province))
-                .group_by(*keys)
-            )
+    # One pass computes every roll-up function; each metric then takes its own (a query per
+    # function read the rollups several times).
+    query = (
+        select(*keys, func.sum(weekly_rollups.c.total), *_every_function(weekly_rollups.c.last_value))
+        .join(series, series.c.id == weekly_rollups.c.series_id)
+        .where(series.c.metric.in_(list(catalogue.metrics)), weekly_rollups.c.start >= since, *_in_province(province))
+        .group_by(*keys)
+    )
     with store.engine.connect() as connection:
-        rows = [tuple(r) for query in queries for r in connection.execute(query)]
-    frame = pd.DataFrame(rows, columns=COLUMNS)
+        rows = connection.execute(query).all()
+    frame = pd.DataFrame(_picked(rows, catalogue, 4, counts=True), columns=COLUMNS)
     frame["week"] = frame["week"].astype("int64")
     frame["value"] = frame["value"].astype("float64")
     return frame
@@ -71,19 +81,32 @@ def latest_frame(
     """The newest value of every metric, unit and database among the given metrics, the
     provinces' series rolled up (or one province's): as of now, or before a local midnight
     (the state at the end of the day before it), read from the daily rollups."""
-    if before is None:
+    if before is not None and bucket_start(before, "day") != int(before):
+        raise ValueError(f"before must be a local midnight, not {before}")
+    query = _latest_query(before is not None, bool(province))
+    params = {"metrics": list(metrics), "before": int(before or 0), "labels": label_of(province)}
+    with store.engine.connect() as connection:
+        rows = connection.execute(query, params).all()
+    frame = pd.DataFrame(_picked(rows, catalogue, 4), columns=LATEST_COLUMNS)
+    frame["value"] = frame["value"].astype("float64")
+    return frame
+
+
+@cache
+def _latest_query(before: bool, in_province: bool) -> Any:
+    """The latest-values statement, built once (wall tiles ask often; building it cost as much
+    as running it): metrics, before and labels are bound at each call."""
+    if not before:
         newest = select(
             series.c.metric, series.c.unit, series.c.database, series_latest.c.ts, series_latest.c.value
         ).select_from(series.join(series_latest, series_latest.c.series_id == series.c.id))
     else:
-        if bucket_start(before, "day") != int(before):
-            raise ValueError(f"before must be a local midnight, not {before}")
         # One index seek per series for its last day before the time (a GROUP BY over the
         # rollups would read every day of every series).
         days = daily_rollups.alias("days")
         last_day = (
             select(func.max(days.c.start))
-            .where(days.c.series_id == series.c.id, days.c.start < int(before))
+            .where(days.c.series_id == series.c.id, days.c.start < bindparam("before"))
             .correlate(series)
             .scalar_subquery()
         )
@@ -98,19 +121,12 @@ def latest_frame(
                 daily_rollups, and_(daily_rollups.c.series_id == series.c.id, daily_rollups.c.start == last_day)
             )
         )
-    per_series = newest.where(series.c.metric.in_(metrics), *_in_province(province)).subquery()
+    chosen: list[Any] = [series.c.metric.in_(bindparam("metrics", expanding=True))]
+    if in_province:
+        chosen.append(series.c.labels == bindparam("labels"))
+    per_series = newest.where(*chosen).subquery()
     keys = [per_series.c.metric, per_series.c.unit, per_series.c.database]
-    queries = [
-        select(*keys, func.max(per_series.c.ts), SQL_FUNCTIONS[across](per_series.c.value))
-        .where(per_series.c.metric.in_(codes))
-        .group_by(*keys)
-        for across, codes in _by_function(catalogue, metrics).items()
-    ]
-    with store.engine.connect() as connection:
-        rows = [tuple(r) for query in queries for r in connection.execute(query)]
-    frame = pd.DataFrame(rows, columns=LATEST_COLUMNS)
-    frame["value"] = frame["value"].astype("float64")
-    return frame
+    return select(*keys, func.max(per_series.c.ts), *_every_function(per_series.c.value)).group_by(*keys)
 
 
 def series_sources(store: Store, province: str = "") -> pd.DataFrame:
