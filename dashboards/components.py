@@ -13,11 +13,14 @@ from dash import dcc, html
 from base import formatting as fmt
 from base.i18n import _, ngettext
 from base.localtime import iso_week_label, parse_week_label
+from base.provinces import provinces
 from dashboards.page import Query
+from dashboards.reader import Reader
 from metrics.health import Freshness
 from metrics.read_models import Snapshot
 
-FILTERS = ("unit", "db", "week")  # the filters a shared URL carries from page to page and into downloads
+# The filters a shared URL carries from page to page and into downloads (tinh: a province's code).
+FILTERS = ("unit", "db", "week", "tinh")
 
 
 def as_of(moment: float | None) -> str:
@@ -102,6 +105,47 @@ def picker(options: Sequence[tuple[str, str, str]], current: str, id_prefix: str
     )
 
 
+def province_of(query: Query | None) -> str:
+    """The province a URL asks for (?tinh=79), "" for the whole country or a code that is none
+    (province_notice says so on the page)."""
+    code = (query or {}).get("tinh", "")
+    return code if code in provinces() else ""
+
+
+def snapshot_of(reader: Reader, query: Query | None) -> Snapshot:
+    """The snapshot of the week and province the URL asks for."""
+    return reader.snapshot(week_of(query), province_of(query))
+
+
+def province_notice(query: Query | None) -> html.Div | None:
+    """A clear word when ?tinh= names no province: the page shows the whole country instead."""
+    asked = (query or {}).get("tinh", "")
+    if not asked or asked in provinces():
+        return None
+    return html.Div(
+        _("There is no province with the code '{code}': the figures are the whole country's.").format(code=asked[:20]),
+        className="notice notice-warning",
+        id="province-notice",
+    )
+
+
+def province_picker(path: str, query: Query | None) -> html.Details:
+    """The province the figures are narrowed to, and links to the others (the 34 provinces)."""
+    current = province_of(query)
+    known = provinces()
+    options = [(_("Whole country"), with_filters(path, query, tinh=""), "")]
+    options += [(p.short_name, with_filters(path, query, tinh=code), code) for code, p in known.items()]
+    shown = known[current].name if current else _("Whole country")
+    return html.Details(
+        [
+            html.Summary([html.Span(_("Province") + ": ", className="picker-label"), html.B(shown)]),
+            picker(options, current, "province"),
+        ],
+        className="province-picker",
+        id="province-picker",
+    )
+
+
 def week_of(query: Query | None) -> int | None:
     """The week a URL asks for (?week=2026-W47) as its local Monday in epoch seconds, or None."""
     return parse_week_label((query or {}).get("week", ""))
@@ -114,8 +158,9 @@ def week_label(snap: Snapshot) -> str:
     return _("Week {week}").format(week=snap.week_label)
 
 
-def week_picker(snap: Snapshot, path: str, query: Query | None, count: int = 8) -> html.Div:
-    """Links to the last weeks with data, keeping the URL's other filters."""
+def week_picker(snap: Snapshot, path: str, query: Query | None, count: int = 8, by_province: bool = True) -> html.Div:
+    """Links to the last weeks with data, keeping the URL's other filters, and the province
+    (where figures come per province: not the databases, which are national)."""
     latest = snap.weeks[-1] if snap.weeks else snap.week
     options = []
     for week in reversed(snap.weeks[-count:]):
@@ -128,6 +173,8 @@ def week_picker(snap: Snapshot, path: str, query: Query | None, count: int = 8) 
                 className="week-picker",
             ),
             html.Div(week_label(snap), className="week-label", id="week-label"),
+            province_picker(path, query) if by_province else None,
+            province_notice(query) if by_province else None,
         ]
     )
 

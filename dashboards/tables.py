@@ -18,7 +18,7 @@ from base.i18n import _, pgettext
 from base.localtime import iso_week_label, last_full_week
 from base.problems import word
 from dashboards import links
-from dashboards.components import freshness_line, stale_badge, week_of, with_filters
+from dashboards.components import freshness_line, snapshot_of, stale_badge, week_of, with_filters
 from dashboards.page import Query
 from dashboards.reader import Reader
 from dashboards.table import Cell, Column, Row, Table
@@ -35,7 +35,7 @@ def _chosen(query: Query, unit: str) -> bool:
 
 def effectiveness(reader: Reader, query: Query) -> Table:
     """Each unit's Decision 766 indicators and score, best first, and the ministry's."""
-    snap, catalogue = reader.snapshot(week_of(query)), reader.config.catalogue
+    snap, catalogue = snapshot_of(reader, query), reader.config.catalogue
     columns = [
         Column("unit", pgettext("organisation", "Unit"), class_name="name"),
         *[Column(row.code, catalogue.indicators[row.code].name(), "number") for row in snap.indicators],
@@ -97,7 +97,7 @@ def database_heat(snap: Snapshot, catalogue: Catalogue) -> Table:
 
 def project06(reader: Reader, query: Query) -> Table:
     """The Project 06 tasks: target, actual (with its SLA and numbers), change, deadline, status."""
-    snap, catalogue = reader.snapshot(week_of(query)), reader.config.catalogue
+    snap, catalogue = snapshot_of(reader, query), reader.config.catalogue
     columns = [
         Column("task", _("Task")),
         Column("owner", _("Lead unit")),
@@ -146,6 +146,7 @@ def project06(reader: Reader, query: Query) -> Table:
 
 def databases(reader: Reader, query: Query) -> Table:
     """The 12 databases against the six criteria, with stage, score, change, records and freshness."""
+    # The databases are national: the province filter does not apply to them.
     snap, catalogue = reader.snapshot(week_of(query)), reader.config.catalogue
     criteria = list(catalogue.criteria.values())
     columns = [

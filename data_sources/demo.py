@@ -23,6 +23,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from base import localtime
 from base.catalogue import Catalogue
 from base.config_errors import ConfigError, parse, read_toml
+from base.provinces import provinces
 from data_sources.base import (
     OptionError,
     Options,
@@ -50,6 +51,9 @@ class DemoOptions(Options):
     spike_metric: str = ""  # a data-entry slip: this count is spike_factor times too large ...
     spike_days_ago: int = Field(default=1, ge=0)  # ... on the local day this many days ago
     spike_factor: float = Field(default=4.0, gt=0)
+    # The unit's system is national: its daily counts come per province (the 34 provinces),
+    # each province with its own size and quality; gauges stay the unit's.
+    by_province: bool = False
 
 
 class MetricModel(BaseModel):
@@ -177,12 +181,17 @@ class DemoSource(Source[DemoOptions]):
                 break
             if metric.kind == "count":
                 fraction = min(1.0, (end - day_start) / DAY)
-                value = self._value(metric_code, unit, database, day, fraction)
-                if metric_code == self.options.spike_metric and day == (
+                spiked = metric_code == self.options.spike_metric and day == (
                     now.astimezone(localtime.zone()).date() - dt.timedelta(days=self.options.spike_days_ago)
-                ):
-                    value = float(round(value * self.options.spike_factor))
-                out.append(Record(metric_code, day_start.astimezone(dt.UTC), value, unit, database))
+                )
+                for province, weight in self._provinces(metric.scope):
+                    entity = f"{unit}/{province}" if province else unit
+                    value = self._value(metric_code, entity, database, day, fraction, weight)
+                    if spiked:
+                        value = float(round(value * self.options.spike_factor))
+                    out.append(
+                        Record(metric_code, day_start.astimezone(dt.UTC), value, unit, database, province=province)
+                    )
             else:
                 snapshot = day_start + dt.timedelta(hours=SNAPSHOT_HOUR_LOCAL)
                 if window.start <= snapshot <= end:
@@ -208,6 +217,19 @@ class DemoSource(Source[DemoOptions]):
             )
         return out
 
+    def _provinces(self, scope: str) -> list[tuple[str, float]]:
+        """(province code, its share of the unit's size) for a national system's per-unit figures;
+        [("", 1.0)] for a unit's own."""
+        if not self.options.by_province or scope != "unit":
+            return [("", 1.0)]
+        return self._province_shares
+
+    @cached_property
+    def _province_shares(self) -> list[tuple[str, float]]:
+        sizes = {code: 0.3 + _uniform(self.profile.seed, "population", code) for code in provinces()}
+        total = sum(sizes.values())
+        return [(code, size / total) for code, size in sizes.items()]
+
     def _progress(self, day: dt.date, lag_key: str = "") -> float:
         """Where the trends stand on day, 0 at trend_start and 1 at trend_end, per-entity lag."""
         profile = self.profile
@@ -215,7 +237,8 @@ class DemoSource(Source[DemoOptions]):
         lag = 0.35 * _uniform(profile.seed, "lag", lag_key) if lag_key else 0.0
         return min(1.0, max(0.0, (day - profile.trend_start).days / span - lag))
 
-    def _value(self, code: str, unit: str, database: str, day: dt.date, fraction: float) -> float:
+    def _value(self, code: str, unit: str, database: str, day: dt.date, fraction: float, portion: float = 1.0) -> float:
+        """portion: the part of the unit's size (a province's) a count has."""
         profile = self.profile
         model = profile.metrics[code]
         seed = profile.seed
@@ -223,10 +246,12 @@ class DemoSource(Source[DemoOptions]):
         if model.model == "daily_count":
             scale = 1 + profile.unit_spread * (2 * _uniform(seed, "size", unit) - 1) if model.every_unit else 1.0
             weeks = (day - profile.trend_start).days / 7
-            full = model.base * scale * WEEKDAY_FACTOR[day.weekday()] * (1 + 0.004 * weeks) * jitter
+            full = model.base * portion * scale * WEEKDAY_FACTOR[day.weekday()] * (1 + 0.004 * weeks) * jitter
             return float(max(0, round(full * fraction)))
         if model.model == "share":
-            whole = self._value(model.of or code, unit, database, day, fraction)  # the profile's check names it
+            whole = self._value(
+                model.of or code, unit, database, day, fraction, portion
+            )  # the profile's check names it
             quality = 0.08 * (2 * _uniform(seed, "quality", unit, code) - 1)
             share = model.start + (model.end - model.start) * self._progress(day, unit + code) + quality
             share = min(1.0, max(0.0, share * (1 + profile.noise / 4 * _normal(seed, "s", code, unit, day))))

@@ -18,7 +18,7 @@ from base.localtime import WEEK, iso_week_label, local, midnight, week_start
 from metrics import directives
 from metrics.directives import Directive, FollowUp
 from metrics.health import BackfillProgress, Freshness, SourceHealth, backfill_progress, freshness, source_health
-from metrics.series_reads import latest_frame, series_sources, weekly_frame
+from metrics.series_reads import latest_frame, series_sources, weekly_by_province, weekly_frame
 from metrics.settings import Config
 from metrics.store import Store
 
@@ -122,6 +122,10 @@ class Snapshot:
     alerts: list[Alert] = field(default_factory=list)
     directives: list[Directive] = field(default_factory=list)  # every directive, open ones first
     follow_up: dict[str, FollowUp] = field(default_factory=dict)  # each unit's, as of built_at
+    province: str = ""  # the province the figures are narrowed to ("" the ministry's)
+    # Each indicator's figure of the week in each province that reports it (the ministry's
+    # snapshot only): indicator code → {province code: percent}.
+    by_province: dict[str, dict[str, float | None]] = field(default_factory=dict)
 
 
 class WeeklySums:
@@ -310,7 +314,28 @@ def build_snapshot(
         alerts=alerts,
         directives=every_directive,
         follow_up=directives.follow_up(every_directive, catalogue.units, now),
+        province=province,
+        by_province={} if province else _indicators_by_province(store, catalogue, week),
     )
+
+
+def _indicators_by_province(store: Store, catalogue: Catalogue, week: int) -> dict[str, dict[str, float | None]]:
+    """Each indicator's rate in each province, recomputed from the province's numerator and
+    denominator of the week."""
+    metrics = sorted({m for ind in catalogue.indicators.values() for m in (ind.numerator, ind.denominator)})
+    frame = weekly_by_province(store, catalogue, week, metrics)
+    values = {(row.metric, row.province): row.value for row in frame.itertuples()}
+    found = sorted(frame["province"].unique().tolist()) if len(frame) else []
+    rates: dict[str, dict[str, float | None]] = {}
+    for ind in catalogue.indicators.values():
+        mine = {}
+        for code in found:
+            num, den = values.get((ind.numerator, code)), values.get((ind.denominator, code))
+            if num is not None and den is not None:
+                mine[code] = 100.0 * num / den if den > 0 else None
+        if mine:
+            rates[ind.code] = mine
+    return rates
 
 
 def _database_rows(

@@ -19,7 +19,7 @@ from sqlalchemy import and_, bindparam, func, select
 
 from base.catalogue import Catalogue
 from base.localtime import WEEK, bucket_start, week_start
-from base.provinces import label_of
+from base.provinces import code_of, label_of
 from metrics.schema import daily_rollups, samples, series, series_latest, weekly_rollups
 from metrics.store import Store
 
@@ -73,6 +73,26 @@ def weekly_frame(
     frame["week"] = frame["week"].astype("int64")
     frame["value"] = frame["value"].astype("float64")
     return frame
+
+
+def weekly_by_province(store: Store, catalogue: Catalogue, week: int, metrics: list[str]) -> pd.DataFrame:
+    """One week's figure of each metric in each province (every unit's series of the province
+    rolled up), for comparing provinces: columns metric, province (its code), value."""
+    query = (
+        select(
+            series.c.metric,
+            series.c.labels,
+            func.sum(weekly_rollups.c.total),
+            *_every_function(weekly_rollups.c.last_value),
+        )
+        .join(series, series.c.id == weekly_rollups.c.series_id)
+        .where(series.c.metric.in_(metrics), series.c.labels != "", weekly_rollups.c.start == week)
+        .group_by(series.c.metric, series.c.labels)
+    )
+    with store.engine.connect() as connection:
+        rows = connection.execute(query).all()
+    picked = [(metric, code_of(labels), value) for metric, labels, value in _picked(rows, catalogue, 2, counts=True)]
+    return pd.DataFrame([row for row in picked if row[1]], columns=["metric", "province", "value"])
 
 
 def latest_frame(

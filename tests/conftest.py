@@ -103,8 +103,14 @@ def demo_history_file(default_config, tmp_path_factory) -> Path:
     from metrics.collection import Collector, backfill
 
     folder = tmp_path_factory.mktemp("demo-history")
+    national = {s.options.unit for s in default_config.sources if getattr(s.options, "by_province", False)}
     sources = [
-        demo_source(default_config, u, **({"outage_hours": 50} if u == "BTXH" else {}))
+        demo_source(
+            default_config,
+            u,
+            **({"outage_hours": 50} if u == "BTXH" else {}),
+            **({"by_province": True} if u in national else {}),  # as config/sources.toml has them
+        )
         for u in default_config.catalogue.units
     ]
     store = Store(f"sqlite:///{folder / 'ioc.sqlite3'}")

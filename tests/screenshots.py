@@ -2,6 +2,8 @@
 
     IOC_USER=quan-tri IOC_PASSWORD=… python tests/screenshots.py [BASE_URL] [OUT_DIR] [WIDTHxHEIGHT] [vi|en]
 
+IOC_PAGES=overview,province limits it to those pages.
+
 Signs in as IOC_USER first (every page needs a sign-in; the wall is shown to a person as it is
 to its device). Uses Debian's Chromium through Playwright (no browser download). Not a test.
 """
@@ -34,6 +36,8 @@ PAGES = {
     "databases-filtered": "/co-so-du-lieu?unit=KCB",
     "directives": "/chi-dao",
     "audit": "/nhat-ky",
+    "province": "/?tinh=79",
+    "effectiveness-provinces": "/hieu-qua?ind=on_time_rate",
 }
 
 
@@ -73,9 +77,15 @@ def main() -> None:
                 wall.screenshot(path=str(target))
                 print(target)
             wall.close()
+        chosen = os.environ.get("IOC_PAGES", "").split(",") if os.environ.get("IOC_PAGES") else list(PAGES)
         for name, path in PAGES.items():
+            if name not in chosen:
+                continue
             page.goto(base + path)
-            page.wait_for_selector(".page-body .panel, .page-body .tiles", timeout=30000)
+            try:
+                page.locator(".page-body .panel, .page-body .tiles").first.wait_for(timeout=30000)
+            except Exception as error:  # noqa: BLE001 - one page that does not render: say so, go on
+                print(f"{name}: {error}".splitlines()[0])
             page.wait_for_timeout(800)
             page.screenshot(path=str(out / f"{name}.png"), full_page=True)
             print(out / f"{name}.png")

@@ -42,7 +42,7 @@ def _direct(code: str, owner: str) -> Any:
 
 
 def render(reader: Reader, query: Query) -> list:
-    snap = reader.snapshot(week_of(query))
+    snap = reader.snapshot(week_of(query))  # the databases are national
     catalogue = reader.config.catalogue
     code = query.get("db") or next(iter(catalogue.databases))
     if code not in catalogue.databases:
@@ -78,7 +78,7 @@ def render(reader: Reader, query: Query) -> list:
     )
     return [
         databases,
-        week_picker(snap, links.DATABASE, own),
+        week_picker(snap, links.DATABASE, own, by_province=False),
         html.H1(f"{db.code} — {db.name()}", className="unit-name", id="database-name"),
         html.P(" · ".join(facts), className="note"),
         _direct(db.code, db.owner),

@@ -15,7 +15,7 @@ from dashboards.table import grid
 
 
 def render(reader: Reader, query: Query) -> list:
-    snap = reader.snapshot(week_of(query))
+    snap = reader.snapshot(week_of(query))  # the databases are national
     catalogue = reader.config.catalogue
     chosen = query.get("unit", "")
     owners = list(dict.fromkeys(db.owner for db in snap.databases))
@@ -36,7 +36,7 @@ def render(reader: Reader, query: Query) -> list:
         {c.name(): f" (×{fmt.number(c.weight, 1)}): {c.indicator()}" for c in catalogue.criteria.values()}
     )
     return [
-        html.Div([units, week_picker(snap, links.DATABASES, query)], className="filters"),
+        html.Div([units, week_picker(snap, links.DATABASES, query, by_province=False)], className="filters"),
         section(
             _("12 databases"),
             grid(tables.databases(reader, query), "databases-grid", "grid heatgrid"),

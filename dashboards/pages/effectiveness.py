@@ -9,8 +9,11 @@ import plotly.graph_objects as go
 from dash import html
 
 from base import formatting as fmt
+from base.catalogue import Catalogue
 from base.i18n import N_, _
 from base.localtime import iso_week_label
+from base.palette import LIGHT, MUTED
+from base.provinces import provinces
 from dashboards import links, tables
 from dashboards.components import (
     change_against_last_week,
@@ -18,10 +21,12 @@ from dashboards.components import (
     downloads,
     freshness_line,
     note_lines,
+    picker,
     section,
+    snapshot_of,
     tile,
-    week_of,
     week_picker,
+    with_filters,
 )
 from dashboards.page import Page, Query, title_of
 from dashboards.reader import Reader
@@ -34,7 +39,7 @@ ALIVE_SECONDS = 5 * 60  # a wall screen that polled within this is alive
 
 
 def render(reader: Reader, query: Query) -> list:
-    snap = reader.snapshot(week_of(query))
+    snap = snapshot_of(reader, query)
     catalogue = reader.config.catalogue
     tiles = html.Div(
         [
@@ -78,6 +83,7 @@ def render(reader: Reader, query: Query) -> list:
             freshness_line(snap.effectiveness.freshness),
             downloads("hieu-qua", query),
         ),
+        *_provinces(snap, catalogue, query),
         section(_("26-week trend (ministry)"), chart(figure, "effectiveness-trend", 360)),
         section(_("Formula"), formulas),
         section(_("Use of the IOC (7 days)"), *_ioc_use(reader, snap)),
@@ -90,6 +96,51 @@ def render(reader: Reader, query: Query) -> list:
                 "done by the end of the due day (a directive sent back counts once it is done again)."
             ),
         ),
+    ]
+
+
+def _provinces(snap: Snapshot, catalogue: Catalogue, query: Query) -> list:
+    """The provinces ranked on one indicator (?ind=code), for the systems that report per province."""
+    if not snap.by_province:
+        return []
+    codes = [row.code for row in snap.indicators if row.code in snap.by_province]
+    chosen = query.get("ind", "") if query.get("ind", "") in codes else codes[0]
+    indicator = catalogue.indicators[chosen]
+    known = provinces()
+    ranked = sorted(
+        ((code, value) for code, value in snap.by_province[chosen].items() if value is not None and code in known),
+        key=lambda item: item[1],
+    )
+    figure = go.Figure(layout={"template": TEMPLATE})
+    figure.add_bar(
+        x=[value for _code, value in ranked],
+        y=[known[code].short_name for code, _value in ranked],
+        orientation="h",
+        marker_color=[LIGHT[catalogue.attainment_colour(indicator, value)] for _code, value in ranked],
+        text=[fmt.percent(value, 1) for _code, value in ranked],
+        textposition="outside",
+        hovertemplate="%{y}: %{text}<extra></extra>",
+    )
+    figure.add_vline(
+        x=indicator.target,
+        line={"dash": "dot", "color": MUTED},
+        annotation_text=_("Target {target}").format(target=fmt.percent(indicator.target, 0)),
+    )
+    figure.update_xaxes(ticksuffix="%", range=[0, 112])
+    figure.update_layout(margin={"l": 120})
+    options = [
+        (catalogue.indicators[code].name(), with_filters(links.EFFECTIVENESS, query, ind=code), code) for code in codes
+    ]
+    return [
+        section(
+            _("Provinces compared, this week"),
+            picker(options, chosen, "province-indicator"),
+            chart(figure, "effectiveness-provinces", 140 + 22 * len(ranked)),
+            note=_(
+                "Each province's rate is recomputed from its own numerator and denominator, for the units whose "
+                "systems report per province. Choose a province above to see every figure of it."
+            ),
+        )
     ]
 
 

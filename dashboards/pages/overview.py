@@ -13,6 +13,7 @@ from dashboards.components import (
     downloads,
     freshness_line,
     section,
+    snapshot_of,
     tile,
     week_label,
     week_of,
@@ -26,12 +27,13 @@ from metrics.read_models import Alert
 
 
 def render(reader: Reader, query: Query) -> list:
-    snap = reader.snapshot(week_of(query))
+    snap = snapshot_of(reader, query)
+    national = reader.snapshot(week_of(query)) if snap.province else snap  # the databases are national
     catalogue = reader.config.catalogue
     eff, p06 = snap.effectiveness, snap.project06
-    complete = sum(db.complete for db in snap.databases)
-    scored = [db.score for db in snap.databases if db.score is not None]
-    db_fresh = combine(db.freshness for db in snap.databases)
+    complete = sum(db.complete for db in national.databases)
+    scored = [db.score for db in national.databases if db.score is not None]
+    db_fresh = combine(db.freshness for db in national.databases)
     active = [h for h in snap.health.values() if h.state != "disabled"]
     healthy = sum(h.state == "ok" for h in active)
     stale = sum(h.stale for h in snap.health.values())
@@ -59,9 +61,9 @@ def render(reader: Reader, query: Query) -> list:
             ),
             tile(
                 _("Databases meeting all six criteria"),
-                f"{complete}/{len(snap.databases)}",
+                f"{complete}/{len(national.databases)}",
                 db_fresh,
-                "green" if complete == len(snap.databases) else ("amber" if complete else "red"),
+                "green" if complete == len(national.databases) else ("amber" if complete else "red"),
                 detail=_("Mean database score: {score}").format(
                     score=fmt.number(sum(scored) / len(scored) if scored else None, 1)
                 ),
@@ -108,7 +110,7 @@ def render(reader: Reader, query: Query) -> list:
         html.Div(
             [
                 section(
-                    _("12 databases"),
+                    _("12 databases") + (" · " + _("whole country") if snap.province else ""),
                     grid(heat, "overview-db-grid", "grid heatgrid"),
                     freshness_line(db_fresh),
                     downloads("co-so-du-lieu", query),

@@ -17,7 +17,7 @@ from dashboards.components import (
     freshness_line,
     picker,
     section,
-    week_of,
+    snapshot_of,
     week_picker,
     with_filters,
 )
@@ -31,7 +31,7 @@ COLUMNS = 4  # small charts per row
 
 
 def render(reader: Reader, query: Query) -> list:
-    snap = reader.snapshot(week_of(query))
+    snap = snapshot_of(reader, query)
     catalogue = reader.config.catalogue
     chosen = query.get("unit", "")
     owners = list(dict.fromkeys(task.owner for task in snap.tasks))

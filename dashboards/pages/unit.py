@@ -25,8 +25,8 @@ from dashboards.components import (
     downloads,
     picker,
     section,
+    snapshot_of,
     tile,
-    week_of,
     week_picker,
     with_filters,
 )
@@ -40,7 +40,7 @@ from metrics.read_models import Snapshot, unit_figures
 
 
 def render(reader: Reader, query: Query) -> list:
-    snap = reader.snapshot(week_of(query))
+    snap = snapshot_of(reader, query)
     catalogue = reader.config.catalogue
     code = query.get("unit") or next(iter(catalogue.units))
     if code not in catalogue.units:

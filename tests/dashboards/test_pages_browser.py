@@ -319,3 +319,32 @@ def test_unit_database_and_period_filters_travel_together_and_into_downloads(bro
     assert page.inner_text("#database-formula").endswith(f"= {fmt.number(first.score, 1)}")
     assert errors == []
     page.close()
+
+
+def test_a_province_in_the_url_narrows_the_figures_and_the_provinces_are_compared(browser, served):
+    base, config, store, _ = served
+    page, errors = open_page(browser, base + "/?tinh=79")
+    page.wait_for_selector("#province-picker", timeout=20000)
+    province = build_snapshot(store, config, province="79")
+    ministry = build_snapshot(store, config)
+    assert None is not province.effectiveness.value != ministry.effectiveness.value
+    assert page.inner_text("#tile-effectiveness .tile-value") == fmt.number(province.effectiveness.value, 1)
+    assert "Thành phố Hồ Chí Minh" in page.inner_text("#province-picker summary")
+    complete = sum(d.complete for d in ministry.databases)  # the databases are national
+    assert page.inner_text("#tile-databases .tile-value") == f"{complete}/12"
+    page.click("#province-picker summary")
+    page.click("#province-01")
+    page.wait_for_url("**/?tinh=01", timeout=10000)
+    hanoi = build_snapshot(store, config, province="01")
+    expected = fmt.number(hanoi.effectiveness.value, 1)
+    wait_until(page, f"(document.querySelector('#tile-effectiveness .tile-value') || {{}}).innerText === '{expected}'")
+    page.goto(base + "/?tinh=99")
+    page.wait_for_selector("#province-notice", timeout=20000)
+    assert "'99'" in page.inner_text("#province-notice")
+    assert page.inner_text("#tile-effectiveness .tile-value") == fmt.number(ministry.effectiveness.value, 1)
+    page.goto(base + "/hieu-qua?ind=on_time_rate")
+    page.wait_for_selector("#effectiveness-provinces .barlayer .point", timeout=20000)
+    bars = page.locator("#effectiveness-provinces .barlayer .point").count()
+    assert bars == len([v for v in ministry.by_province["on_time_rate"].values() if v is not None]) == 34
+    assert errors == []
+    page.close()

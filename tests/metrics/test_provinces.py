@@ -105,3 +105,14 @@ def test_the_state_before_a_day_reads_each_provinces_last_day_before_it(national
     assert until_tomorrow["value"].tolist() == [pytest.approx((50 + 91 + 92) / 3)]
     with pytest.raises(ValueError, match="midnight"):
         latest_frame(store, config.catalogue, ["db_score_dung"], before=tomorrow - 1)
+
+
+def test_the_ministry_snapshot_compares_the_provinces_on_each_indicator(national):
+    config, store, now = national
+    snapshot = build_snapshot(store, config, now=now)
+    assert snapshot.by_province["on_time_rate"] == {
+        "01": pytest.approx(100.0),
+        "79": pytest.approx(50.0),
+        "48": pytest.approx(50.0),
+    }
+    assert build_snapshot(store, config, now=now, province="79").by_province == {}
