@@ -7,10 +7,13 @@ Office numbers them); a series without it is a figure of the whole unit.
 
 from __future__ import annotations
 
+import unicodedata
 from dataclasses import dataclass
 from functools import cache
 
 from vietnam_provinces import Province as _Division
+
+from base import i18n
 
 LABEL = "tinh"
 
@@ -18,12 +21,29 @@ LABEL = "tinh"
 @dataclass(frozen=True)
 class Province:
     code: str  # "01" Hà Nội … "96" Cà Mau
-    name: str  # "Thành phố Hà Nội": a name is the same in every language
-    short_name: str  # "Hà Nội": for charts and tiles
+    name_vi: str  # "Thành phố Hà Nội"
+    short_vi: str  # "Hà Nội": for charts and pickers
+    city: bool  # a centrally governed city (thành phố trực thuộc trung ương)
 
     @property
     def label(self) -> str:
         return f"{LABEL}={self.code}"
+
+    def name(self, lang: str | None = None) -> str:
+        """ "Thành phố Hà Nội"; in English "Ha Noi City", "Cao Bang Province" (written without
+        diacritics, as English texts of the ministry write place names)."""
+        if (lang or i18n.current()) == "vi":
+            return self.name_vi
+        return f"{_plain(self.short_vi)} {'City' if self.city else 'Province'}"
+
+    def short_name(self, lang: str | None = None) -> str:
+        return self.short_vi if (lang or i18n.current()) == "vi" else _plain(self.short_vi)
+
+
+def _plain(text: str) -> str:
+    """Vietnamese without diacritics: "Hồ Chí Minh" → "Ho Chi Minh"."""
+    stripped = "".join(c for c in unicodedata.normalize("NFD", text) if not unicodedata.combining(c))
+    return stripped.replace("đ", "d").replace("Đ", "D")
 
 
 def _short(name: str) -> str:
@@ -37,7 +57,12 @@ def _short(name: str) -> str:
 def provinces() -> dict[str, Province]:
     """Every province by code, in the official order."""
     divisions = sorted(_Division.iter_all(), key=lambda d: int(d.code))
-    return {f"{int(d.code):02d}": Province(f"{int(d.code):02d}", d.name, _short(d.name)) for d in divisions}
+    return {
+        f"{int(d.code):02d}": Province(
+            f"{int(d.code):02d}", d.name, _short(d.name), d.division_type.name == "THANH_PHO_TRUNG_UONG"
+        )
+        for d in divisions
+    }
 
 
 def label_of(code: str) -> str:

@@ -134,8 +134,8 @@ def province_picker(path: str, query: Query | None) -> html.Details:
     current = province_of(query)
     known = provinces()
     options = [(_("Whole country"), with_filters(path, query, tinh=""), "")]
-    options += [(p.short_name, with_filters(path, query, tinh=code), code) for code, p in known.items()]
-    shown = known[current].name if current else _("Whole country")
+    options += [(p.short_name(), with_filters(path, query, tinh=code), code) for code, p in known.items()]
+    shown = known[current].name() if current else _("Whole country")
     return html.Details(
         [
             html.Summary([html.Span(_("Province") + ": ", className="picker-label"), html.B(shown)]),

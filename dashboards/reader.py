@@ -21,6 +21,7 @@ from flask_caching import Cache
 
 from dashboards.screens import ScreensFile, load_screens
 from dashboards.snapshots import Snapshots
+from dashboards.warming import Warming
 from metrics import audit, directives, editions, health
 from metrics.health import BackfillProgress, SourceHealth
 from metrics.read_models import Snapshot, build_snapshot
@@ -59,6 +60,8 @@ class Reader:
             self.version,
             None if config.cache_url else config.data_dir / "cache" / "locks",
         )
+        self.warming = Warming(server, self.cache)  # open pages rendered as soon as new figures are built
+        self._snapshots.on_new_figures.append(self.warming.warm)
         self._quarantine = memoize(_named(lambda version: health.recent_quarantine(self._store, 50), "quarantine"))
         self._runs = memoize(_named(lambda version: health.recent_runs(self._store, 40), "runs"))
         self._flags = memoize(_named(lambda version: health.open_flags(self._store, 50), "flags"))

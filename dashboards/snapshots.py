@@ -60,6 +60,9 @@ class Snapshots:
         self._redis = getattr(cache.cache, "_write_client", None) if lock_dir is None else None
         self._prefix = getattr(cache.cache, "key_prefix", "") or ""
         self._refreshing: set[str] = set()  # keys this process is rebuilding in the background
+        # Called with the token of the current snapshot when a rebuild brought new figures (in
+        # the rebuilding thread): dashboards/warming.py renders the open pages again.
+        self.on_new_figures: list[Callable[[str], object]] = []
         self._guard = threading.Lock()
 
     def get(self, week: int | None = None, province: str = "") -> Entry:
@@ -98,7 +101,11 @@ class Snapshots:
             try:
                 with self._lock(key) as held:
                     if held:  # else another process is building it
-                        self._store(key, week, province)
+                        before = self._cache.get(key)
+                        entry = self._store(key, week, province)
+                        if week is None and not province and (before is None or before.token != entry.token):
+                            for hook in self.on_new_figures:
+                                hook(entry.token)
             except Exception:  # noqa: BLE001 - the previous snapshot stays served; logged
                 log.exception("rebuilding %s failed; the previous snapshot is still served", key)
             finally:

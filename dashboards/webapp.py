@@ -241,10 +241,15 @@ def _register_body(app: dash.Dash, page: Page, reader: Reader) -> None:
     render.__name__ = render.__qualname__ = f"render_{page.body_id}"
     # A live page shows what changes without a new data version (briefing editions): not cached.
     cached = render if page.live else reader.cache.memoize()(render)
+    if not page.live:
+        reader.warming.register(page.body_id, cached)
 
     @app.callback(Output(page.body_id, "children"), Input("data-version", "data"), Input("url", "search"))
     def body(_token: str | None, search: str | None) -> list:
         # What a page offers to do depends on the viewer's role and unit (never their name): in the key.
         who = access.person()
         viewer = f"{who.role}:{who.unit}" if who is not None else ""
-        return cached(reader.snapshot_token(), i18n.current(), (search or "")[:MAX_SEARCH], viewer)
+        args = (i18n.current(), (search or "")[:MAX_SEARCH], viewer)
+        if not page.live:
+            reader.warming.note(page.body_id, args, who.role if who else "", who.unit if who else "")
+        return cached(reader.snapshot_token(), *args)

@@ -103,16 +103,7 @@ def demo_history_file(default_config, tmp_path_factory) -> Path:
     from metrics.collection import Collector, backfill
 
     folder = tmp_path_factory.mktemp("demo-history")
-    national = {s.options.unit for s in default_config.sources if getattr(s.options, "by_province", False)}
-    sources = [
-        demo_source(
-            default_config,
-            u,
-            **({"outage_hours": 50} if u == "BTXH" else {}),
-            **({"by_province": True} if u in national else {}),  # as config/sources.toml has them
-        )
-        for u in default_config.catalogue.units
-    ]
+    sources = every_demo_source(default_config)
     store = Store(f"sqlite:///{folder / 'ioc.sqlite3'}")
     store.upgrade()
     backfill(Collector(with_sources(default_config, *sources, data_dir=folder), store), HISTORY_WEEKS)
@@ -233,6 +224,21 @@ def browser():
 def with_sources(config: Config, *sources: SourceConfig, data_dir: Path | None = None) -> Config:
     """The configuration with other sources (and data folder)."""
     return dataclasses.replace(config, sources=tuple(sources), data_dir=data_dir or config.data_dir)
+
+
+def every_demo_source(config: Config) -> list[SourceConfig]:
+    """A demo source for every unit, national systems per province as config/sources.toml has
+    them, BTXH's system down for the last 50 hours."""
+    national = {s.options.unit for s in config.sources if getattr(s.options, "by_province", False)}
+    return [
+        demo_source(
+            config,
+            unit,
+            **({"outage_hours": 50} if unit == "BTXH" else {}),
+            **({"by_province": True} if unit in national else {}),
+        )
+        for unit in config.catalogue.units
+    ]
 
 
 def demo_source(config: Config, unit: str, source_id: str | None = None, **options) -> SourceConfig:

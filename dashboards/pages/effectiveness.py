@@ -114,7 +114,7 @@ def _provinces(snap: Snapshot, catalogue: Catalogue, query: Query) -> list:
     figure = go.Figure(layout={"template": TEMPLATE})
     figure.add_bar(
         x=[value for _code, value in ranked],
-        y=[known[code].short_name for code, _value in ranked],
+        y=[known[code].short_name() for code, _value in ranked],
         orientation="h",
         marker_color=[LIGHT[catalogue.attainment_colour(indicator, value)] for _code, value in ranked],
         text=[fmt.percent(value, 1) for _code, value in ranked],

@@ -34,7 +34,7 @@ PAGE = (Path(__file__).resolve().parent / "wall.html").read_text(encoding="utf-8
 def register(server: Flask, reader: Reader, actions: Actions) -> None:
     config, screens = reader.config, reader.screens
 
-    def build(name: str, token: str, lang: str) -> dict:
+    def build(token: str, name: str, lang: str) -> dict:
         screen = screens.screen(name)
         assert screen is not None  # the route checked it
         with i18n.language(lang):
@@ -43,6 +43,7 @@ def register(server: Flask, reader: Reader, actions: Actions) -> None:
     build.__qualname__ = build.__name__ = "wall_document"
     build.__module__ = __name__
     cached = reader.cache.memoize()(build)
+    reader.warming.register("wall", cached)
 
     @server.route("/wall/thiet-bi")
     def pair_device() -> Response | ResponseBase:
@@ -111,7 +112,8 @@ def register(server: Flask, reader: Reader, actions: Actions) -> None:
         asking = access.who()
         if isinstance(asking, Device):  # a person looking at a screen is not the screen being alive
             actions.record_screen_beat(asking.client_id, name, version, request.remote_addr or "")
-        response = jsonify(cached(name, reader.snapshot_token(), i18n.current()))
+        reader.warming.note("wall", (name, i18n.current()))
+        response = jsonify(cached(reader.snapshot_token(), name, i18n.current()))
         response.headers["Cache-Control"] = "no-store"
         return response
 

@@ -13,7 +13,7 @@ import pytest
 from dashboards.webapp import create_app
 from metrics.collection import Collector
 from tests.accounts import SESSION_COOKIE, session_cookie
-from tests.conftest import demo_source, free_port, with_sources
+from tests.conftest import every_demo_source, free_port, with_sources
 
 
 @pytest.fixture
@@ -21,10 +21,7 @@ def served(default_config, history_store, tmp_path):
     """The app over a store with three weeks of history of every unit, refreshing every 2 s."""
     settings = default_config.settings
     fast = settings.model_copy(update={"app": settings.app.model_copy(update={"refresh_seconds": 2})})
-    sources = [
-        demo_source(default_config, u, **({"outage_hours": 50} if u == "BTXH" else {}))
-        for u in default_config.catalogue.units
-    ]
+    sources = every_demo_source(default_config)
     config = dataclasses.replace(with_sources(default_config, *sources, data_dir=tmp_path), settings=fast)
     collector = Collector(config, history_store)
     collector.collect_all()  # live, now: the sources are fresh whenever the history was built

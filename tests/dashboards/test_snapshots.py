@@ -126,3 +126,43 @@ def test_a_failing_rebuild_keeps_the_previous_snapshot_served(caches, template):
     while worker.get().version != 2 and time.monotonic() < deadline:
         time.sleep(0.05)
     assert worker.get().version == 2
+
+
+def test_new_figures_render_the_open_pages_again_before_anyone_asks(caches, template):
+    from flask import g
+
+    from dashboards.warming import Warming
+
+    world = World(template)
+    (worker, other) = workers(caches, world)
+    made, _ = caches
+    rendered = []
+
+    def render(token, lang, search, viewer):  # a page body: what it shows depends on the viewer's role
+        person = g.ioc_who
+        rendered.append((token, lang, search, viewer, person.role if person else None))
+        return ["body"]
+
+    warming = Warming(Flask(__name__), made[0])
+    warming.register("overview-body", render)
+    worker.on_new_figures.append(warming.warm)
+    before = worker.get()
+    seen_by_other_worker = Warming(Flask(__name__), made[1])  # another worker served this one
+    seen_by_other_worker.note("overview-body", ("vi", "?tinh=79", "leadership:"), "leadership", "")
+    warming.note("overview-body", ("en", "", "department_head:KCB"), "department_head", "KCB")
+    world.version, world.figure = 2, 80.0
+    worker.get()
+    deadline = time.monotonic() + 10
+    while len(rendered) < 2 and time.monotonic() < deadline:
+        time.sleep(0.05)
+    token = worker.get().token
+    assert token != before.token
+    assert sorted(rendered) == [
+        (token, "en", "", "department_head:KCB", "department_head"),
+        (token, "vi", "?tinh=79", "leadership:", "leadership"),
+    ]
+    rendered.clear()
+    world.version = 3  # a collection that changed nothing shown: nothing to render again
+    worker.get()
+    time.sleep(BUILD_SECONDS * 2)
+    assert worker.get().version == 3 and rendered == []

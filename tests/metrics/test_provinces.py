@@ -20,8 +20,9 @@ PROVINCES = ["01", "79", "48"]
 def test_the_34_provinces_come_from_the_package_with_their_codes():
     known = provinces()
     assert len(known) == 34
-    assert known["01"].short_name == "Hà Nội"
-    assert known["79"].short_name == "Hồ Chí Minh"
+    assert (known["01"].name("vi"), known["01"].short_name("vi")) == ("Thành phố Hà Nội", "Hà Nội")
+    assert (known["01"].name("en"), known["79"].short_name("en")) == ("Ha Noi City", "Ho Chi Minh")
+    assert known["96"].name("en") == "Ca Mau Province"
     assert all(len(code) == 2 and code.isdigit() for code in known)
 
 
