@@ -50,6 +50,9 @@ def main(argv: list[str] | None = None) -> int:
     except OSError as error:
         return port_taken(host, port, error).report()
     if not args.no_scheduler:
+        from dashboards import prebuild
+
+        prebuild.use(app.server.config["IOC_READER"], store)  # the scheduler's snapshot job uses this app's
         scheduler = CollectionScheduler(Collector(config, store), registrar(config, store))
         scheduler.start()
 

@@ -51,7 +51,12 @@ class Reader:
         if config.cache_url:
             settings.update(CACHE_TYPE="RedisCache", CACHE_REDIS_URL=config.cache_url, CACHE_KEY_PREFIX="ioc:")
         else:
-            settings.update(CACHE_TYPE="FileSystemCache", CACHE_DIR=str(config.data_dir / "cache"), CACHE_THRESHOLD=200)
+            # Past the threshold the file cache drops every third entry, the snapshot among them
+            # (then a request builds it); rendered pages expire after timeout_seconds, so what
+            # is alive stays well below this (a few hundred files of 10-300 kB).
+            settings.update(
+                CACHE_TYPE="FileSystemCache", CACHE_DIR=str(config.data_dir / "cache"), CACHE_THRESHOLD=5000
+            )
         self.cache = Cache(server, config=settings)
         memoize = self.cache.memoize()
         self._snapshots = Snapshots(
@@ -103,6 +108,10 @@ class Reader:
         """The figures of the current week, or of week (its Monday as epoch seconds), of the
         ministry or of one province: the newest built, never waiting for a rebuild."""
         return self._snapshots.get(week, province).snapshot
+
+    def prebuild(self) -> None:
+        """Build the current snapshot if it is outdated, for every worker (dashboards/prebuild.py)."""
+        self._snapshots.prebuild()
 
     def snapshot_token(self) -> str:
         """Names the figures of the current snapshot: what a rendered page is cached by."""

@@ -33,6 +33,9 @@ from metrics.read_models import Snapshot
 
 log = logging.getLogger("ioc.snapshots")
 STALE_STEP = 15  # seconds a snapshot is served before a rebuild is started
+BUILDER_KEY = "snapshot-builder"  # set by a process that builds for everyone (dashboards/prebuild.py)
+BUILDER_ALIVE = 10  # seconds its word holds
+FALLBACK_SECONDS = 60  # a snapshot older than this is rebuilt by the web worker itself
 BUILD_TIMEOUT = 300  # a lock older than this belonged to a builder that died (Redis)
 WAIT_POLL = 0.05
 
@@ -64,15 +67,36 @@ class Snapshots:
         # the rebuilding thread): dashboards/warming.py renders the open pages again.
         self.on_new_figures: list[Callable[[str], object]] = []
         self._guard = threading.Lock()
+        self._pending = threading.local()  # a built snapshot, seen by the thread rendering its pages
 
     def get(self, week: int | None = None, province: str = "") -> Entry:
-        key = f"snapshot:{week or ''}:{province}"
+        key = _key(week, province)
+        pending = getattr(self._pending, "entries", {}).get(key)
+        if pending is not None:  # this thread renders the pages of a snapshot not published yet
+            return pending
         entry = self._cache.get(key)
         if entry is None:
             return self._build_or_wait(key, week, province)
-        if entry.version != self._version() or time.time() - entry.snapshot.built_at >= STALE_STEP:
-            self._refresh_in_background(key, week, province)
+        if self._outdated(entry):
+            current = week is None and not province
+            if not (current and self._builder_alive()) or time.time() - entry.snapshot.built_at >= FALLBACK_SECONDS:
+                self._refresh_in_background(key, week, province)
         return entry
+
+    def prebuild(self) -> None:
+        """For the process that builds for everyone: say so, and build the current snapshot
+        now if it is outdated (then the open pages are rendered for it)."""
+        self._cache.set(BUILDER_KEY, time.time(), timeout=BUILDER_ALIVE)
+        key = _key(None, "")
+        entry = self._cache.get(key)
+        if entry is None or self._outdated(entry):
+            self._refresh(key, None, "")
+
+    def _outdated(self, entry: Entry) -> bool:
+        return entry.version != self._version() or time.time() - entry.snapshot.built_at >= STALE_STEP
+
+    def _builder_alive(self) -> bool:
+        return bool(self._cache.get(BUILDER_KEY))
 
     # -- building ---------------------------------------------------------------------------------
 
@@ -99,22 +123,26 @@ class Snapshots:
 
         def refresh() -> None:
             try:
-                with self._lock(key) as held:
-                    if held:  # else another process is building it
-                        before = self._cache.get(key)
-                        entry = self._store(key, week, province)
-                        if week is None and not province and (before is None or before.token != entry.token):
-                            for hook in self.on_new_figures:
-                                hook(entry.token)
-            except Exception:  # noqa: BLE001 - the previous snapshot stays served; logged
-                log.exception("rebuilding %s failed; the previous snapshot is still served", key)
+                self._refresh(key, week, province)
             finally:
                 with self._guard:
                     self._refreshing.discard(key)
 
         threading.Thread(target=refresh, name=f"rebuild {key}", daemon=True).start()
 
-    def _store(self, key: str, week: int | None, province: str) -> Entry:
+    def _refresh(self, key: str, week: int | None, province: str) -> None:
+        """Build the snapshot again if no other process is (the current one: with its open pages)."""
+        try:
+            with self._lock(key) as held:
+                if held:  # else another process is building it
+                    self._store(key, week, province, before_publishing=week is None and not province)
+        except Exception:  # noqa: BLE001 - the previous snapshot stays served; logged
+            log.exception("rebuilding %s failed; the previous snapshot is still served", key)
+
+    def _store(self, key: str, week: int | None, province: str, before_publishing: bool = False) -> Entry:
+        """Build the snapshot and publish it to every worker; with before_publishing, the hooks
+        first render the open pages for it (in this thread, which alone sees it meanwhile), so
+        no worker meets the new token without its pages ready."""
         version = self._version()  # read first: a collection committing meanwhile makes it older
         started = time.perf_counter()
         snapshot = self._build(week, province)
@@ -123,8 +151,22 @@ class Snapshots:
         if previous is not None and previous.token.split(":")[1] == token.split(":")[1]:
             token = previous.token  # the same figures: pages rendered from the previous one stand
         entry = Entry(version, token, snapshot)
+        built = time.perf_counter() - started
+        if before_publishing and (previous is None or previous.token != token):
+            self._pending.entries = {key: entry}
+            try:
+                for hook in self.on_new_figures:
+                    hook(token)
+            finally:
+                self._pending.entries = {}
         self._cache.set(key, entry, timeout=0)  # replaced, never expired: a page always has one
-        log.info("snapshot %s built from data version %d in %.2f s", key, version, time.perf_counter() - started)
+        log.info(
+            "snapshot %s of data version %d built in %.2f s, published after %.2f s",
+            key,
+            version,
+            built,
+            time.perf_counter() - started,
+        )
         return entry
 
     # -- one builder at a time, across processes --------------------------------------------------
@@ -167,6 +209,10 @@ class Snapshots:
         assert self._lock_dir is not None
         self._lock_dir.mkdir(parents=True, exist_ok=True)
         return self._lock_dir / f"{hashlib.sha256(key.encode()).hexdigest()[:24]}.lock"
+
+
+def _key(week: int | None, province: str) -> str:
+    return f"snapshot:{week or ''}:{province}"
 
 
 def _token(version: int, snapshot: Snapshot) -> str:

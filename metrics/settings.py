@@ -85,7 +85,7 @@ class ScreensSection(Section):
 class SchedulerSection(Section):
     # Modules whose jobs the collection scheduler runs besides the collections, each with
     # check(config) and register(scheduler, store, config): metrics/ names no module above it.
-    jobs: list[str] = Field(default_factory=lambda: ["briefings.jobs"])
+    jobs: list[str] = Field(default_factory=lambda: ["briefings.jobs", "dashboards.prebuild"])
 
 
 class SingleSignOnSection(Section):

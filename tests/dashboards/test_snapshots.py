@@ -49,6 +49,7 @@ def template(default_config, sqlite_store):
 def caches(request, tmp_path):
     """Two workers' caches over one shared backend (the file cache's folder, or Redis)."""
     made, prefix = [], f"ioc-test-{uuid.uuid4().hex}:"  # tests running together share the database
+    app = Flask(__name__)  # (two workers' caches in one test process: one app holds both)
     if request.param == "redis":
         url = redis_url(11)
     for _ in range(2):
@@ -56,7 +57,7 @@ def caches(request, tmp_path):
             settings = {"CACHE_TYPE": "FileSystemCache", "CACHE_DIR": str(tmp_path / "cache")}
         else:
             settings = {"CACHE_TYPE": "RedisCache", "CACHE_REDIS_URL": url, "CACHE_KEY_PREFIX": prefix}
-        made.append(Cache(Flask(__name__), config=settings))
+        made.append(Cache(app, config=settings))
     return made, (tmp_path / "cache" / "locks" if request.param == "files" else None)
 
 
@@ -136,33 +137,58 @@ def test_new_figures_render_the_open_pages_again_before_anyone_asks(caches, temp
     world = World(template)
     (worker, other) = workers(caches, world)
     made, _ = caches
-    rendered = []
+    rendered, seen_elsewhere = [], []
 
     def render(token, lang, search, viewer):  # a page body: what it shows depends on the viewer's role
         person = g.ioc_who
         rendered.append((token, lang, search, viewer, person.role if person else None))
+        seen_elsewhere.append(other.get().token)  # the other worker: still the previous snapshot
         return ["body"]
 
-    warming = Warming(Flask(__name__), made[0])
+    warming = Warming(made[0].app, made[0])
     warming.register("overview-body", render)
     worker.on_new_figures.append(warming.warm)
     before = worker.get()
-    seen_by_other_worker = Warming(Flask(__name__), made[1])  # another worker served this one
+    seen_by_other_worker = Warming(made[1].app, made[1])  # another worker served this one
     seen_by_other_worker.note("overview-body", ("vi", "?tinh=79", "leadership:"), "leadership", "")
     warming.note("overview-body", ("en", "", "department_head:KCB"), "department_head", "KCB")
     world.version, world.figure = 2, 80.0
     worker.get()
     deadline = time.monotonic() + 10
-    while len(rendered) < 2 and time.monotonic() < deadline:
+    while worker.get().version != 2 and time.monotonic() < deadline:
         time.sleep(0.05)
-    token = worker.get().token
+    token = worker.get().token  # published once its open pages were rendered
     assert token != before.token
     assert sorted(rendered) == [
         (token, "en", "", "department_head:KCB", "department_head"),
         (token, "vi", "?tinh=79", "leadership:", "leadership"),
     ]
+    assert seen_elsewhere == [before.token, before.token]  # published once its open pages were ready
     rendered.clear()
     world.version = 3  # a collection that changed nothing shown: nothing to render again
     worker.get()
     time.sleep(BUILD_SECONDS * 2)
     assert worker.get().version == 3 and rendered == []
+
+
+def test_with_a_builder_alive_workers_leave_the_rebuild_to_it_unless_it_is_gone(caches, template, monkeypatch):
+    world = World(template)
+    builder, web = workers(caches, world)  # the scheduler's process, a web worker
+    builder.prebuild()  # the first snapshot, and the word that it builds for everyone
+    assert world.builds == 1
+    world.version = 2  # a collection
+    assert web.get().version == 1  # served at once ...
+    time.sleep(BUILD_SECONDS * 2)
+    assert world.builds == 1  # ... and the rebuild left to the builder
+    builder.prebuild()
+    assert (web.get().version, world.builds) == (2, 2)
+    builder.prebuild()  # nothing new: nothing built
+    assert world.builds == 2
+    monkeypatch.setattr(snapshots, "FALLBACK_SECONDS", 0.3)  # the builder stopped building
+    world.version = 3
+    time.sleep(0.4)
+    assert web.get().version == 2
+    deadline = time.monotonic() + 10
+    while web.get().version != 3 and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert web.get().version == 3 and world.builds == 3
