@@ -1,12 +1,11 @@
 """Every page's callback on the national store, warm and right after collections, as a ratio to
 a trivial Dash callback measured in the same run; and the web process's memory.
 
-    python bench/national_pages.py sqlite:////tmp/national.sqlite3 [--requests 100] [--bumps 8] [--embedded]
+    python bench/national_pages.py sqlite:////tmp/national.sqlite3 [--requests 100] [--bumps 8]
 
 Serves the IOC as in production (gunicorn with 2 workers, and `python -m metrics scheduler`
-collecting the demo sources and building the pages' snapshot), or with --embedded as `python
-app.py --no-scheduler` (the web process builds), over the store, and a one-callback Dash app
-beside it under waitress, on loopback, signed in as leadership. "After a collection": a
+collecting the demo sources and building the pages' snapshot) over the store, and a
+one-callback Dash app beside it under waitress, on loopback, signed in as leadership. "After a collection": a
 collection's write (one run, through the store's writer) is committed, then the page is asked
 for ten times over two seconds, as an open page polling would; that is repeated --bumps times.
 Not a test.
@@ -15,8 +14,6 @@ Not a test.
 from __future__ import annotations
 
 import argparse
-import os
-import shutil
 import statistics
 import subprocess
 import sys
@@ -28,7 +25,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from page_latency import PAGES, TRIVIAL_APP, callback  # noqa: E402
-from serving import ROOT, free_port, wait  # noqa: E402
+from serving import ROOT, children, free_port, memory, production, wait  # noqa: E402
 
 from base.localtime import bucket_start  # noqa: E402
 from metrics.settings import load_config  # noqa: E402
@@ -48,12 +45,6 @@ def ask(request_factory) -> float:
     return time.perf_counter() - started
 
 
-def memory(pid: int) -> str:
-    status = Path(f"/proc/{pid}/status").read_text()
-    fields = dict(line.split(":", 1) for line in status.splitlines() if ":" in line)
-    return f"RSS {int(fields['VmRSS'].split()[0]) / 1024:.0f} MB (peak {int(fields['VmHWM'].split()[0]) / 1024:.0f} MB)"
-
-
 def collect_one(store: Store, round_: int) -> None:
     """A small collection through the writer: one province's count of today changes."""
     key = SeriesKey("tthc_received", "KCB", "", "tinh=01")
@@ -66,37 +57,11 @@ def main() -> None:
     parser.add_argument("url")
     parser.add_argument("--requests", type=int, default=100)
     parser.add_argument("--bumps", type=int, default=8)
-    parser.add_argument("--embedded", action="store_true", help="python app.py --no-scheduler instead")
     args = parser.parse_args()
     config = load_config()
     store = Store(args.url)
-    with tempfile.TemporaryDirectory() as folder:
-        port, trivial_port = free_port(), free_port()
-        settings = Path(folder) / "config"
-        shutil.copytree(ROOT / "config", settings)
-        text = (settings / "settings.toml").read_text(encoding="utf-8")  # the store is filled: no backfill
-        (settings / "settings.toml").write_text(text.replace("backfill_weeks = 26", "backfill_weeks = 0"))
-        env = {
-            **os.environ,
-            "IOC_STORE_URL": args.url,
-            "IOC_DATA_DIR": folder,
-            "IOC_CONFIG": str(settings / "settings.toml"),
-            "IOC_SECRET_KEY": "bench " * 8,
-        }
-        if args.embedded:
-            command = [sys.executable, "app.py", "--no-scheduler", "--port", str(port)]
-        else:
-            command = [sys.executable, "-m", "gunicorn", "-w", "2", "-b", f"127.0.0.1:{port}", "wsgi:application"]
-        ioc_process = subprocess.Popen(command, cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-        scheduler = None
-        if not args.embedded:
-            scheduler = subprocess.Popen(
-                [sys.executable, "-m", "metrics", "scheduler"],
-                cwd=ROOT,
-                env=env,
-                stdout=subprocess.DEVNULL,
-                stderr=subprocess.DEVNULL,
-            )
+    with tempfile.TemporaryDirectory() as folder, production(args.url, folder) as (ioc, (web, scheduler)):
+        trivial_port = free_port()
         trivial_process = subprocess.Popen(
             [sys.executable, "-c", TRIVIAL_APP, str(trivial_port)],
             cwd=ROOT,
@@ -104,8 +69,7 @@ def main() -> None:
             stderr=subprocess.DEVNULL,
         )
         try:
-            ioc, trivial = f"http://127.0.0.1:{port}", f"http://127.0.0.1:{trivial_port}"
-            wait(ioc + "/healthz")
+            trivial = f"http://127.0.0.1:{trivial_port}"
             wait(trivial + "/")
             headers = signed_in_headers(ioc, store, config)
 
@@ -162,18 +126,12 @@ def main() -> None:
                 f"{'wall playlist (/api/wall)':30} warm p95 {w95:7.1f} ms ({w95 / floor_p95:4.1f}x)   "
                 f"after collections p50 {a50:7.1f} p95 {a95:7.1f} ms ({a95 / floor_p95:4.1f}x)"
             )
-            workers = [
-                int(p) for p in Path(f"/proc/{ioc_process.pid}/task/{ioc_process.pid}/children").read_text().split()
-            ]
-            for pid in workers or [ioc_process.pid]:
-                print(f"web process {pid} after every page: {memory(pid)}")
-            if scheduler:
-                print(f"scheduler (collections and the snapshot): {memory(scheduler.pid)}")
+            for pid in children(web.pid):
+                print(f"web worker {pid} after every page: {memory(pid)}")
+            print(f"scheduler (collections and the snapshot): {memory(scheduler.pid)}")
         finally:
-            for process in (ioc_process, trivial_process, scheduler):
-                if process:
-                    process.terminate()
-                    process.wait(15)
+            trivial_process.terminate()
+            trivial_process.wait(15)
 
 
 if __name__ == "__main__":

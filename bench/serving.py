@@ -68,3 +68,61 @@ def served(store: Store, folder: str) -> Iterator[str]:
     finally:
         process.terminate()
         process.wait(15)
+
+
+@contextlib.contextmanager
+def production(store_url: str, folder: str, workers: int = 2) -> Iterator[tuple[str, list[subprocess.Popen]]]:
+    """The IOC as deployed over store_url: gunicorn with workers, and one `python -m metrics
+    scheduler` collecting the demo sources (no backfill: the store is filled) and building the
+    pages' snapshot. Yields the base URL and the processes (gunicorn's master, the scheduler)."""
+    import shutil
+
+    settings = Path(folder) / "config"
+    shutil.copytree(ROOT / "config", settings)
+    text = (settings / "settings.toml").read_text(encoding="utf-8")
+    (settings / "settings.toml").write_text(text.replace("backfill_weeks = 26", "backfill_weeks = 0"))
+    env = {
+        **os.environ,
+        "IOC_STORE_URL": store_url,
+        "IOC_DATA_DIR": folder,
+        "IOC_CONFIG": str(settings / "settings.toml"),
+        "IOC_SECRET_KEY": "bench " * 8,
+    }
+    port = free_port()
+    quiet = {"cwd": ROOT, "env": env, "stdout": subprocess.DEVNULL, "stderr": subprocess.DEVNULL}
+    web = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "gunicorn",
+            "-w",
+            str(workers),
+            "--threads",
+            "4",
+            "-b",
+            f"127.0.0.1:{port}",
+            "wsgi:application",
+        ],
+        **quiet,
+    )
+    scheduler = subprocess.Popen([sys.executable, "-m", "metrics", "scheduler"], **quiet)
+    try:
+        base = f"http://127.0.0.1:{port}"
+        wait(base + "/healthz")
+        yield base, [web, scheduler]
+    finally:
+        for process in (web, scheduler):
+            process.terminate()
+            process.wait(30)
+
+
+def memory(pid: int) -> str:
+    """A process's resident memory now and at its peak."""
+    status = Path(f"/proc/{pid}/status").read_text()
+    fields = dict(line.split(":", 1) for line in status.splitlines() if ":" in line)
+    return f"RSS {int(fields['VmRSS'].split()[0]) / 1024:.0f} MB (peak {int(fields['VmHWM'].split()[0]) / 1024:.0f} MB)"
+
+
+def children(pid: int) -> list[int]:
+    """gunicorn's workers."""
+    return [int(p) for p in Path(f"/proc/{pid}/task/{pid}/children").read_text().split()]
