@@ -36,6 +36,9 @@ STALE_STEP = 15  # seconds a snapshot is served before a rebuild is started
 BUILDER_KEY = "snapshot-builder"  # set by a process that builds for everyone (dashboards/prebuild.py)
 BUILDER_ALIVE = 10  # seconds its word holds
 FALLBACK_SECONDS = 60  # a snapshot older than this is rebuilt by the web worker itself
+# The builder waits this long between two builds: twelve sources collected each minute were a
+# build (and the open pages rendered) every few seconds; a new figure shows within this.
+MIN_REBUILD_SECONDS = 5
 BUILD_TIMEOUT = 300  # a lock older than this belonged to a builder that died (Redis)
 WAIT_POLL = 0.05
 
@@ -89,7 +92,7 @@ class Snapshots:
         self._cache.set(BUILDER_KEY, time.time(), timeout=BUILDER_ALIVE)
         key = _key(None, "")
         entry = self._cache.get(key)
-        if entry is None or self._outdated(entry):
+        if entry is None or (self._outdated(entry) and time.time() - entry.snapshot.built_at >= MIN_REBUILD_SECONDS):
             self._refresh(key, None, "")
 
     def _outdated(self, entry: Entry) -> bool:

@@ -24,6 +24,9 @@ log = logging.getLogger("ioc.warming")
 RECENT_SECONDS = 600  # a page asked for within this is open
 NOTE_SECONDS = 30
 RECENT_KEY = "open-views"
+# Rendering stops after this (the most recently asked views first): the snapshot is published
+# then, and a view not rendered yet is rendered by its next request.
+BUDGET_SECONDS = 3.0
 
 
 class Warming:
@@ -55,10 +58,14 @@ class Warming:
         """Render every open view for token; returns how many."""
         now, done = time.time(), 0
         started = time.perf_counter()
-        for (name, args, role, unit), seen in (self._cache.get(RECENT_KEY) or {}).items():
+        recent = sorted((self._cache.get(RECENT_KEY) or {}).items(), key=lambda item: -item[1])
+        for (name, args, role, unit), seen in recent:
             renderer = self._renderers.get(name)
             if renderer is None or now - seen >= RECENT_SECONDS:
                 continue
+            if time.perf_counter() - started > BUDGET_SECONDS:
+                log.info("warming stopped after %d views (budget %g s)", done, BUDGET_SECONDS)
+                break
             try:
                 with self._server.test_request_context():
                     # A page offers what the viewer's role and unit allow (never their name): that is

@@ -55,7 +55,9 @@ def test_the_scheduler_checks_the_briefing_settings_it_will_use(config_copy, tmp
 
 
 def test_a_job_module_that_cannot_be_imported_is_a_configuration_error(config_copy, tmp_path):
-    settings = config_copy.read_text(encoding="utf-8").replace('jobs = ["briefings.jobs", ', 'jobs = ["briefings.nope", ')
+    settings = config_copy.read_text(encoding="utf-8").replace(
+        'jobs = ["briefings.jobs", ', 'jobs = ["briefings.nope", '
+    )
     config_copy.write_text(settings, encoding="utf-8")
     done = start("metrics scheduler", {"IOC_CONFIG": str(config_copy), "IOC_DATA_DIR": str(tmp_path)})
     assert done.returncode == 2 and "scheduler.jobs[0]: cannot import 'briefings.nope'" in done.stderr
