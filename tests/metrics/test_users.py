@@ -64,3 +64,20 @@ def test_the_command_line_adds_lists_and_refuses_a_taken_name(config_copy, tmp_p
     assert main([*base, "list"]) == 0
     assert "nam.tv" in (listing := capsys.readouterr().out) and "leadership" in listing and "Trần Văn Nam" in listing
     assert main([*base, "disable", "ghost"]) == 2 and "no account 'ghost'" in capsys.readouterr().err
+
+
+def test_a_hash_made_with_heavier_settings_is_made_again_with_the_current_ones_at_sign_in(store, default_config):
+    from argon2 import PasswordHasher
+    from sqlalchemy import update
+
+    users.add(store, default_config.catalogue, "cu-ho", "leadership", "mật khẩu đủ dài 2026")
+    heavy = PasswordHasher().hash("mật khẩu đủ dài 2026")  # the library's default: 64 MiB, 4 lanes
+    with store.engine.begin() as connection:
+        connection.execute(update(users_table).where(users_table.c.username == "cu-ho").values(password_hash=heavy))
+    assert users.verify(store, "cu-ho", "mật khẩu đủ dài 2026") is not None
+    with store.engine.connect() as connection:
+        stored = connection.execute(
+            select(users_table.c.password_hash).where(users_table.c.username == "cu-ho")
+        ).scalar()
+    assert stored.startswith("$argon2id$v=19$m=19456,t=2,p=1$")
+    assert users.verify(store, "cu-ho", "mật khẩu đủ dài 2026") is not None
