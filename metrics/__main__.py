@@ -115,7 +115,24 @@ def main(argv: list[str] | None = None) -> int:
     stop = threading.Event()
     for signum in (signal.SIGINT, signal.SIGTERM):
         signal.signal(signum, lambda *_: stop.set())
-    stop.wait()
+    from metrics.scheduler import HEARTBEAT_SECONDS
+
+    while not stop.wait(HEARTBEAT_SECONDS):
+        if scheduler.state != "lost-lock":
+            continue
+        # The store's connection, and the lock with it, went away (PostgreSQL restarted, the
+        # network cut): take the lock again once the store answers, and collect again.
+        replacement = CollectionScheduler(collector, registrar(config, store))
+        try:
+            if not replacement.start(with_backfill=False):
+                print("another scheduler took over this store meanwhile: this one stops", file=sys.stderr)
+                break
+        except Exception as error:  # noqa: BLE001 - the store still down: try again at the next beat
+            logging.getLogger("ioc.scheduler").warning("store not back yet (%s)", str(error).splitlines()[0][:200])
+            replacement.lock.release()
+            continue
+        logging.getLogger("ioc.scheduler").warning("the scheduler lock is held again: collecting")
+        scheduler = replacement
     scheduler.shutdown(grace_seconds=10)
     # Threads still waiting on a hung unit system must not hold the process: what was to be
     # committed is committed, the rest is logged as interrupted at the next start.
