@@ -129,12 +129,13 @@ def province_notice(query: Query | None) -> html.Div | None:
     )
 
 
-def province_picker(path: str, query: Query | None) -> html.Details:
-    """The province the figures are narrowed to, and links to the others (the 34 provinces)."""
+def province_picker(path: str, query: Query | None, keys: Sequence[str] | None = None) -> html.Details:
+    """The province the figures are narrowed to, and links to the others (the 34 provinces);
+    keys: the URL's parameters the links keep (the shared filters by default)."""
     current = province_of(query)
     known = provinces()
-    options = [(_("Whole country"), with_filters(path, query, tinh=""), "")]
-    options += [(p.short_name(), with_filters(path, query, tinh=code), code) for code, p in known.items()]
+    options = [(_("Whole country"), with_filters(path, query, keys, tinh=""), "")]
+    options += [(p.short_name(), with_filters(path, query, keys, tinh=code), code) for code, p in known.items()]
     shown = known[current].name() if current else _("Whole country")
     return html.Details(
         [

@@ -72,8 +72,8 @@ class Reader:
         self._flags = memoize(_named(lambda version: health.open_flags(self._store, 50), "flags"))
         self._history = memoize(
             _named(
-                lambda version, metric, unit, database, since: series_history(
-                    self._store, metric, unit, database, since
+                lambda version, metric, unit, database, since, province: series_history(
+                    self._store, metric, unit, database, since, province
                 ),
                 "history",
             )
@@ -126,10 +126,11 @@ class Reader:
     def flags(self) -> list[dict]:
         return self._flags(self.version())
 
-    def series_history(self, metric: str, unit: str, database: str, days: int) -> pd.DataFrame:
-        """One series' samples of the last days, with the run that wrote each (for lineage)."""
+    def series_history(self, metric: str, unit: str, database: str, days: int, province: str = "") -> pd.DataFrame:
+        """One series' samples of the last days (the unit's own, or one province's), with the
+        run that wrote each (for lineage)."""
         since = (time.time() // 86400 - days) * 86400  # whole days: the key holds for a day
-        return self._history(self.version(), metric, unit, database, since)
+        return self._history(self.version(), metric, unit, database, since, province)
 
     def daily_history(self, metric: str, unit: str, database: str, days: int) -> pd.DataFrame:
         """One figure by local day over the last days (the provinces rolled up): for charts."""

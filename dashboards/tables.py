@@ -18,7 +18,7 @@ from base.i18n import _, pgettext
 from base.localtime import iso_week_label, last_full_week
 from base.problems import word
 from dashboards import links
-from dashboards.components import freshness_line, snapshot_of, stale_badge, week_of, with_filters
+from dashboards.components import freshness_line, province_of, snapshot_of, stale_badge, week_of, with_filters
 from dashboards.page import Query
 from dashboards.reader import Reader
 from dashboards.table import Cell, Column, Row, Table
@@ -353,7 +353,7 @@ def history(reader: Reader, query: Query, newest_first: bool = False, limit: int
     """One series (?metric=&unit=&database=) over the lineage page's 26 weeks, with the run of each value."""
     metric = reader.config.catalogue.metrics.get(query.get("metric", ""))
     frame = reader.series_history(
-        query.get("metric", ""), query.get("unit", ""), query.get("database", ""), LINEAGE_DAYS
+        query.get("metric", ""), query.get("unit", ""), query.get("database", ""), LINEAGE_DAYS, province_of(query)
     )
     daily = metric is not None and metric.bucket == "day"
     decimals = 0 if metric is not None and metric.kind == "count" else 1

@@ -9,8 +9,9 @@ from dash import html
 from base import formatting as fmt
 from base import labels, localtime
 from base.i18n import N_, _
+from base.provinces import provinces
 from dashboards import links, tables
-from dashboards.components import as_of, chart, downloads, section
+from dashboards.components import as_of, chart, downloads, province_of, province_picker, section
 from dashboards.page import Page, Query
 from dashboards.reader import Reader
 from dashboards.table import grid
@@ -27,14 +28,27 @@ def render(reader: Reader, query: Query) -> list:
     unit = query.get("unit", "") or owner
     if metric is None or unit not in catalogue.units:
         return [html.P(_("Open a figure (a table cell) to see where it came from."), className="note")]
-    own = {"metric": metric.code, "unit": unit, "database": database}
-    history = reader.series_history(metric.code, unit, database, tables.LINEAGE_DAYS)
+    province = province_of(query)
+    own = {"metric": metric.code, "unit": unit, "database": database, **({"tinh": province} if province else {})}
+    history = reader.series_history(metric.code, unit, database, tables.LINEAGE_DAYS, province)
     names = [metric.name(), catalogue.units[unit].name()]
     if database in catalogue.databases:
         names.append(catalogue.databases[database].name())
+    if province:
+        names.append(provinces()[province].name())
     title = " · ".join(names)
+    picker = province_picker(links.LINEAGE, own, keys=("metric", "unit", "database", "tinh"))
     if history.empty:
-        return [html.H1(title, className="unit-name"), html.P(_("no data yet"), className="note")]
+        rolled_up = not province and not reader.daily_history(metric.code, unit, database, tables.LINEAGE_DAYS).empty
+        note = (
+            _(
+                "This figure is the provinces' figures rolled up: choose a province to see the samples and "
+                "runs behind it."
+            )
+            if rolled_up
+            else _("no data yet")
+        )
+        return [html.H1(title, className="unit-name"), picker, html.P(note, className="note", id="lineage-note")]
     decimals = 0 if metric.kind == "count" else 1
     figure = go.Figure(layout={"template": TEMPLATE})
     figure.add_scatter(
@@ -71,6 +85,7 @@ def render(reader: Reader, query: Query) -> list:
     recent = tables.history(reader, own, newest_first=True, limit=RECENT)
     return [
         html.H1(title, className="unit-name", id="lineage-title"),
+        picker,
         html.P(
             f"{fmt.number(last['value'], decimals)} {metric.measure()} · " + as_of(run["finished_at"] if run else None),
             className="lineage-value",
@@ -87,7 +102,7 @@ def render(reader: Reader, query: Query) -> list:
         section(
             _("Recent values"),
             grid(recent, "lineage-samples"),
-            downloads("lich-su", own, keys=("metric", "unit", "database")),  # the whole history
+            downloads("lich-su", own, keys=("metric", "unit", "database", "tinh")),  # the whole history
         ),
     ]
 

@@ -8,7 +8,7 @@ import urllib.request
 
 import openpyxl
 import pytest
-from sqlalchemy import update
+from sqlalchemy import text, update
 
 from base import formatting as fmt
 from metrics.read_models import build_snapshot
@@ -346,5 +346,26 @@ def test_a_province_in_the_url_narrows_the_figures_and_the_provinces_are_compare
     page.wait_for_selector("#effectiveness-provinces .barlayer .point", timeout=20000)
     bars = page.locator("#effectiveness-provinces .barlayer .point").count()
     assert bars == len([v for v in ministry.by_province["on_time_rate"].values() if v is not None]) == 34
+    assert errors == []
+    page.close()
+
+
+def test_the_lineage_of_a_figure_rolled_up_from_provinces_opens_one_provinces_series(browser, served):
+    base, config, store, _ = served
+    page, errors = open_page(browser, base + "/nguon-goc?metric=tthc_received&unit=KCB")
+    page.wait_for_selector("#lineage-note", timeout=20000)
+    assert "chọn một tỉnh" in page.inner_text("#lineage-note")
+    page.click("#province-picker summary")
+    page.click("#province-79")
+    page.wait_for_selector("#lineage-samples", timeout=20000)
+    assert "Thành phố Hồ Chí Minh" in page.inner_text("#lineage-title")
+    with store.engine.connect() as connection:
+        newest = connection.execute(
+            text(
+                "SELECT s.value FROM samples s JOIN series r ON r.id = s.series_id WHERE r.metric = 'tthc_received' "
+                "AND r.unit = 'KCB' AND r.labels = 'tinh=79' ORDER BY s.ts DESC LIMIT 1"
+            )
+        ).scalar_one()
+    assert page.inner_text("#lineage-value").startswith(fmt.number(newest, 0))
     assert errors == []
     page.close()
