@@ -215,7 +215,7 @@ class Store:
         with self._writing(), self.engine.begin() as connection:
             new_ids = self._resolve_series(connection, {s.key for s in rows}, source_id)
             if rows:
-                stored = [(new_ids[s.key], s.ts, s.value, run_id) for s in rows]
+                stored = [(new_ids[key], ts, value, run_id) for key, ts, value, _check in rows]
                 self._upsert_samples(connection, stored)
                 rollups.refresh(connection, stored)
                 self._flag_outliers(
