@@ -26,6 +26,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from serving import ROOT, children, memory, production  # noqa: E402
+from sqlalchemy import text  # noqa: E402
 
 from metrics import devices, users  # noqa: E402
 from metrics.settings import load_config  # noqa: E402
@@ -98,16 +99,10 @@ def main() -> None:
                 check=False,
                 stdout=subprocess.DEVNULL,
             )
-            runs = (
-                store.engine.connect()
-                .exec_driver_sql(
-                    "SELECT COUNT(*) FROM collection_runs WHERE started_at >= ?"
-                    if store.dialect == "sqlite"
-                    else "SELECT COUNT(*) FROM collection_runs WHERE started_at >= %s",
-                    (started,),
-                )
-                .scalar_one()
-            )
+            with store.engine.connect() as connection:
+                runs = connection.execute(
+                    text("SELECT COUNT(*) FROM collection_runs WHERE started_at >= :started"), {"started": started}
+                ).scalar_one()
             print(
                 f"{store.describe()}: {store.count_samples():,} samples; {args.walls} wall screens polling "
                 f"every 20 s, {args.heads} department heads browsing, {args.seconds} s, {runs} collections meanwhile"
@@ -127,8 +122,8 @@ def main() -> None:
                 print(f"web worker {pid}: {memory(pid)}")
             print(f"scheduler: {memory(scheduler.pid)}")
         with store.engine.begin() as connection:  # the run's devices and accounts go
-            connection.exec_driver_sql("DELETE FROM screen_devices WHERE label LIKE 'load test %'")
-            connection.exec_driver_sql("DELETE FROM users WHERE username LIKE 'load-%'")
+            connection.execute(text("DELETE FROM screen_devices WHERE label LIKE :label"), {"label": "load test %"})
+            connection.execute(text("DELETE FROM users WHERE username LIKE :name"), {"name": "load-%"})
 
 
 if __name__ == "__main__":
