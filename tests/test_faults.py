@@ -61,6 +61,21 @@ def scheduler(env: dict[str, str]) -> subprocess.Popen:
     )
 
 
+def gunicorn(env: dict[str, str]) -> tuple[subprocess.Popen, str]:
+    """The web app under gunicorn with two workers, answering; and its address."""
+    port = free_port()
+    web = subprocess.Popen(
+        [sys.executable, "-m", "gunicorn", "-w", "2", "-b", f"127.0.0.1:{port}", "wsgi:application"],
+        cwd=REPO,
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    base = f"http://127.0.0.1:{port}"
+    wait_for(lambda: healthy(base), 60, "gunicorn serving")
+    return web, base
+
+
 def runs(store: Store, since: float = 0) -> list:
     with store.engine.connect() as connection:
         return connection.execute(
@@ -150,17 +165,8 @@ def test_a_scheduler_killed_mid_collection_is_replaced_without_double_runs(fast_
 def test_a_web_worker_killed_is_replaced_and_the_app_keeps_serving(fast_config, postgres_url, tmp_path):
     env = environment(fast_config, postgres_url, tmp_path / "data")
     Store(postgres_url).upgrade()
-    port = free_port()
-    web = subprocess.Popen(
-        [sys.executable, "-m", "gunicorn", "-w", "2", "-b", f"127.0.0.1:{port}", "wsgi:application"],
-        cwd=REPO,
-        env=env,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    base = f"http://127.0.0.1:{port}"
+    web, base = gunicorn(env)
     try:
-        wait_for(lambda: healthy(base), 60, "gunicorn serving")
         workers = wait_for(lambda: len(children(web.pid)) == 2 and children(web.pid), 30, "two workers")
         os.kill(workers[0], signal.SIGKILL)
         replaced = wait_for(lambda: set(children(web.pid)) - set(workers), 30, "a new worker")
@@ -248,18 +254,9 @@ def test_postgresql_killed_mid_collection_and_restarted_finds_the_app_and_schedu
     env = environment(fast_config, url, tmp_path / "data")
     store = Store(url)
     store.upgrade()
-    port = free_port()
-    web = subprocess.Popen(
-        [sys.executable, "-m", "gunicorn", "-w", "2", "-b", f"127.0.0.1:{port}", "wsgi:application"],
-        cwd=REPO,
-        env=env,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
+    web, base = gunicorn(env)
     collecting = scheduler(env)
-    base = f"http://127.0.0.1:{port}"
     try:
-        wait_for(lambda: healthy(base), 60, "gunicorn serving")
         wait_for(lambda: len([r for r in runs(store) if r.status == "ok"]) >= 12, 60, "a dozen collections")
         wait_for(lambda: [r for r in runs(store) if r.status == "running"], 30, "a collection under way")
         kill()
