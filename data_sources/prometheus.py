@@ -34,6 +34,9 @@ class PrometheusOptions(Options):
     url: str
     unit: str
     database: str = ""
+    # The label holding the province's code ("tinh"), when the exposition is per province: each
+    # mapping then gives one record per province (samples without the label are left out).
+    province_label: str = ""
     samples: list[SampleMapping] = Field(min_length=1)
     secret_headers: dict[str, str] = Field(default_factory=dict)
     request_timeout: float = Field(default=10, gt=0, le=600)
@@ -68,8 +71,9 @@ def _first_bad_line(text: str) -> str:
 
 
 def map_samples(text: str, options: PrometheusOptions, collected_at: dt.datetime) -> list[Record]:
-    """One record per mapping that matched at least one sample."""
-    matched: dict[int, list[tuple[float, Any]]] = {i: [] for i in range(len(options.samples))}
+    """One record per mapping (and province, with province_label) that matched at least one sample."""
+    matched: dict[tuple[int, str], list[tuple[float, Any]]] = {}
+    by_province = options.province_label
     try:
         for family in text_string_to_metric_families(text):
             for sample in family.samples:
@@ -77,7 +81,10 @@ def map_samples(text: str, options: PrometheusOptions, collected_at: dt.datetime
                     if sample.name == mapping.sample and all(
                         sample.labels.get(k) == v for k, v in mapping.labels.items()
                     ):
-                        matched[index].append((sample.value, sample.timestamp))
+                        province = sample.labels.get(by_province, "") if by_province else ""
+                        if by_province and not province:
+                            continue
+                        matched.setdefault((index, province), []).append((sample.value, sample.timestamp))
     except (ValueError, TypeError):
         # The parser's message is English and names no line: the reader is shown the line itself.
         line = _first_bad_line(text)
@@ -86,11 +93,12 @@ def map_samples(text: str, options: PrometheusOptions, collected_at: dt.datetime
         )
         raise problem from None
     records = []
-    for index, mapping in enumerate(options.samples):
-        values = [v for v, _ in matched[index] if not math.isnan(v)]
+    for (index, province), found in sorted(matched.items()):
+        mapping = options.samples[index]
+        values = [v for v, _ in found if not math.isnan(v)]
         if not values:
             continue
-        stamps = [float(t) for _, t in matched[index] if t is not None]
+        stamps = [float(t) for _, t in found if t is not None]
         ts = dt.datetime.fromtimestamp(max(stamps), dt.UTC) if stamps else collected_at
         records.append(
             Record(
@@ -99,6 +107,7 @@ def map_samples(text: str, options: PrometheusOptions, collected_at: dt.datetime
                 AGGREGATES[mapping.aggregate](values) * mapping.scale,
                 options.unit,
                 options.database,
+                province=province,
             )
         )
     return records

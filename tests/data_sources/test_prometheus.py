@@ -74,3 +74,20 @@ def test_broken_endpoints_are_clear_errors(default_config, api, answer, message)
     url = api.route("/metrics", answer)
     with pytest.raises(SourceError, match=message):
         source(default_config, url, retries=0).fetch(WINDOW)
+
+
+def test_an_exposition_per_province_gives_a_record_per_province(default_config, api):
+    registry = CollectorRegistry()
+    requests = Counter("http_requests", "Requests", ["job", "tinh"], registry=registry)
+    requests.labels("dvc", "01").inc(700)
+    requests.labels("dvc", "79").inc(900)
+    requests.labels("dvc", "").inc(5)  # no province: left out, not added to one
+    url = api.route("/metrics", Answer(body=generate_latest(registry), content_type="text/plain"))
+    options = PrometheusOptions(
+        url=url,
+        unit="VPB",
+        province_label="tinh",
+        samples=[{"metric": "system_requests_total", "sample": "http_requests_total", "labels": {"job": "dvc"}}],
+    )
+    records = PrometheusSource("vpb-prom", options, default_config.catalogue, default_config.config_dir).fetch(WINDOW)
+    assert sorted((r.province, r.value) for r in records) == [("01", 700.0), ("79", 900.0)]
