@@ -177,6 +177,13 @@ def _text(value: Any) -> str:
     return str(value).strip() if isinstance(value, (str, int, float)) else ""
 
 
+def _province(value: Any) -> str:
+    """A province code as typed: 79, "79", or 1 for 01 (a number cell drops the leading zero)."""
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    return _text(value)
+
+
 def _row_number(record: Record) -> int:
     """The row a record came from: the last part of its origin ("tuan48.xlsx · Số liệu · 12")."""
     return int(record.origin.rsplit(" · ", 1)[-1])
@@ -300,7 +307,7 @@ def _read_rows(
     if unknown:
         reading.notes.append(Problem.of("sheet.unknown_columns", columns=", ".join(unknown)))
     columns = header.columns
-    seen: dict[tuple[str, str, str, dt.datetime], int] = {}  # figure → index in records
+    seen: dict[tuple[str, str, str, str, dt.datetime], int] = {}  # figure → index in records
     conflicted: set[int] = set()
     for number, cells in workbook.rows(sheet):
         if number <= header.row:
@@ -320,6 +327,7 @@ def _read_rows(
         metric_code = _text(metric_cell)
         row_unit = _text(_cell(cells, columns, "unit")) or unit
         database = _text(_cell(cells, columns, "database"))
+        province = _province(_cell(cells, columns, "province"))
         origin = f"{reading.name} · {sheet} · {number}"
         address = f"{column_letter(columns['value'])}{number}"
         value = _value(
@@ -332,13 +340,13 @@ def _read_rows(
         if not isinstance(value, Problem):
             value = _belongs(metric_code, row_unit, database, unit, catalogue) or value
         if isinstance(value, Problem):  # the value's reason before the date's: it says more
-            reading.records.append(Record(metric_code, ts, value, row_unit, database, origin))
+            reading.records.append(Record(metric_code, ts, value, row_unit, database, origin, province))
             continue
         if isinstance(ts, Problem):
-            reading.records.append(Record(metric_code, ts, ts, row_unit, database, origin))
+            reading.records.append(Record(metric_code, ts, ts, row_unit, database, origin, province))
             continue
-        record = Record(metric_code, ts, value, row_unit, database, origin)
-        key = (metric_code, row_unit, database, ts)
+        record = Record(metric_code, ts, value, row_unit, database, origin, province)
+        key = (metric_code, row_unit, database, province, ts)
         earlier = seen.get(key)
         if earlier is None:
             seen[key] = len(reading.records)

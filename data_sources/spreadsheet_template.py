@@ -29,6 +29,8 @@ COLUMNS = [
     ("Đơn vị tính", 14, ""),
     ("Giá trị", 16, "value"),
     ("Ghi chú", 30, ""),
+    # Filled only by a unit whose system reports per province: one row per province and figure.
+    ("Mã tỉnh", 10, "province"),
 ]
 DATA_SHEET = "Số liệu"  # the sheet the reader takes, whatever other sheets the unit adds
 HEADER_ROW = 4

@@ -12,6 +12,7 @@ import openpyxl
 import pytest
 from sqlalchemy import select
 
+from base.problems import word
 from dashboards.webapp import create_app
 from data_sources.spreadsheet import SpreadsheetOptions
 from metrics.collection import Collector
@@ -367,3 +368,27 @@ def fill_template_for_kcb(values: dict[str, object]) -> bytes:
     from metrics.settings import load_config
 
     return fill_template(build_template(load_config().catalogue, "KCB"), values)
+
+
+def test_a_report_per_province_fills_the_province_column_and_each_row_is_its_own_series(drop, sqlite_store):
+    folder, collector, config = drop
+    book = openpyxl.Workbook()
+    sheet = book.active
+    sheet.title = "Số liệu"
+    sheet.append(["Ngày (dd/mm/yyyy)", "Mã đơn vị", "Mã CSDL", "Mã chỉ số", "Giá trị", "Mã tỉnh"])
+    sheet.append([DAY, "KCB", None, "tthc_received", 30, "79"])
+    sheet.append([DAY, "KCB", None, "tthc_received", 12, 1])  # a number cell: Hà Nội's 01 without its zero
+    sheet.append([DAY, "KCB", None, "tthc_received", 5, "Hà Nội"])  # a name, not a code
+    buffer = io.BytesIO()
+    book.save(buffer)
+    (folder / "theo-tinh.xlsx").write_bytes(buffer.getvalue())
+    outcome = collector.collect("kcb-files")
+    assert (outcome.status, outcome.rows_written, outcome.rows_rejected) == ("ok", 2, 1)
+    with sqlite_store.engine.connect() as connection:
+        rows = connection.execute(
+            select(series.c.labels, samples.c.value).join(samples, samples.c.series_id == series.c.id)
+        ).all()
+    assert sorted(rows) == [("tinh=01", 12.0), ("tinh=79", 30.0)]
+    assert "mã tỉnh không hợp lệ 'Hà Nội'" in word(quarantined(sqlite_store)[0])
+    report = (folder / "processed" / "theo-tinh.xlsx.report.txt").read_text(encoding="utf-8")
+    assert "dòng 4" in report and "Hà Nội" in report
