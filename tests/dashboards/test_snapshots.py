@@ -87,7 +87,7 @@ def test_after_a_collection_requests_get_the_previous_snapshot_at_once_while_one
     started = time.perf_counter()
     answers = [w.get() for w in (first, second, first, second)]
     waited = time.perf_counter() - started
-    assert waited < BUILD_SECONDS / 3
+    assert waited < BUILD_SECONDS  # four answers in less than one build's time: none waited for one
     assert {a.token for a in answers} == {before.token}
     assert all(a.snapshot.effectiveness.value == 50.0 for a in answers)  # with its own "as of"
     deadline = time.monotonic() + 10
