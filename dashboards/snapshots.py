@@ -108,7 +108,9 @@ class Snapshots:
         while True:
             with self._lock(key) as held:
                 if held:
-                    return self._store(key, week, province)
+                    # Another request may have built it between our look and the lock.
+                    entry = self._cache.get(key)
+                    return entry if entry is not None else self._store(key, week, province)
             entry = self._cache.get(key)
             while entry is None and self._locked(key) and time.monotonic() < deadline:
                 time.sleep(WAIT_POLL)
@@ -137,8 +139,12 @@ class Snapshots:
         """Build the snapshot again if no other process is (the current one: with its open pages)."""
         try:
             with self._lock(key) as held:
-                if held:  # else another process is building it
-                    self._store(key, week, province, before_publishing=week is None and not province)
+                if not held:  # another process is building it
+                    return
+                entry = self._cache.get(key)
+                if entry is not None and not self._outdated(entry):
+                    return  # another process built it between our look and the lock
+                self._store(key, week, province, before_publishing=week is None and not province)
         except Exception:  # noqa: BLE001 - the previous snapshot stays served; logged
             log.exception("rebuilding %s failed; the previous snapshot is still served", key)
 
