@@ -6,12 +6,15 @@ and fail instead when IOC_REQUIRE_SERVICES=1 (as .ci/run sets), so CI never skip
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import os
 import shutil
 import socket
+import threading
 import unicodedata
 import uuid
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -72,6 +75,25 @@ def empty_redis(database: int):
         require(False, f"Redis at {url}")
     client.flushdb()
     return url, client
+
+
+@contextlib.contextmanager
+def served_in_thread(wsgi_app, threads: int = 4) -> Iterator[str]:
+    """A WSGI app served by waitress on a free loopback port, in a thread of this process; yields
+    its address. It is stopped from inside its own loop: closing its sockets from another
+    thread raced the loop into closing a descriptor twice, the second time one that a SQLite
+    file had just been given (the next test's store then read "file is not a database")."""
+    from waitress.server import create_server
+
+    port = free_port()
+    server = create_server(wsgi_app, host="127.0.0.1", port=port, threads=threads)
+    thread = threading.Thread(target=server.run, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{port}"
+    finally:
+        server.trigger.pull_trigger(server.close)
+        thread.join(15)
 
 
 def free_port() -> int:

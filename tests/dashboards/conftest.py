@@ -4,7 +4,6 @@ opened in Chromium that collects console errors."""
 from __future__ import annotations
 
 import dataclasses
-import threading
 import time
 import urllib.parse
 
@@ -13,7 +12,7 @@ import pytest
 from dashboards.webapp import create_app
 from metrics.collection import Collector
 from tests.accounts import SESSION_COOKIE, session_cookie
-from tests.conftest import every_demo_source, free_port, with_sources
+from tests.conftest import every_demo_source, served_in_thread, with_sources
 
 
 @pytest.fixture
@@ -25,19 +24,10 @@ def served(default_config, history_store, tmp_path):
     config = dataclasses.replace(with_sources(default_config, *sources, data_dir=tmp_path), settings=fast)
     collector = Collector(config, history_store)
     collector.collect_all()  # live, now: the sources are fresh whenever the history was built
-    from waitress.server import create_server
-
-    port = free_port()
-    server = create_server(
-        create_app(config, history_store, lambda: "running").server, host="127.0.0.1", port=port, threads=4
-    )
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    base = f"http://127.0.0.1:{port}"
-    SERVED[base] = (history_store, config)
-    yield base, config, history_store, collector
-    server.close()
-    SERVED.pop(base, None)
+    with served_in_thread(create_app(config, history_store, lambda: "running").server) as base:
+        SERVED[base] = (history_store, config)
+        yield base, config, history_store, collector
+        SERVED.pop(base, None)
 
 
 # The store and configuration of each app served, by its address: a browser opened on it signs in there.

@@ -5,15 +5,13 @@ provider's groups give the role."""
 from __future__ import annotations
 
 import dataclasses
-import threading
 
 import httpx
 import pytest
-from waitress.server import create_server
 
 from dashboards.webapp import create_app
 from metrics import audit
-from tests.conftest import demo_source, free_port, with_sources
+from tests.conftest import demo_source, served_in_thread, with_sources
 from tests.dashboards.conftest import READER, wait_until
 from tests.dashboards.oidc_provider import Provider
 
@@ -38,11 +36,8 @@ def sso_app(default_config, sqlite_store, provider, monkeypatch, tmp_path):
         with_sources(default_config, demo_source(default_config, "KCB"), data_dir=tmp_path),
         settings=settings.model_copy(update={"sign_in": sign_in}),
     )
-    port = free_port()
-    server = create_server(create_app(config, sqlite_store).server, host="127.0.0.1", port=port, threads=4)
-    threading.Thread(target=server.run, daemon=True).start()
-    yield f"http://127.0.0.1:{port}", sqlite_store
-    server.close()
+    with served_in_thread(create_app(config, sqlite_store).server) as base:
+        yield base, sqlite_store
 
 
 def single_sign_on(base: str, next_page: str = "/") -> tuple[httpx.Response, httpx.Client]:
