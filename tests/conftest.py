@@ -80,9 +80,10 @@ def empty_redis(database: int):
 @contextlib.contextmanager
 def served_in_thread(wsgi_app, threads: int = 4) -> Iterator[str]:
     """A WSGI app served by waitress on a free loopback port, in a thread of this process; yields
-    its address. It is stopped from inside its own loop: closing its sockets from another
-    thread raced the loop into closing a descriptor twice, the second time one that a SQLite
-    file had just been given (the next test's store then read "file is not a database")."""
+    its address. At the end, a request still being served (a test that timed out) must not
+    wake the closed loop: waitress writes b"x" to its wake-up pipe's descriptor, which by then
+    may be a SQLite file's of the next test ("file is not a database" followed). So the wake-up
+    is cut first, and the server closed from inside its own loop."""
     from waitress.server import create_server
 
     port = free_port()
@@ -92,6 +93,7 @@ def served_in_thread(wsgi_app, threads: int = 4) -> Iterator[str]:
     try:
         yield f"http://127.0.0.1:{port}"
     finally:
+        server.pull_trigger = lambda *args, **kwargs: None  # what a request thread calls when done
         server.trigger.pull_trigger(server.close)
         thread.join(15)
 
