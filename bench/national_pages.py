@@ -89,43 +89,34 @@ def main() -> None:
                 )
             )
             print(f"first request of a cold start (the snapshot built once): {time.perf_counter() - started:.2f} s")
-            requests = dict(PAGES)
-            wall = "/api/wall?lang=vi&screen=phong-dieu-hanh"
-            for name, (path, search) in requests.items():
 
-                def body(name=name, path=path, search=search):
-                    return signed(
-                        callback(ioc, f"{name}-body", [("data-version", "data", None), ("url", "search", search)], path)
-                    )
-
+            def measure(label: str, request_factory, round_base: int) -> None:
+                """Warm requests, then ten over two seconds after each of --bumps collections."""
                 for _ in range(3):
-                    ask(body)
-                warm = [ask(body) for _ in range(args.requests)]
+                    ask(request_factory)
+                warm = [ask(request_factory) for _ in range(args.requests)]
                 after = []
                 for round_ in range(args.bumps):
-                    collect_one(store, round_)
+                    collect_one(store, round_base + round_)
                     for _ in range(10):
-                        after.append(ask(body))
+                        after.append(ask(request_factory))
                         time.sleep(0.2)
-                w50, w95 = percentiles(warm)
+                _w50, w95 = percentiles(warm)
                 a50, a95 = percentiles(after)
                 print(
-                    f"{name:30} warm p95 {w95:7.1f} ms ({w95 / floor_p95:4.1f}x)   "
+                    f"{label:30} warm p95 {w95:7.1f} ms ({w95 / floor_p95:4.1f}x)   "
                     f"after collections p50 {a50:7.1f} p95 {a95:7.1f} ms ({a95 / floor_p95:4.1f}x)"
                 )
-            wall_warm = [ask(lambda: signed(urllib.request.Request(ioc + wall))) for _ in range(args.requests)]
-            after = []
-            for round_ in range(args.bumps):
-                collect_one(store, 100 + round_)
-                for _ in range(10):
-                    after.append(ask(lambda: signed(urllib.request.Request(ioc + wall))))
-                    time.sleep(0.2)
-            w50, w95 = percentiles(wall_warm)
-            a50, a95 = percentiles(after)
-            print(
-                f"{'wall playlist (/api/wall)':30} warm p95 {w95:7.1f} ms ({w95 / floor_p95:4.1f}x)   "
-                f"after collections p50 {a50:7.1f} p95 {a95:7.1f} ms ({a95 / floor_p95:4.1f}x)"
-            )
+
+            for name, (path, search) in PAGES.items():
+                inputs = [("data-version", "data", None), ("url", "search", search)]
+                measure(
+                    name,
+                    lambda name=name, path=path, inputs=inputs: signed(callback(ioc, f"{name}-body", inputs, path)),
+                    0,
+                )
+            wall = ioc + "/api/wall?lang=vi&screen=phong-dieu-hanh"
+            measure("wall playlist (/api/wall)", lambda: signed(urllib.request.Request(wall)), 100)
             for pid in children(web.pid):
                 print(f"web worker {pid} after every page: {memory(pid)}")
             print(f"scheduler (collections and the snapshot): {memory(scheduler.pid)}")

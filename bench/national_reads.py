@@ -15,7 +15,6 @@ of every page. Not a test.
 from __future__ import annotations
 
 import argparse
-import statistics
 import sys
 import time
 from pathlib import Path
@@ -23,6 +22,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from sqlalchemy import text  # noqa: E402
+from store import timed as timed_runs  # noqa: E402  (bench/store.py: the median of several runs)
 
 from metrics.read_models import build_snapshot  # noqa: E402
 from metrics.series_reads import latest_frame, weekly_frame  # noqa: E402
@@ -33,12 +33,7 @@ WEEKS = 160  # three years
 
 
 def timed(function, repeat: int = 7) -> float:
-    times = []
-    for _ in range(repeat):
-        started = time.perf_counter()
-        function()
-        times.append(time.perf_counter() - started)
-    return statistics.median(times)
+    return timed_runs(function, repeat)
 
 
 def hand(store: Store, sql: str, **params):
