@@ -11,6 +11,8 @@ import dataclasses
 import os
 import shutil
 import socket
+import subprocess
+import sys
 import threading
 import unicodedata
 import uuid
@@ -96,6 +98,14 @@ def served_in_thread(wsgi_app, threads: int = 4) -> Iterator[str]:
         server.pull_trigger = lambda *args, **kwargs: None  # what a request thread calls when done
         server.trigger.pull_trigger(server.close)
         thread.join(15)
+
+
+def assert_second_scheduler_refused(env: dict[str, str]) -> None:
+    """A second `python -m metrics scheduler` on a store that has one exits 1 and says why."""
+    second = subprocess.run(
+        [sys.executable, "-m", "metrics", "scheduler"], cwd=REPO, env=env, capture_output=True, text=True, timeout=60
+    )
+    assert second.returncode == 1 and "another scheduler is already running" in second.stderr
 
 
 def free_port() -> int:

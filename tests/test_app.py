@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import MONITORING, REPO, free_port
+from tests.conftest import MONITORING, REPO, assert_second_scheduler_refused, free_port
 
 pytestmark = pytest.mark.long
 
@@ -209,15 +209,7 @@ def test_the_scheduler_command_runs_alone_and_refuses_a_second_one_on_the_same_s
                     return 0
 
         wait_for(live_runs, 60)
-        second = subprocess.run(
-            [sys.executable, "-m", "metrics", "scheduler"],
-            cwd=REPO,
-            env=env,
-            capture_output=True,
-            text=True,
-            timeout=60,
-        )
-        assert second.returncode == 1 and "another scheduler is already running" in second.stderr
+        assert_second_scheduler_refused(env)
         with sqlite3.connect(database) as connection:
             (owner,) = connection.execute("SELECT owner FROM scheduler_heartbeat").fetchone()
         assert owner.endswith(f":{first.pid}")

@@ -24,7 +24,7 @@ from sqlalchemy import select, text
 from base.localtime import bucket_start
 from metrics.schema import daily_rollups, series_latest, weekly_rollups
 from metrics.store import Store
-from tests.conftest import REPO, free_port, require
+from tests.conftest import REPO, assert_second_scheduler_refused, free_port, require
 from tests.metrics.test_rollups import assert_same
 
 pytestmark = pytest.mark.long
@@ -134,15 +134,7 @@ def test_a_scheduler_killed_mid_collection_is_replaced_without_double_runs(fast_
     first = scheduler(env)
     try:
         wait_for(lambda: len([r for r in runs(store) if r.status == "ok"]) >= 12, 60, "a dozen collections")
-        second = subprocess.run(
-            [sys.executable, "-m", "metrics", "scheduler"],
-            cwd=REPO,
-            env=env,
-            capture_output=True,
-            text=True,
-            timeout=60,
-        )
-        assert second.returncode == 1 and "another scheduler is already running" in second.stderr
+        assert_second_scheduler_refused(env)
         wait_for(lambda: [r for r in runs(store) if r.status == "running"], 30, "a collection under way")
         first.send_signal(signal.SIGKILL)
         first.wait(10)
