@@ -23,6 +23,9 @@ from dashboards.access import Person
 log = logging.getLogger("ioc.warming")
 RECENT_SECONDS = 600  # a page asked for within this is open
 NOTE_SECONDS = 30
+# Views are what people ask for (any ?search up to its bound): only the most recent are kept,
+# so a client inventing addresses cannot grow the list, or the work after each build, at will.
+MAX_VIEWS = 200
 RECENT_KEY = "open-views"
 # Rendering stops after this (the most recently asked views first): the snapshot is published
 # then, and a view not rendered yet is rendered by its next request.
@@ -52,6 +55,8 @@ class Warming:
         # page is then rendered by its next request, as without warming.
         recent = {k: t for k, t in (self._cache.get(RECENT_KEY) or {}).items() if now - t < RECENT_SECONDS}
         recent[key] = now
+        if len(recent) > MAX_VIEWS:
+            recent = dict(sorted(recent.items(), key=lambda item: -item[1])[:MAX_VIEWS])
         self._cache.set(RECENT_KEY, recent, timeout=0)
 
     def warm(self, token: str) -> int:

@@ -196,3 +196,17 @@ def test_with_a_builder_alive_workers_leave_the_rebuild_to_it_unless_it_is_gone(
     while web.get().version != 3 and time.monotonic() < deadline:
         time.sleep(0.05)
     assert web.get().version == 3 and world.builds == 3
+
+
+def test_the_open_views_kept_are_bounded_whatever_addresses_a_client_invents(caches, monkeypatch):
+    from dashboards import warming
+    from dashboards.warming import RECENT_KEY, Warming
+
+    made, _ = caches
+    monkeypatch.setattr(warming, "MAX_VIEWS", 5)
+    noting = Warming(made[0].app, made[0])
+    for i in range(12):
+        noting.note("overview-body", ("vi", f"?tinh=x{i}", "leadership:"), "leadership", "")
+        time.sleep(0.001)
+    kept = made[0].get(RECENT_KEY)
+    assert {args[1] for _name, args, _role, _unit in kept} == {f"?tinh=x{i}" for i in range(7, 12)}
