@@ -113,9 +113,10 @@ class Reader:
         """Build the current snapshot if it is outdated, for every worker (dashboards/prebuild.py)."""
         self._snapshots.prebuild()
 
-    def snapshot_token(self) -> str:
-        """Names the figures of the current snapshot: what a rendered page is cached by."""
-        return self._snapshots.get().token
+    def snapshot_token(self, week: int | None = None, province: str = "") -> str:
+        """Names the figures of a snapshot (the current week's, the ministry's by default): what
+        a rendered page is cached by."""
+        return self._snapshots.get(week, province).token
 
     def quarantine(self) -> list[dict]:
         return self._quarantine(self.version())

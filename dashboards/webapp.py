@@ -26,6 +26,7 @@ from dashboards import (
     access,
     audit_trail,
     briefing_files,
+    components,
     downloads,
     exports,
     healthz,
@@ -180,12 +181,13 @@ def _register_refresh(app: dash.Dash, reader: Reader, config: Config) -> None:
         Output("history-banner", "children"),
         Input("tick", "n_intervals"),
         State("data-version", "data"),
+        State("url", "search"),
         running=[(Output("tick", "disabled"), True, False)],
     )
-    def refresh(_tick: int | None, known: str | None) -> tuple[Any, Any]:
+    def refresh(_tick: int | None, known: str | None, search: str | None) -> tuple[Any, Any]:
         # The figures' token, not the store's version: a page asks again once the snapshot it
-        # would get has new figures (built in the background after a collection).
-        version = reader.snapshot_token()
+        # shows (its week's, its province's) has new figures, built in the background.
+        version = _token_for(reader, search)
         progress = reader.backfill()
         banner = (
             html.Div(
@@ -258,4 +260,11 @@ def _register_body(app: dash.Dash, page: Page, reader: Reader) -> None:
         args = (i18n.current(), (search or "")[:MAX_SEARCH], viewer)
         if not page.live:
             reader.warming.note(page.body_id, args, who.role if who else "", who.unit if who else "")
-        return cached(reader.snapshot_token(), *args)
+        return cached(_token_for(reader, search), *args)
+
+
+def _token_for(reader: Reader, search: str | None) -> str:
+    """The token of the snapshot a URL shows: a province's or a past week's is rebuilt apart
+    from the ministry's, and a page cached under the ministry's token could keep an older one."""
+    query = {k: v[0] for k, v in parse_qs((search or "").lstrip("?")[:MAX_SEARCH]).items()}
+    return reader.snapshot_token(components.week_of(query), components.province_of(query))

@@ -62,3 +62,25 @@ def test_the_redis_cache_is_used_in_production(default_config, sqlite_store, tmp
     assert any(key.startswith(b"ioc:") for key in client.keys("*"))
     assert not (tmp_path / "cache").exists()
     client.flushdb()
+
+
+def test_an_open_page_follows_the_snapshot_it_shows(default_config, sqlite_store, tmp_path):
+    from dashboards.webapp import create_app
+    from tests.accounts import sign_in
+    from tests.dashboards.test_web_safety import REFRESH
+
+    config = with_sources(default_config, demo_source(default_config, "KCB"), data_dir=tmp_path)
+    Collector(config, sqlite_store).collect("demo-kcb")  # KCB's system is national: figures per province
+    app = create_app(config, sqlite_store)
+    client = sign_in(app.server.test_client(), sqlite_store, config)
+    reader = app.server.config["IOC_READER"]
+
+    def tick(search: str) -> str:
+        body = {**REFRESH, "state": [REFRESH["state"][0], {"id": "url", "property": "search", "value": search}]}
+        answer = client.post("/_dash-update-component", json=body, headers={"Origin": "http://localhost"})
+        return answer.get_json()["response"]["data-version"]["data"]
+
+    ministry, province = tick(""), tick("?tinh=79")
+    assert ministry == reader.snapshot_token() and province == reader.snapshot_token(province="79")
+    assert province != ministry  # Hồ Chí Minh City's figures are not the country's
+    assert tick("?tinh=99") == ministry  # no such province: the page shows the country, and follows it

@@ -22,7 +22,10 @@ REFRESH = {
     "output": "..data-version.data...history-banner.children..",
     "outputs": [{"id": "data-version", "property": "data"}, {"id": "history-banner", "property": "children"}],
     "inputs": [{"id": "tick", "property": "n_intervals", "value": 1}],
-    "state": [{"id": "data-version", "property": "data", "value": None}],
+    "state": [
+        {"id": "data-version", "property": "data", "value": None},
+        {"id": "url", "property": "search", "value": ""},
+    ],
     "changedPropIds": ["tick.n_intervals"],
 }
 
