@@ -218,6 +218,8 @@ MESSAGES: dict[str, str] = {
     "account.not_yourself": N_("you cannot disable your own account"),
     "device.unknown_screen": N_("there is no screen '{screen}'"),
     "device.unknown": N_("there is no device {id}"),
+    "api_consumer.refused": N_("no token was made: {reason}"),
+    "api_consumer.unknown": N_("there is no API consumer {id}"),
     "access.not_your_unit": N_("You may act for your own unit only, not for {unit}."),
 }
 

@@ -6,6 +6,8 @@ Who is asking is one of:
 - a person signed in (dashboards/sign_in.py keeps their session): leadership, focal point,
   department head (with their unit) or admin;
 - a wall screen's device (its token in a cookie, for its one screen: dashboards/wall/routes.py);
+- another system reading the API (/api/v1/) with its consumer's token (`Authorization: Bearer`),
+  within its scope (dashboards/api/);
 - nobody: the sign-in page, the language switch, /healthz's status and static files only.
 
 Reading is every person's: the ministry's figures are shared inside it. Acting is narrower: a
@@ -27,6 +29,8 @@ from werkzeug.wrappers import Response as ResponseBase
 
 from base import i18n
 from base.i18n import _
+from dashboards.problem_json import problem, wants_problem
+from metrics.api_consumers import Consumer
 from metrics.devices import Device
 
 LEADERSHIP, FOCAL_POINT, DEPARTMENT_HEAD, ADMIN = "leadership", "focal_point", "department_head", "admin"
@@ -54,17 +58,20 @@ class Person:
 
 @dataclass(frozen=True)
 class Rule:
-    """Who may: the roles of people, and whether nobody or a wall device may too."""
+    """Who may: the roles of people, and whether nobody, a wall device or an API consumer may too."""
 
     roles: frozenset[str] = frozenset()
     anonymous: bool = False
     device: bool = False
+    consumer: bool = False
 
-    def allows(self, who: Person | Device | None) -> bool:
+    def allows(self, who: Person | Device | Consumer | None) -> bool:
         if self.anonymous:
             return True
         if isinstance(who, Device):
             return self.device and not who.revoked
+        if isinstance(who, Consumer):
+            return self.consumer and not who.revoked
         return who is not None and who.role in self.roles
 
 
@@ -74,6 +81,7 @@ SCREENS = Rule(PEOPLE.roles, device=True)  # the wall: a device, or a person loo
 ACTING_FOR_A_UNIT = Rule(frozenset({FOCAL_POINT, DEPARTMENT_HEAD}))  # the unit checked by the command
 BRIEFING_OFFICE = Rule(frozenset({FOCAL_POINT}))
 DIRECTING = Rule(frozenset({LEADERSHIP, FOCAL_POINT}))  # give directives, close them, send them back
+API_READERS = Rule(PEOPLE.roles, consumer=True)  # then the consumer's scope (dashboards/api/scope.py)
 AUDITORS = Rule(frozenset({FOCAL_POINT, ADMIN}))
 ADMINS = Rule(frozenset({ADMIN}))
 NOBODY = Rule()
@@ -103,6 +111,23 @@ ROUTES: dict[str, Rule] = {
     "/wall": SCREENS,
     "/api/wall": SCREENS,  # then the device's own screen only (dashboards/wall/routes.py)
     "/wall/thiet-bi": ANYONE,  # pairing a television: the token is what is checked
+    # The read API: its description is public (it holds no figure), every figure needs a token.
+    "/api/v1/": ANYONE,
+    "/api/v1/openapi.json": ANYONE,
+    "/api/v1/catalogue/units": API_READERS,
+    "/api/v1/catalogue/provinces": API_READERS,
+    "/api/v1/catalogue/databases": API_READERS,
+    "/api/v1/catalogue/metrics": API_READERS,
+    "/api/v1/catalogue/indicators": API_READERS,
+    "/api/v1/catalogue/tasks": API_READERS,
+    "/api/v1/series": API_READERS,
+    "/api/v1/series/<int(max=2147483647):series_id>": API_READERS,
+    "/api/v1/series/<int(max=2147483647):series_id>/samples": API_READERS,
+    "/api/v1/latest": API_READERS,
+    "/api/v1/indicators": API_READERS,
+    "/api/v1/databases": API_READERS,
+    "/api/v1/project06": API_READERS,
+    "/api/v1/<path:rest>": ANYONE,  # any other address under the API: a 404 problem document
 }
 
 # Every Dash callback, by its output (the key of app.callback_map).
@@ -146,7 +171,7 @@ def rule_of_callback(output: str) -> Rule:
     return NOBODY
 
 
-def who() -> Person | Device | None:
+def who() -> Person | Device | Consumer | None:
     """Who is asking, as the checks before the request found them."""
     return g.get("ioc_who")
 
@@ -180,8 +205,8 @@ def _rule() -> Rule:
 
 def register(server: Flask, identify: Any, refused: Any) -> None:
     """Check every request against its rule; identify() tells who is asking (a Person, a
-    Device or None) from the session or the device cookie; refused() records a refusal of
-    someone known in the audit log."""
+    Device, a Consumer or None) from the session, the device cookie or the API token;
+    refused() records a refusal of someone known in the audit log."""
 
     @server.before_request
     def check_access() -> Response | ResponseBase | tuple[Response, int] | None:
@@ -189,6 +214,8 @@ def register(server: Flask, identify: Any, refused: Any) -> None:
         rule = _rule()
         if rule.allows(g.ioc_who):
             return None
+        if wants_problem():
+            return _api_refusal(g.ioc_who)
         if g.ioc_who is None:
             if _wants_page():
                 return redirect(f"/dang-nhap?next={_here()}")
@@ -201,6 +228,17 @@ def register(server: Flask, identify: Any, refused: Any) -> None:
         log.warning("refused %s %s to %s", request.method, request.path, g.ioc_who.actor)
         refused()
         return jsonify({"error": _("You may not do this.")}), 403
+
+
+def _api_refusal(asking: Person | Device | Consumer | None) -> Response:
+    # The API records every call itself (dashboards/api/audit), refusals included.
+    if isinstance(asking, Consumer) and asking.revoked:
+        return problem("revoked-token", _("This token has been revoked."))
+    if asking is None and request.headers.get("Authorization"):
+        return problem("invalid-token", _("The token is not one of this IOC's."))
+    if asking is None:
+        return problem("unauthorized", _("Send the consumer's token: Authorization: Bearer <token>."))
+    return problem("forbidden", _("You may not do this."))
 
 
 def _here() -> str:

@@ -12,7 +12,7 @@ from briefings.archive import BuildFailed, Edition
 from briefings.commands import build_requested
 from dashboards import access
 from dashboards.access import Person
-from metrics import audit, commands, devices, directives, uploads, users
+from metrics import api_consumers, audit, commands, devices, directives, uploads, users
 from metrics.devices import Device
 from metrics.read_models import Snapshot
 from metrics.settings import Config
@@ -130,6 +130,30 @@ class Actions:
             return devices.revoke(self._store, device_id, actor=who.actor)
         except devices.DeviceError:
             raise commands.Refused("device.unknown", id=device_id) from None
+
+    def add_api_consumer(
+        self, who: Person, name: str, units: list[str], provinces: list[str], metrics: list[str], per_minute: int | None
+    ) -> tuple[api_consumers.Consumer, str]:
+        """A new read API consumer and its token, shown once to the admin."""
+        self._admin(who)
+        try:
+            scope = api_consumers.checked_scope(self._config.catalogue, units, provinces, metrics)
+            rate = per_minute or self._config.settings.api.requests_per_minute
+            return api_consumers.add(self._store, name, scope, rate, actor=who.actor)
+        except api_consumers.ConsumerError as error:
+            raise commands.Refused("api_consumer.refused", reason=str(error)) from None
+
+    def revoke_api_consumer(self, who: Person, consumer_id: int) -> api_consumers.Consumer:
+        self._admin(who)
+        try:
+            if not 0 < consumer_id < 2**31:
+                raise api_consumers.ConsumerError(str(consumer_id))
+            return api_consumers.revoke(self._store, consumer_id, actor=who.actor)
+        except api_consumers.ConsumerError:
+            raise commands.Refused("api_consumer.unknown", id=consumer_id) from None
+
+    def api_consumers_listed(self) -> list[api_consumers.Consumer]:
+        return api_consumers.listed(self._store)
 
     def accounts_listed(self) -> list[users.User]:
         return users.listed(self._store)

@@ -22,7 +22,7 @@ from flask_caching import Cache
 from dashboards.screens import ScreensFile, load_screens
 from dashboards.snapshots import Snapshots
 from dashboards.warming import Warming
-from metrics import audit, directives, editions, health
+from metrics import audit, directives, editions, health, series_pages
 from metrics.health import BackfillProgress, SourceHealth
 from metrics.read_models import Snapshot, build_snapshot
 from metrics.series_reads import daily_history, series_history
@@ -137,6 +137,20 @@ class Reader:
         """One figure by local day over the last days (the provinces rolled up): for charts."""
         since = (time.time() // 86400 - days) * 86400
         return self._daily(self.version(), metric, unit, database, since)
+
+    # -- pages of series and samples for the read API: keyset reads, each as cheap as the first ----
+
+    def series_page(self, **filters: Any) -> list[series_pages.SeriesRow]:
+        """Series with their latest sample (metrics/series_pages.py has the filters)."""
+        return series_pages.series_page(self._store, **filters)
+
+    def raw_samples(self, series_id: int, since: int, until: int, after: int | None, limit: int) -> list[tuple]:
+        return series_pages.raw_samples(self._store, series_id, since, until, after, limit)
+
+    def rolled_samples(
+        self, series_id: int, resolution: Any, since: int, until: int, after: int | None, limit: int
+    ) -> list[series_pages.RolledRow]:
+        return series_pages.rolled_samples(self._store, series_id, resolution, since, until, after, limit)
 
     # -- small lists that change without a new data version: read as they are ----------------------
 

@@ -41,8 +41,10 @@ from dashboards import access, single_sign_on
 from dashboards.access import Person
 from dashboards.actions import Actions
 from dashboards.page import APP_TITLE
+from dashboards.problem_json import wants_problem
 from dashboards.web_safety import local_path
-from metrics import devices, users
+from metrics import api_consumers, devices, users
+from metrics.api_consumers import Consumer
 from metrics.devices import Device
 from metrics.settings import Config
 from metrics.store import Store
@@ -124,7 +126,11 @@ def register(server: Flask, config: Config, store: Store, actions: Actions, ende
         """Only failed attempts count: thirty people of one office signing in at 08:00 are not an attack."""
         return response.status_code != 303
 
-    def identify() -> Person | Device | None:
+    def identify() -> Person | Device | Consumer | None:
+        authorization = request.headers.get("Authorization", "")
+        if authorization and wants_problem():  # a token given is the only one asked: no session beside it
+            scheme, _space, given = authorization.partition(" ")
+            return api_consumers.by_token(store, given.strip()) if scheme.lower() == "bearer" else None
         token = request.cookies.get(DEVICE_COOKIE)
         if token and request.path in access.DEVICE_ROUTES:
             device = devices.by_token(store, token)
@@ -188,7 +194,9 @@ def register(server: Flask, config: Config, store: Store, actions: Actions, ende
     )
 
     @server.errorhandler(RateLimitExceeded)
-    def too_many(_error: RateLimitExceeded) -> Any:
+    def too_many(error: RateLimitExceeded) -> Any:
+        if error.response is not None:  # a limit that wrote its own answer (the read API's problem document)
+            return error.response
         actions.audit("sign_in", _username(request), actor=_username(request), outcome="limited")
         return page(_("Too many attempts: wait a minute before trying again."), _username(request), 429)
 

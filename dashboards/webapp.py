@@ -24,6 +24,7 @@ from base import i18n, labels
 from base.i18n import _
 from dashboards import (
     access,
+    api,
     audit_trail,
     briefing_files,
     components,
@@ -88,7 +89,8 @@ def create_app(
         app.server.config["IOC_READER"] = reader
         languages.register(app.server)
         web_safety.register(app)  # another site's request is refused before anything else
-        sign_in.register(app.server, config, store, actions, reader.cache)  # who asks, and whether they may
+        limiter = sign_in.register(app.server, config, store, actions, reader.cache)  # who asks, and may they
+        api.register(app.server, reader, actions, limiter)
         healthz.register(app.server, reader)
         downloads.register(app.server, config)
         exports.register(app.server, reader)

@@ -55,6 +55,15 @@ def main(argv: list[str] | None = None) -> int:
         if name == "reset":
             sub.add_argument("--password-stdin", action="store_true", help="read the password from standard input")
     account_commands.add_parser("list", help="every account, its role, unit and state")
+    tokens = commands.add_parser("api-tokens", help="the read API's consumers: add, revoke, list")
+    token_commands = tokens.add_subparsers(dest="tokens_command", required=True)
+    add_token = token_commands.add_parser("add", help="a consumer and its token (shown once)")
+    add_token.add_argument("name", help="who reads with it, e.g. 'IOC Chính phủ'")
+    for dimension in ("units", "provinces", "metrics"):
+        add_token.add_argument(f"--{dimension}", default="", help=f"comma-separated {dimension} it may read (all)")
+    add_token.add_argument("--per-minute", type=int, default=None, help="calls a minute (api.requests_per_minute)")
+    token_commands.add_parser("revoke", help="refuse a consumer's token from now on").add_argument("id", type=int)
+    token_commands.add_parser("list", help="every consumer, its scope and state")
     args = parser.parse_args(argv)
 
     from metrics.collection import Collector, backfill
@@ -92,6 +101,8 @@ def main(argv: list[str] | None = None) -> int:
         return print_audit(store, args.since, args.limit)
     if args.command == "users":
         return manage_users(store, config, args)
+    if args.command == "api-tokens":
+        return manage_api_tokens(store, config, args)
     collector = Collector(config, store)
     if args.command == "collect":
         unknown = [s for s in args.source or [] if s not in collector.sources]
@@ -179,6 +190,33 @@ def manage_users(store, config, args) -> int:
                 print(f"{user.username:24} {user.role:16} {user.unit:8} {state:9} {user.display_name}")
     except ValueError as error:  # AccountError, or two passwords that differ
         print(f"users {args.users_command}: {error}", file=sys.stderr)
+        return 2
+    return 0
+
+
+def manage_api_tokens(store, config, args) -> int:
+    """python -m metrics api-tokens add|revoke|list: the token is printed once, on stdout."""
+    from metrics import api_consumers
+
+    try:
+        if args.tokens_command == "add":
+            scope = api_consumers.checked_scope(
+                config.catalogue, args.units.split(","), args.provinces.split(","), args.metrics.split(",")
+            )
+            per_minute = args.per_minute or config.settings.api.requests_per_minute
+            consumer, token = api_consumers.add(store, args.name, scope, per_minute)
+            print(f"consumer {consumer.id} ({consumer.name}), scope {scope.described()}, {per_minute} calls a minute")
+            print(f"token (shown only now): {token}")
+        elif args.tokens_command == "revoke":
+            consumer = api_consumers.revoke(store, args.id)
+            print(f"revoked consumer {consumer.id} ({consumer.name})")
+        else:
+            for consumer in api_consumers.listed(store):
+                state = "revoked" if consumer.revoked else "active"
+                reads = consumer.scope.described()
+                print(f"{consumer.id:4} {state:8} {consumer.per_minute:5}/min {consumer.name:30} {reads}")
+    except ValueError as error:
+        print(f"api-tokens {args.tokens_command}: {error}", file=sys.stderr)
         return 2
     return 0
 

@@ -177,6 +177,23 @@ screen_devices = Table(
     Column("revoked_at", Float),
 )
 
+# Another system reading the IOC's API (/api/v1): its token (only the SHA-256 is kept), what it
+# may read (units, provinces, metrics: space-separated codes, empty = all) and its rate.
+api_consumers = Table(
+    "api_consumers",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("name", String(200), nullable=False),
+    Column("token_hash", String(64), nullable=False, unique=True),
+    Column("units", Text, nullable=False, server_default=""),
+    Column("provinces", Text, nullable=False, server_default=""),
+    Column("metrics", Text, nullable=False, server_default=""),
+    Column("per_minute", Integer, nullable=False),
+    Column("created_at", Float, nullable=False),
+    Column("created_by", String(200), nullable=False, server_default=""),
+    Column("revoked_at", Float),
+)
+
 # A directive of the leadership about a figure, panel, database or task ("db:KCB", "task:T01",
 # "metric:tthc_received", "panel:overview"), for a unit to carry out by a local day (YYYY-MM-DD).
 # state: open (to do, or sent back) | done (the unit says so) | closed (the leadership agrees).

@@ -124,6 +124,14 @@ class SignInSection(Section):
     sso: SingleSignOnSection = SingleSignOnSection()
 
 
+class ApiSection(Section):
+    """The read API (/api/v1) for other operations centres."""
+
+    requests_per_minute: int = Field(default=120, ge=1, le=6000)  # a new token's rate, unless given
+    page_size: int = Field(default=1000, ge=10, le=10000)  # items of a page when the call names no limit
+    max_page_size: int = Field(default=10000, ge=10, le=50000)
+
+
 class SettingsFile(Section):
     app: AppSection = AppSection()
     store: StoreSection = StoreSection()
@@ -134,6 +142,7 @@ class SettingsFile(Section):
     screens: ScreensSection = ScreensSection()
     scheduler: SchedulerSection = SchedulerSection()
     sign_in: SignInSection = SignInSection()
+    api: ApiSection = ApiSection()
 
 
 SourceId = Annotated[str, Field(pattern=r"^[a-z0-9][a-z0-9_.-]{0,63}$")]

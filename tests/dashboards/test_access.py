@@ -10,7 +10,7 @@ import pytest
 
 from dashboards import access
 from dashboards.webapp import create_app
-from metrics import audit, devices
+from metrics import api_consumers, audit, devices
 from tests.accounts import sign_in
 from tests.conftest import demo_source, with_sources
 
@@ -41,6 +41,22 @@ EXAMPLES: dict[str, tuple[str, str]] = {
     "/ban-tin/tai-ve/<int(max=2147483647):edition_id>.<fmt>": ("GET", "/ban-tin/tai-ve/1.pdf"),
     "/wall": ("GET", "/wall?screen=phong-dieu-hanh"),
     "/api/wall": ("GET", "/api/wall?screen=phong-dieu-hanh"),
+    "/api/v1/": ("GET", "/api/v1/"),
+    "/api/v1/openapi.json": ("GET", "/api/v1/openapi.json"),
+    "/api/v1/catalogue/units": ("GET", "/api/v1/catalogue/units"),
+    "/api/v1/catalogue/provinces": ("GET", "/api/v1/catalogue/provinces"),
+    "/api/v1/catalogue/databases": ("GET", "/api/v1/catalogue/databases"),
+    "/api/v1/catalogue/metrics": ("GET", "/api/v1/catalogue/metrics"),
+    "/api/v1/catalogue/indicators": ("GET", "/api/v1/catalogue/indicators"),
+    "/api/v1/catalogue/tasks": ("GET", "/api/v1/catalogue/tasks"),
+    "/api/v1/series": ("GET", "/api/v1/series"),
+    "/api/v1/series/<int(max=2147483647):series_id>": ("GET", "/api/v1/series/1"),
+    "/api/v1/series/<int(max=2147483647):series_id>/samples": ("GET", "/api/v1/series/1/samples"),
+    "/api/v1/latest": ("GET", "/api/v1/latest"),
+    "/api/v1/indicators": ("GET", "/api/v1/indicators"),
+    "/api/v1/databases": ("GET", "/api/v1/databases"),
+    "/api/v1/project06": ("GET", "/api/v1/project06"),
+    "/api/v1/<path:rest>": ("GET", "/api/v1/nothing-here"),
     "/wall/thiet-bi": ("GET", "/wall/thiet-bi?ma={token}"),  # last of the GETs: it pairs the caller
 }
 CALLERS = [
@@ -51,6 +67,8 @@ CALLERS = [
     "admin",
     "device",
     "revoked device",
+    "api consumer",
+    "revoked api consumer",
     "forged session",
     "expired session",
     "idle session",
@@ -101,6 +119,11 @@ def caller(app, kind: str):
         if kind == "revoked device":
             devices.revoke(store, device.id)
         client.set_cookie("ioc_device", token)
+    elif kind in ("api consumer", "revoked api consumer"):
+        consumer, token = api_consumers.add(store, "IOC Chính phủ", api_consumers.Scope(), 6000)
+        if kind == "revoked api consumer":
+            api_consumers.revoke(store, consumer.id)
+        client.environ_base["HTTP_AUTHORIZATION"] = f"Bearer {token}"
     elif kind == "forged session":  # a cookie signed with another key
         client.set_cookie("ioc_session", _signed({"username": "admin", "role": "admin", "via": "sso"}, "another key"))
     elif kind in ("expired session", "idle session"):
@@ -160,6 +183,9 @@ def identity(kind: str, route: str):
         return access.Person(kind, kind, kind, "KCB" if kind == "department_head" else "", "local")
     if kind in ("device", "revoked device") and route in ("/wall", "/api/wall"):
         return devices.Device(1, "phong-dieu-hanh", "TV", 0.0, 1.0 if kind == "revoked device" else None)
+    if kind in ("api consumer", "revoked api consumer") and route.startswith("/api/v1/"):
+        revoked = 1.0 if kind.startswith("revoked") else None
+        return api_consumers.Consumer(1, "IOC Chính phủ", api_consumers.Scope(), 6000, 0.0, "", revoked)
     return None  # nobody: the device's cookie counts on the wall only; a bad session is none
 
 
@@ -168,6 +194,10 @@ def expect(answer, rule: access.Rule, who, method: str, route: str) -> None:
     signing_in = answer.status_code == 302 and answer.headers["Location"].startswith("/dang-nhap?next=")
     if rule.allows(who):
         assert answer.status_code not in (401, 403) and not signing_in, said
+    elif route.startswith("/api/v1/"):  # a problem document, never the sign-in page
+        revoked = isinstance(who, api_consumers.Consumer) and who.revoked
+        assert answer.status_code == (401 if who is None or revoked else 403), said
+        assert answer.mimetype == "application/problem+json", said
     elif who is None:
         page = method == "GET" and not route.startswith(("/_dash", "/api/"))
         assert signing_in if page else answer.status_code == 401, said

@@ -3,7 +3,11 @@ signs in; a wall screen's device added, paired and revoked; nobody else may."""
 
 from __future__ import annotations
 
-from metrics import audit, devices, users
+import json
+import urllib.error
+import urllib.request
+
+from metrics import api_consumers, audit, devices, users
 from tests.dashboards.conftest import READER, open_page, wait_until
 
 
@@ -74,4 +78,36 @@ def test_nobody_but_an_admin_sees_the_page_or_its_link(browser, served):
     assert page.locator("#nav-admin").count() == 0
     page.wait_for_timeout(1000)
     assert page.locator("#admin-accounts").count() == 0  # its body is refused (403)
+    page.close()
+
+
+def test_an_admin_gives_a_read_api_token_that_reads_its_scope_and_revokes_it(browser, served):
+    base, config, store, _ = served
+    page, errors = open_page(browser, base + "/quan-tri", role="admin")
+    page.wait_for_selector("#consumer-add", timeout=20000)
+    page.fill("#consumer-name", "Sở Y tế TP. Hồ Chí Minh")
+    page.click("#consumer-provinces")
+    page.get_by_text("79 — Thành phố Hồ Chí Minh", exact=True).click()
+    page.fill("#consumer-rate", "30")
+    page.click("#consumer-add")
+    page.wait_for_selector("#shown-token", timeout=20000)
+    token = page.inner_text("#shown-token")
+    consumer = api_consumers.by_token(store, token)
+    assert consumer.name == "Sở Y tế TP. Hồ Chí Minh" and consumer.per_minute == 30
+    assert consumer.scope.provinces == {"79"} and not consumer.scope.units
+    reader = urllib.request.Request(base + "/api/v1/latest?limit=5000", headers={"Authorization": f"Bearer {token}"})
+    items = json.loads(urllib.request.urlopen(reader, timeout=30).read())["items"]
+    assert items and {i["province"] for i in items} == {"79"}
+    page.locator(f"#consumer-{consumer.id} button", has_text="Thu hồi").click()
+    wait_until(page, "document.querySelector('#admin-result').innerText.includes('thu hồi')")
+    try:
+        urllib.request.urlopen(reader, timeout=30)
+        raise AssertionError("a revoked token was answered")
+    except urllib.error.HTTPError as refused:
+        assert refused.code == 401 and json.loads(refused.read())["type"] == "/api/v1/#problem-revoked-token"
+    assert [e["action"] for e in audit.entries(store) if e["action"].startswith("api_token")] == [
+        "api_token_revoke",
+        "api_token_add",
+    ]
+    assert errors == []
     page.close()

@@ -1,0 +1,129 @@
+"""Series and their samples a page at a time, for the read API: keyset pages (after the last
+id or time a page ended on), never OFFSET, so the thousandth page costs what the first does.
+
+Filters are sets of codes (None: any). A province is a series' label (`tinh=<code>`); a series
+of the whole unit has no province.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Collection
+from typing import Any, Literal, NamedTuple
+
+from sqlalchemy import and_, select
+
+from base.provinces import code_of, label_of
+from metrics.schema import daily_rollups, samples, series, series_latest, weekly_rollups
+from metrics.store import Store
+
+Resolution = Literal["raw", "day", "week"]
+ROLLUPS = {"day": daily_rollups, "week": weekly_rollups}
+
+
+class SeriesRow(NamedTuple):
+    id: int
+    metric: str
+    unit: str
+    database: str
+    province: str  # "" for a series of the whole unit
+    source_id: str
+    latest_ts: int | None
+    latest_value: float | None
+
+
+class RolledRow(NamedTuple):
+    start: int  # the local day's or ISO week's start, epoch seconds
+    total: float
+    sample_count: int
+    last_ts: int
+    last_value: float
+
+
+def _filters(
+    metrics: Collection[str] | None,
+    units: Collection[str] | None,
+    provinces: Collection[str] | None,
+    databases: Collection[str] | None,
+) -> list[Any]:
+    chosen: list[Any] = []
+    for column, codes in ((series.c.metric, metrics), (series.c.unit, units), (series.c.database, databases)):
+        if codes is not None:
+            chosen.append(column.in_(sorted(codes)))
+    if provinces is not None:
+        chosen.append(series.c.labels.in_(sorted(label_of(code) for code in provinces)))
+    return chosen
+
+
+def series_page(
+    store: Store,
+    *,
+    metrics: Collection[str] | None = None,
+    units: Collection[str] | None = None,
+    provinces: Collection[str] | None = None,
+    databases: Collection[str] | None = None,
+    after: int = 0,
+    limit: int = 1000,
+    series_id: int | None = None,
+    with_samples_only: bool = False,
+) -> list[SeriesRow]:
+    """Series (with their latest sample) matching every filter, by id, after the id given;
+    with_samples_only leaves out series that have none (yet)."""
+    query = (
+        select(
+            series.c.id,
+            series.c.metric,
+            series.c.unit,
+            series.c.database,
+            series.c.labels,
+            series.c.source_id,
+            series_latest.c.ts,
+            series_latest.c.value,
+        )
+        .select_from(
+            series.join(series_latest, series_latest.c.series_id == series.c.id, isouter=not with_samples_only)
+        )
+        .where(series.c.id > after, *_filters(metrics, units, provinces, databases))
+        .order_by(series.c.id)
+        .limit(limit)
+    )
+    if series_id is not None:
+        query = query.where(series.c.id == series_id)
+    with store.engine.connect() as connection:
+        return [SeriesRow(r[0], r[1], r[2], r[3], code_of(r[4]), r[5], r[6], r[7]) for r in connection.execute(query)]
+
+
+def raw_samples(store: Store, series_id: int, since: int, until: int, after: int | None, limit: int) -> list[tuple]:
+    """(ts, value) of one series in [since, until), by time, after the time given."""
+    query = (
+        select(samples.c.ts, samples.c.value)
+        .where(samples.c.series_id == series_id, samples.c.ts >= since, samples.c.ts < until)
+        .order_by(samples.c.ts)
+        .limit(limit)
+    )
+    if after is not None:
+        query = query.where(samples.c.ts > after)
+    with store.engine.connect() as connection:
+        return [tuple(row) for row in connection.execute(query)]
+
+
+def rolled_samples(
+    store: Store,
+    series_id: int,
+    resolution: Literal["day", "week"],
+    since: int,
+    until: int,
+    after: int | None,
+    limit: int,
+) -> list[RolledRow]:
+    """One series' daily or weekly rollups starting in [since, until), after the start given."""
+    table = ROLLUPS[resolution]
+    query = (
+        select(table.c.start, table.c.total, table.c.sample_count, table.c.last_ts, table.c.last_value)
+        .where(and_(table.c.series_id == series_id, table.c.start >= since, table.c.start < until))
+        .order_by(table.c.start)
+        .limit(limit)
+    )
+    if after is not None:
+        query = query.where(table.c.start > after)
+    with store.engine.connect() as connection:
+        return [RolledRow(*row) for row in connection.execute(query)]
