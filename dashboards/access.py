@@ -123,6 +123,7 @@ ROUTES: dict[str, Rule] = {
     "/api/v1/series": API_READERS,
     "/api/v1/series/<int(max=2147483647):series_id>": API_READERS,
     "/api/v1/series/<int(max=2147483647):series_id>/samples": API_READERS,
+    "/api/v1/samples": API_READERS,
     "/api/v1/latest": API_READERS,
     "/api/v1/indicators": API_READERS,
     "/api/v1/databases": API_READERS,

@@ -144,6 +144,10 @@ class Reader:
         """Series with their latest sample (metrics/series_pages.py has the filters)."""
         return series_pages.series_page(self._store, **filters)
 
+    def samples_page(self, **filters: Any) -> list[series_pages.SampleRow]:
+        """Raw samples of many series in a window (metrics/series_pages.py has the filters)."""
+        return series_pages.samples_page(self._store, **filters)
+
     def raw_samples(self, series_id: int, since: int, until: int, after: int | None, limit: int) -> list[tuple]:
         return series_pages.raw_samples(self._store, series_id, since, until, after, limit)
 

@@ -38,7 +38,9 @@ class HttpJsonOptions(Options):
     headers: dict[str, str] = Field(default_factory=dict)
     secret_headers: dict[str, str] = Field(default_factory=dict)  # header -> environment variable holding its value
     records: str = "@"  # JMESPath to the list of records in a page
-    values: list[ValueMapping] = Field(min_length=1)
+    values: list[ValueMapping] = Field(default_factory=list)  # a column per metric, or
+    metric_path: str = ""  # records that name their metric (long format): JMESPath to its code
+    value_path: str = ""  # and to its value
     unit: str = ""  # fixed unit code, or
     unit_path: str = ""  # JMESPath to it in each record
     database: str = ""
@@ -55,7 +57,9 @@ class HttpJsonOptions(Options):
     max_bytes: int = Field(default=10_000_000, ge=1_000)
     max_depth: int = Field(default=64, ge=2, le=1000)
 
-    @field_validator("records", "unit_path", "database_path", "province_path", "time_path", "next_path")
+    @field_validator(
+        "records", "metric_path", "value_path", "unit_path", "database_path", "province_path", "time_path", "next_path"
+    )
     @classmethod
     def _jmespath(cls, value: str) -> str:
         if value:
@@ -71,6 +75,9 @@ class HttpJsonOptions(Options):
         if urlsplit(value).scheme not in ("http", "https"):
             raise ValueError("url must start with http:// or https://")
         return value
+
+
+PLACEHOLDERS = ("since", "until", "since_epoch", "until_epoch", "since_date", "until_date")
 
 
 def _placeholders(window: Window) -> dict[str, str]:
@@ -113,6 +120,10 @@ def map_records(page: Any, options: HttpJsonOptions, collected_at: dt.datetime) 
         province = _text(jmespath.search(options.province_path, item)) if options.province_path else ""
         raw_time = jmespath.search(options.time_path, item) if options.time_path else None
         ts = parse_time(raw_time, options.time_format) if options.time_path else collected_at
+        if options.metric_path:  # an unknown code is quarantined by validation, with the record
+            metric = _text(jmespath.search(options.metric_path, item))
+            value = parse_number(jmespath.search(options.value_path, item))
+            records.append(Record(metric, ts, value, unit, database, province=province))
         for mapping in options.values:
             value = parse_number(jmespath.search(mapping.path, item))
             records.append(Record(mapping.metric, ts, value, unit, database, province=province))
@@ -128,7 +139,7 @@ class HttpJsonSource(Source[HttpJsonOptions]):
 
     @classmethod
     def declared_series(cls, options: HttpJsonOptions, catalogue: Catalogue) -> set[tuple[str, str, str]]:
-        if options.unit_path or options.database_path:
+        if options.unit_path or options.database_path or options.metric_path:
             return set()  # known only from the records
         return series_of(catalogue, options.unit, options.database, [v.metric for v in options.values])
 
@@ -140,8 +151,19 @@ class HttpJsonSource(Source[HttpJsonOptions]):
             database=options.database,
             metrics={f"values[{i}].metric": m.metric for i, m in enumerate(options.values)},
         )
+        if bool(options.values) == bool(options.metric_path):
+            raise OptionError("values", "give values (a column per metric) or metric_path and value_path, not both")
+        if bool(options.metric_path) != bool(options.value_path):
+            raise OptionError("value_path", "metric_path and value_path go together")
         if not (options.unit or options.unit_path or options.database or options.database_path):
             raise OptionError("unit", "give unit or unit_path (or a database) so records can be attributed")
+
+    @property  # the base class says it as a constant; here it depends on the options
+    def can_backfill(self) -> bool:  # type: ignore[override]
+        """History can be read a window at a time only when the request names the window
+        ({since}, {until}, …): otherwise every window of a backfill would read today's figures."""
+        asked = repr((self.options.url, self.options.params, self.options.body))
+        return any("{" + name + "}" in asked for name in PLACEHOLDERS)
 
     def _headers(self) -> dict[str, str]:
         return {"Accept": "application/json", **self.options.headers, **secret_headers(self.options.secret_headers)}
@@ -169,7 +191,7 @@ class HttpJsonSource(Source[HttpJsonOptions]):
                     url = urljoin(url, str(following))
                     if urlsplit(url).netloc != host:
                         raise SourceError("http.next_other_host")
-                    params = {}
+                    params = None  # the next link carries its own query: httpx would drop it for {}
                 elif options.page_param and page_records:
                     page_number += 1
                 else:

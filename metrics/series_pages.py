@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Collection
 from typing import Any, Literal, NamedTuple
 
-from sqlalchemy import and_, select
+from sqlalchemy import and_, or_, select
 
 from base.provinces import code_of, label_of
 from metrics.schema import daily_rollups, samples, series, series_latest, weekly_rollups
@@ -127,3 +127,53 @@ def rolled_samples(
         query = query.where(table.c.start > after)
     with store.engine.connect() as connection:
         return [RolledRow(*row) for row in connection.execute(query)]
+
+
+class SampleRow(NamedTuple):
+    series_id: int
+    ts: int
+    value: float
+    metric: str
+    unit: str
+    database: str
+    province: str
+
+
+def samples_page(
+    store: Store,
+    *,
+    since: int,
+    until: int,
+    metrics: Collection[str] | None = None,
+    units: Collection[str] | None = None,
+    provinces: Collection[str] | None = None,
+    databases: Collection[str] | None = None,
+    after: tuple[int, int] | None = None,
+    limit: int = 1000,
+) -> list[SampleRow]:
+    """Raw samples in [since, until) of every series matching the filters, by series and
+    time, after the (series, time) given: what another IOC collects a window of."""
+    query = (
+        select(
+            samples.c.series_id,
+            samples.c.ts,
+            samples.c.value,
+            series.c.metric,
+            series.c.unit,
+            series.c.database,
+            series.c.labels,
+        )
+        # series first: each one's window is a seek on the samples' key (series, time)
+        .select_from(series.join(samples, samples.c.series_id == series.c.id))
+        .where(samples.c.ts >= since, samples.c.ts < until, *_filters(metrics, units, provinces, databases))
+        .order_by(series.c.id, samples.c.ts)
+        .limit(limit)
+    )
+    if after is not None:
+        last_series, last_ts = after
+        query = query.where(
+            series.c.id >= last_series,
+            or_(samples.c.series_id > last_series, samples.c.ts > last_ts),
+        )
+    with store.engine.connect() as connection:
+        return [SampleRow(r[0], r[1], r[2], r[3], r[4], r[5], code_of(r[6])) for r in connection.execute(query)]

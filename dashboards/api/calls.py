@@ -105,23 +105,25 @@ class Call:
             )
         return asked
 
-    def after(self) -> int | None:
-        """Where the previous page ended (its cursor), or None for the first page."""
+    def after(self, keys: int = 1) -> tuple[int, ...] | None:
+        """Where the previous page ended (its cursor: the last item's keys), or None for the
+        first page."""
         cursor = self.query.cursor
         if cursor is None:
             return None
         try:
             text = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)).decode("ascii")
-            kind, _colon, value = text.partition(":")
-            if kind != "a" or not value.lstrip("-").isdigit() or len(value) > 20:
+            kind, _colon, values = text.partition(":")
+            parts = values.split(".")
+            if kind != "a" or len(parts) != keys or not all(p.lstrip("-").isdigit() and len(p) <= 20 for p in parts):
                 raise ValueError(text)
-            return int(value)
+            return tuple(int(p) for p in parts)
         except (ValueError, UnicodeDecodeError, binascii.Error):
             raise ApiError("invalid-parameter", _("The cursor is not one this API gave.")) from None
 
-    def next_url(self, last: int) -> str:
-        """The address of the page after the item whose key is last (same parameters)."""
-        cursor = base64.urlsafe_b64encode(f"a:{last}".encode()).decode().rstrip("=")
+    def next_url(self, *last: int) -> str:
+        """The address of the page after the item whose keys are last (same parameters)."""
+        cursor = base64.urlsafe_b64encode(f"a:{'.'.join(str(k) for k in last)}".encode()).decode().rstrip("=")
         params = {k: v for k, v in request.args.items() if k != "cursor"}
         return f"{request.path}?{urlencode({**params, 'cursor': cursor})}"
 

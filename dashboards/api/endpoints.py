@@ -119,6 +119,16 @@ ENDPOINTS: list[Endpoint] = [
         paged=True,
     ),
     Endpoint(
+        "/samples",
+        "listWindowSamples",
+        SERIES,
+        N_("Every sample of the chosen series in a window of time, a page at a time"),
+        m.WindowQuery,
+        m.SampleList,
+        series_views.window_samples,
+        paged=True,
+    ),
+    Endpoint(
         "/latest",
         "listLatest",
         SERIES,

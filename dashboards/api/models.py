@@ -159,6 +159,21 @@ class SamplesPage(Out):
     next: str | None
 
 
+class SampleOut(Out):
+    series: int
+    metric: str
+    unit: str
+    database: str | None
+    province: str | None
+    time: dt.datetime
+    value: float
+
+
+class SampleList(Out):
+    items: list[SampleOut]
+    next: str | None
+
+
 class LatestOut(Out):
     series: int
     metric: str
@@ -273,6 +288,11 @@ class SamplesQuery(Paging):
     )
     until: AwareDatetime | None = Field(default=None, alias="to", description=N_("before this time"))
     resolution: Literal["raw", "day", "week"] = "raw"
+
+
+class WindowQuery(SeriesQuery):
+    since: AwareDatetime = Field(alias="from", description=N_("from this time on (RFC 3339, with its offset)"))
+    until: AwareDatetime | None = Field(default=None, alias="to", description=N_("before this time; now when absent"))
 
 
 class FiguresQuery(Query):

@@ -6,6 +6,8 @@ raw (for the retention) or by local day or ISO week from the rollups the writer 
 
 from __future__ import annotations
 
+import time
+
 from base.i18n import _
 from dashboards.api import models as m
 from dashboards.api.calls import ApiError, Call, number, utc
@@ -37,7 +39,7 @@ def _series_out(row: SeriesRow, health: dict[str, SourceHealth]) -> m.SeriesOut:
 
 def series(call: Call) -> m.SeriesPage:
     limit = call.limit()
-    rows = call.reader.series_page(**call.series_filters(), after=call.after() or 0, limit=limit + 1)
+    rows = call.reader.series_page(**call.series_filters(), after=(call.after() or (0,))[0], limit=limit + 1)
     health = call.reader.source_health()
     page = rows[:limit]
     return m.SeriesPage(
@@ -49,7 +51,7 @@ def series(call: Call) -> m.SeriesPage:
 def latest(call: Call) -> m.LatestPage:
     limit = call.limit()
     rows = call.reader.series_page(
-        **call.series_filters(), after=call.after() or 0, limit=limit + 1, with_samples_only=True
+        **call.series_filters(), after=(call.after() or (0,))[0], limit=limit + 1, with_samples_only=True
     )
     health = call.reader.source_health()
     page = rows[:limit]
@@ -72,6 +74,37 @@ def latest(call: Call) -> m.LatestPage:
             )
         )
     return m.LatestPage(items=items, next=call.next_url(page[-1].id) if len(rows) > limit else None)
+
+
+MAX_WINDOW_DAYS = 31  # a longer history is collected by a backfill, a window at a time
+
+
+def window_samples(call: Call) -> m.SampleList:
+    """Every raw sample of the series the filters choose, in a window: the feed another IOC's
+    http_json source collects (config/examples/federation-sources.toml)."""
+    query = call.query
+    since = int(query.since.timestamp())
+    until = int(query.until.timestamp()) if query.until else int(time.time()) + 1
+    if since >= until:
+        raise ApiError("invalid-parameter", _("'from' must be before 'to'."))
+    if until - since > MAX_WINDOW_DAYS * 86400:
+        raise ApiError("invalid-parameter", _("A window spans at most {days} days.").format(days=MAX_WINDOW_DAYS))
+    limit, last_page = call.limit(), call.after(keys=2)
+    rows = call.reader.samples_page(**call.series_filters(), since=since, until=until, after=last_page, limit=limit + 1)
+    page = rows[:limit]
+    items = [
+        m.SampleOut(
+            series=r.series_id,
+            metric=r.metric,
+            unit=r.unit,
+            database=r.database or None,
+            province=r.province or None,
+            time=utc(r.ts),  # type: ignore[arg-type]
+            value=r.value,
+        )
+        for r in page
+    ]
+    return m.SampleList(items=items, next=call.next_url(page[-1].series_id, page[-1].ts) if len(rows) > limit else None)
 
 
 def _one_series(call: Call) -> SeriesRow:
@@ -102,7 +135,8 @@ def samples(call: Call) -> m.SamplesPage:
     until = int(query.until.timestamp()) if query.until else FAR_FUTURE
     if since >= until:
         raise ApiError("invalid-parameter", _("'from' must be before 'to'."))
-    limit, after = call.limit(), call.after()
+    limit, last_page = call.limit(), call.after()
+    after = last_page[0] if last_page else None
     items: list[m.SamplePoint] = []
     if query.resolution == "raw":
         raw = call.reader.raw_samples(row.id, since, until, after, limit + 1)

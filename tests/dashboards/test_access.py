@@ -52,6 +52,7 @@ EXAMPLES: dict[str, tuple[str, str]] = {
     "/api/v1/series": ("GET", "/api/v1/series"),
     "/api/v1/series/<int(max=2147483647):series_id>": ("GET", "/api/v1/series/1"),
     "/api/v1/series/<int(max=2147483647):series_id>/samples": ("GET", "/api/v1/series/1/samples"),
+    "/api/v1/samples": ("GET", "/api/v1/samples?from=2026-12-01T00:00:00Z"),
     "/api/v1/latest": ("GET", "/api/v1/latest"),
     "/api/v1/indicators": ("GET", "/api/v1/indicators"),
     "/api/v1/databases": ("GET", "/api/v1/databases"),

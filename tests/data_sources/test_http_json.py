@@ -108,6 +108,17 @@ def test_pages_are_followed_by_next_link(default_config, api):
     assert [r.value for r in records] == [1.0, 2.0]
 
 
+def test_a_next_link_is_followed_with_its_own_query(default_config, api):
+    def by_cursor(parts, request):
+        more = "cursor=2" not in parts.query
+        return page({"date": "24/11/2026", "received": 2 if more else 3}, next="/p?cursor=2&limit=1" if more else None)
+
+    url = api.route("/p", by_cursor)
+    records = source(default_config, url=url, params={"limit": "1"}, next_path="next").fetch(WINDOW)
+    assert [r.value for r in records] == [2.0, 3.0]
+    assert [r["query"] for r in api.requests] == [{"limit": ["1"]}, {"cursor": ["2"], "limit": ["1"]}]
+
+
 def test_a_next_link_to_another_host_is_not_followed(default_config, api):
     url = api.route("/p1", page({"date": "24/11/2026", "received": 1}, next="http://203.0.113.9/steal"))
     with pytest.raises(SourceError, match="máy chủ khác"):
