@@ -128,6 +128,9 @@ ROUTES: dict[str, Rule] = {
     "/api/v1/indicators": API_READERS,
     "/api/v1/databases": API_READERS,
     "/api/v1/project06": API_READERS,
+    "/api/v1/export/indicators.csv": API_READERS,
+    "/api/v1/export/data-dictionary.csv": API_READERS,
+    "/api/v1/export/dataValueSets.json": API_READERS,
     "/api/v1/<path:rest>": ANYONE,  # any other address under the API: a 404 problem document
 }
 

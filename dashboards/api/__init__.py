@@ -36,7 +36,7 @@ OUTCOMES = {2: "done", 3: "done", 4: "refused", 5: "failed"}
 def _view(endpoint: Endpoint, reader: Reader) -> Callable[..., Response]:
     def view(**path: Any) -> Response:
         try:
-            return answered(endpoint.answer(Call(reader, parsed(endpoint.query), path)))
+            return answered(endpoint.answer(Call(reader, parsed(endpoint.query), path)), media_type=endpoint.media_type)
         except ApiError as error:
             return refused(error)
 

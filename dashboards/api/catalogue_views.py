@@ -1,6 +1,7 @@
 """The catalogue as the API gives it: units, provinces, databases, metrics, indicators and
 tasks, each with its Vietnamese and English names. The catalogue is not figures: every
-caller sees all of it, whatever its scope."""
+caller sees all of it, whatever its scope. The answers' models read the catalogue's objects
+by attribute, taking the fields they declare."""
 
 from __future__ import annotations
 
@@ -11,9 +12,7 @@ from dashboards.api.calls import Call
 
 def units(call: Call) -> m.UnitList:
     catalogue = call.reader.config.catalogue
-    return m.UnitList(
-        items=[m.UnitOut(code=u.code, name_vi=u.name_vi, name_en=u.name_en) for u in catalogue.units.values()]
-    )
+    return m.UnitList(items=[m.UnitOut.model_validate(u, from_attributes=True) for u in catalogue.units.values()])
 
 
 def province_list(call: Call) -> m.ProvinceList:
@@ -25,12 +24,7 @@ def province_list(call: Call) -> m.ProvinceList:
 def databases(call: Call) -> m.DatabaseList:
     catalogue = call.reader.config.catalogue
     return m.DatabaseList(
-        items=[
-            m.DatabaseOut(
-                code=d.code, name_vi=d.name_vi, name_en=d.name_en, owner=d.owner, records_target=d.records_target
-            )
-            for d in catalogue.databases.values()
-        ]
+        items=[m.DatabaseOut.model_validate(d, from_attributes=True) for d in catalogue.databases.values()]
     )
 
 
@@ -59,38 +53,10 @@ def metrics(call: Call) -> m.MetricList:
 def indicators(call: Call) -> m.IndicatorList:
     catalogue = call.reader.config.catalogue
     return m.IndicatorList(
-        items=[
-            m.IndicatorOut(
-                code=i.code,
-                name_vi=i.name_vi,
-                name_en=i.name_en,
-                group=i.group,
-                numerator=i.numerator,
-                denominator=i.denominator,
-                target=i.target,
-                formula_vi=i.formula_vi,
-                formula_en=i.formula_en,
-            )
-            for i in catalogue.indicators.values()
-        ]
+        items=[m.IndicatorOut.model_validate(i, from_attributes=True) for i in catalogue.indicators.values()]
     )
 
 
 def tasks(call: Call) -> m.TaskList:
     catalogue = call.reader.config.catalogue
-    return m.TaskList(
-        items=[
-            m.TaskOut(
-                code=t.code,
-                name_vi=t.name_vi,
-                name_en=t.name_en,
-                owner=t.owner,
-                numerator=t.numerator,
-                denominator=t.denominator,
-                target=t.target,
-                deadline=t.deadline,
-                sla_hours=t.sla_hours,
-            )
-            for t in catalogue.tasks.values()
-        ]
-    )
+    return m.TaskList(items=[m.TaskOut.model_validate(t, from_attributes=True) for t in catalogue.tasks.values()])

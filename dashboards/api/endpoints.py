@@ -8,7 +8,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from base.i18n import N_
-from dashboards.api import catalogue_views, figure_views, series_views
+from dashboards.api import catalogue_views, export_views, figure_views, series_views
 from dashboards.api import models as m
 from dashboards.api.calls import Call
 
@@ -20,9 +20,10 @@ class Endpoint:
     tag: str
     summary: str  # an English msgid: the reference page shows it in the reader's language
     query: type[m.Query]
-    response: type[m.Out]
-    answer: Callable[[Call], m.Out]
+    response: type[m.Out] | None  # None: not JSON (media_type says what)
+    answer: Callable[[Call], m.Out | bytes]
     paged: bool = False
+    media_type: str = "application/json"
 
     @property
     def openapi_path(self) -> str:
@@ -40,7 +41,8 @@ class Endpoint:
 
 
 SERIES_ID = "<int(max=2147483647):series_id>"
-CATALOGUE, SERIES, FIGURES = "catalogue", "series", "figures"
+CATALOGUE, SERIES, FIGURES, EXPORTS = "catalogue", "series", "figures", "exports"
+CSV = "text/csv"
 
 ENDPOINTS: list[Endpoint] = [
     Endpoint("/catalogue/units", "listUnits", CATALOGUE, N_("The units"), m.NoQuery, m.UnitList, catalogue_views.units),
@@ -164,5 +166,34 @@ ENDPOINTS: list[Endpoint] = [
         m.FiguresQuery,
         m.Project06Progress,
         figure_views.project06,
+    ),
+    Endpoint(
+        "/export/indicators.csv",
+        "exportIndicatorsCsv",
+        EXPORTS,
+        N_("The indicators of a week as CSV, the ministry's and each unit's"),
+        m.FiguresQuery,
+        None,
+        export_views.indicators_csv,
+        media_type=CSV,
+    ),
+    Endpoint(
+        "/export/data-dictionary.csv",
+        "exportDataDictionary",
+        EXPORTS,
+        N_("The data dictionary of the CSV: each column's type, unit and meaning"),
+        m.NoQuery,
+        None,
+        export_views.data_dictionary,
+        media_type=CSV,
+    ),
+    Endpoint(
+        "/export/dataValueSets.json",
+        "exportDataValueSets",
+        EXPORTS,
+        N_("The indicators of a week as DHIS2 dataValueSets"),
+        m.FiguresQuery,
+        m.DataValueSet,
+        export_views.data_value_set,
     ),
 ]

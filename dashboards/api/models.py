@@ -257,6 +257,22 @@ class Project06Progress(Out):
     items: list[TaskProgress]
 
 
+class DataValue(Out):
+    """One value of DHIS2's dataValueSets (codes as identifiers)."""
+
+    dataElement: str = Field(description=N_("the indicator's code"))
+    period: str = Field(description=N_("DHIS2's weekly period: 2026W48"))
+    orgUnit: str = Field(description=N_("BYT (the ministry), a unit's code or a province's code"))
+    value: str = Field(description=N_("the rate in percent, as DHIS2 takes it (text)"))
+    lastUpdated: dt.datetime | None
+    comment: str | None = None
+
+
+class DataValueSet(Out):
+    period: str
+    dataValues: list[DataValue]
+
+
 class ProblemOut(Out):
     """RFC 9457."""
 

@@ -70,11 +70,12 @@ def _responses(endpoint: Endpoint) -> dict[str, Any]:
     }
     if endpoint.paged:
         headers["Link"] = {"description": 'the next page: <…>; rel="next"', "schema": {"type": "string"}}
+    schema = {"$ref": REF.format(model=endpoint.response.__name__)} if endpoint.response else {"type": "string"}
     responses: dict[str, Any] = {
         "200": {
             "description": "the answer",
             "headers": headers,
-            "content": {"application/json": {"schema": {"$ref": REF.format(model=endpoint.response.__name__)}}},
+            "content": {endpoint.media_type: {"schema": schema}},
         },
         "304": {"description": "not modified since the ETag sent in If-None-Match"},
     }
@@ -92,7 +93,8 @@ def _responses(endpoint: Endpoint) -> dict[str, Any]:
 
 def document(endpoints: list[Endpoint], api: ApiSection) -> dict[str, Any]:
     """The OpenAPI 3.1 document of these endpoints (served at /api/v1/openapi.json)."""
-    models = sorted({e.response for e in endpoints} | {m.ProblemOut}, key=lambda model: model.__name__)
+    answers = {e.response for e in endpoints if e.response is not None}
+    models = sorted(answers | {m.ProblemOut}, key=lambda model: model.__name__)
     _keys, schemas = models_json_schema([(model, "serialization") for model in models], ref_template=REF)
     paths: dict[str, Any] = {}
     for endpoint in endpoints:
@@ -118,7 +120,7 @@ def document(endpoints: list[Endpoint], api: ApiSection) -> dict[str, Any]:
         },
         "servers": [{"url": API_PREFIX.rstrip("/")}],
         "security": [{"bearer": []}],
-        "tags": [{"name": name} for name in ("catalogue", "series", "figures")],
+        "tags": [{"name": name} for name in ("catalogue", "series", "figures", "exports")],
         "paths": paths,
         "components": {
             "schemas": schemas.get("$defs", {}),

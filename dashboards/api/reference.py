@@ -52,7 +52,8 @@ def page(document: dict[str, Any]) -> str:
     operations = []
     for path, methods in document["paths"].items():
         operation = methods["get"]
-        answer = operation["responses"]["200"]["content"]["application/json"]["schema"]["$ref"].rsplit("/", 1)[-1]
+        ((media_type, content),) = operation["responses"]["200"]["content"].items()
+        answer = content["schema"]["$ref"].rsplit("/", 1)[-1] if "$ref" in content["schema"] else media_type
         operations.append(
             {
                 "id": operation["operationId"],

@@ -57,6 +57,9 @@ EXAMPLES: dict[str, tuple[str, str]] = {
     "/api/v1/indicators": ("GET", "/api/v1/indicators"),
     "/api/v1/databases": ("GET", "/api/v1/databases"),
     "/api/v1/project06": ("GET", "/api/v1/project06"),
+    "/api/v1/export/indicators.csv": ("GET", "/api/v1/export/indicators.csv"),
+    "/api/v1/export/data-dictionary.csv": ("GET", "/api/v1/export/data-dictionary.csv"),
+    "/api/v1/export/dataValueSets.json": ("GET", "/api/v1/export/dataValueSets.json"),
     "/api/v1/<path:rest>": ("GET", "/api/v1/nothing-here"),
     "/wall/thiet-bi": ("GET", "/wall/thiet-bi?ma={token}"),  # last of the GETs: it pairs the caller
 }
