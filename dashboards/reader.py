@@ -59,6 +59,7 @@ class Reader:
             )
         self.cache = Cache(server, config=settings)
         memoize = self.cache.memoize()
+        self._health: tuple[float, dict[str, SourceHealth]] | None = None
         self._snapshots = Snapshots(
             self.cache,
             lambda week, province: build_snapshot(self._store, self.config, week=week, province=province),
@@ -148,6 +149,9 @@ class Reader:
         """Raw samples of many series in a window (metrics/series_pages.py has the filters)."""
         return series_pages.samples_page(self._store, **filters)
 
+    def one_series(self, series_id: int) -> series_pages.SeriesRow | None:
+        return series_pages.one_series(self._store, series_id)
+
     def raw_samples(self, series_id: int, since: int, until: int, after: int | None, limit: int) -> list[tuple]:
         return series_pages.raw_samples(self._store, series_id, since, until, after, limit)
 
@@ -158,8 +162,16 @@ class Reader:
 
     # -- small lists that change without a new data version: read as they are ----------------------
 
-    def source_health(self) -> dict[str, SourceHealth]:
-        return health.source_health(self._store, self.config, time.time())
+    def source_health(self, max_age: float = 0) -> dict[str, SourceHealth]:
+        """Every source's health now; max_age lets a caller asked many times a second (the read
+        API: ten queries a call otherwise) take this process's reading of up to that many
+        seconds ago. Staleness is counted in intervals of minutes: seconds do not change it."""
+        now = time.time()
+        if max_age and self._health is not None and now - self._health[0] <= max_age:
+            return self._health[1]
+        found = health.source_health(self._store, self.config, now)
+        self._health = (now, found)
+        return found
 
     def backfill(self) -> BackfillProgress:
         return health.backfill_progress(self._store, self.config)

@@ -14,7 +14,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import insert, select, update
+from sqlalchemy import bindparam, insert, select, update
 
 from base.catalogue import Catalogue
 from base.provinces import provinces
@@ -153,8 +153,12 @@ def by_token(store: Store, token: str) -> Consumer | None:
     if not token or len(token) > 200:
         return None
     with store.engine.connect() as connection:
-        row = connection.execute(select(api_consumers).where(api_consumers.c.token_hash == _hash(token))).first()
+        row = connection.execute(_BY_HASH, {"token_hash": _hash(token)}).first()
     return _consumer(row) if row is not None else None
+
+
+# Built once: every call of the API looks its token up.
+_BY_HASH = select(api_consumers).where(api_consumers.c.token_hash == bindparam("token_hash"))
 
 
 def listed(store: Store) -> list[Consumer]:

@@ -34,7 +34,10 @@ def record(
     row: dict[str, Any] = {key: str(value)[: LIMITS[key]] for key, value in values.items()}
     row["detail"] = str(detail)[: LIMITS["detail"]]
     with store.engine.begin() as connection:
-        connection.execute(insert(audit_log).values(at=time.time(), **row))
+        connection.execute(_INSERT, {"at": time.time(), **row})
+
+
+_INSERT = insert(audit_log)  # built once: every call of the read API leaves an entry
 
 
 def entries(store: Store, since: float | None = None, limit: int | None = None) -> list[dict[str, Any]]:

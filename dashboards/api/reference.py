@@ -65,7 +65,8 @@ def page(document: dict[str, Any]) -> str:
                         "name": p["name"],
                         "where": p["in"],
                         "required": p["required"],
-                        "type": _type(p["schema"], schemas),
+                        "type": _type(p["schema"], schemas)
+                        + (f" = {p['schema']['default']}" if "default" in p["schema"] else ""),
                         "description": _(p["description"]) if p.get("description") else "",
                     }
                     for p in operation["parameters"]

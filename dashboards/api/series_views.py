@@ -15,6 +15,7 @@ from metrics.health import SourceHealth
 from metrics.series_pages import SeriesRow
 
 FAR_FUTURE = 2**53  # seconds: no sample is that late
+HEALTH_SECONDS = 5  # how old the sources' health an answer's "stale" and "as_of" come from may be
 
 
 def _series_out(row: SeriesRow, health: dict[str, SourceHealth]) -> m.SeriesOut:
@@ -40,7 +41,7 @@ def _series_out(row: SeriesRow, health: dict[str, SourceHealth]) -> m.SeriesOut:
 def series(call: Call) -> m.SeriesPage:
     limit = call.limit()
     rows = call.reader.series_page(**call.series_filters(), after=(call.after() or (0,))[0], limit=limit + 1)
-    health = call.reader.source_health()
+    health = call.reader.source_health(max_age=HEALTH_SECONDS)
     page = rows[:limit]
     return m.SeriesPage(
         items=[_series_out(r, health) for r in page],
@@ -53,7 +54,7 @@ def latest(call: Call) -> m.LatestPage:
     rows = call.reader.series_page(
         **call.series_filters(), after=(call.after() or (0,))[0], limit=limit + 1, with_samples_only=True
     )
-    health = call.reader.source_health()
+    health = call.reader.source_health(max_age=HEALTH_SECONDS)
     page = rows[:limit]
     items = []
     for row in page:
@@ -110,10 +111,9 @@ def window_samples(call: Call) -> m.SampleList:
 def _one_series(call: Call) -> SeriesRow:
     """The series of the path, if it exists and the caller's scope reaches it."""
     series_id = call.path["series_id"]
-    found = call.reader.series_page(series_id=series_id, limit=1)
-    if not found:
+    row = call.reader.one_series(series_id)
+    if row is None:
         raise ApiError("not-found", _("There is no series {id}.").format(id=series_id))
-    row = found[0]
     scope = call.scope
     if not (
         scope.allows("metrics", row.metric)
@@ -125,7 +125,7 @@ def _one_series(call: Call) -> SeriesRow:
 
 
 def one_series(call: Call) -> m.SeriesOut:
-    return _series_out(_one_series(call), call.reader.source_health())
+    return _series_out(_one_series(call), call.reader.source_health(max_age=HEALTH_SECONDS))
 
 
 def samples(call: Call) -> m.SamplesPage:
@@ -159,7 +159,7 @@ def samples(call: Call) -> m.SamplesPage:
         ]
         more, last = len(rolled) > limit, rolled[min(limit, len(rolled)) - 1].start if rolled else 0
     return m.SamplesPage(
-        series=_series_out(row, call.reader.source_health()),
+        series=_series_out(row, call.reader.source_health(max_age=HEALTH_SECONDS)),
         resolution=query.resolution,
         items=items,
         next=call.next_url(last) if more else None,
