@@ -38,6 +38,8 @@ PAGES = {
     "audit": "/nhat-ky",
     "province": "/?tinh=79",
     "effectiveness-provinces": "/hieu-qua?ind=on_time_rate",
+    "admin": "/quan-tri",
+    "lineage-province": "/nguon-goc?metric=tthc_received&unit=KCB&tinh=79",
 }
 
 
