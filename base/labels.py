@@ -75,6 +75,9 @@ AUDIT_ACTION = {
     "device_revoke": N_("Device revoked"),
     "device_pair": N_("Device paired"),
     "directive": N_("Directive"),
+    "api": N_("Read API call"),
+    "api_token_add": N_("API token given"),
+    "api_token_revoke": N_("API token revoked"),
 }
 AUDIT_OUTCOME = {
     "done": N_("done"),
