@@ -80,7 +80,9 @@ def register(server: Flask, reader: Reader, actions: Actions, limiter: Limiter) 
 
     @server.route(API_PREFIX)
     def reference_page() -> Response:
-        return answered(reference.page(json.loads(the_document)).encode(), "public, max-age=300", "text/html")
+        page = answered(reference.page(json.loads(the_document)).encode(), "public, max-age=300", "text/html")
+        page.vary.update(("Accept-Language", "Cookie"))  # in the reader's language: a cache keeps one of each
+        return page
 
     @server.route(API_PREFIX + "<path:rest>")
     def unknown(rest: str) -> Response:

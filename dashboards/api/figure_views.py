@@ -35,6 +35,9 @@ def _snapshot(call: Call, by_province: bool) -> Snapshot:
     week = parse_week_label(query.week) if query.week else None
     if query.week and week is None:
         raise ApiError("invalid-parameter", _("'{week}' is not an ISO week.").format(week=query.week))
+    # Only weeks with figures: each other week asked would be a snapshot built for nothing.
+    if week is not None and week not in call.reader.snapshot().weeks:
+        raise ApiError("not-found", _("There are no figures for the week {week}.").format(week=query.week))
     return call.reader.snapshot(week, province or "")
 
 

@@ -131,6 +131,10 @@ def test_what_cannot_be_answered_is_refused_with_the_reason(read_api, address):
 
 def test_unknown_addresses_and_other_methods_are_problem_documents(read_api):
     token = read_api.token()
+    weeks = read_api.get("/api/v1/indicators", token).get_json()
+    assert read_api.get(f"/api/v1/indicators?week={weeks['week']}", token).status_code == 200
+    answer = read_api.get("/api/v1/indicators?week=2019-W01", token)  # a week with no figures: no snapshot built
+    assert answer.status_code == 404 and "2019-W01" in problem_of(answer)["detail"]
     for address in ("/api/v1/nothing", "/api/v1/series/2147483648", "/api/v1/series/999999"):
         answer = read_api.get(address, token)
         assert answer.status_code == 404 and problem_of(answer)["type"] == "/api/v1/#problem-not-found", address
@@ -145,3 +149,19 @@ def test_the_reference_page_describes_every_operation_in_the_readers_language(re
     assert "Tham số" in page and "problem-rate-limited" in page and "/api/v1/openapi.json" in page
     english = read_api.client.get("/api/v1/", headers={"Accept-Language": "en"}).get_data(as_text=True)
     assert "Parameters" in english and "Tham số" not in english
+
+
+def test_a_window_of_every_series_comes_whole_over_its_pages(small_api):
+    token = small_api.token()
+    with small_api.store.engine.connect() as connection:
+        newest = connection.execute(text("SELECT MAX(ts) FROM samples")).scalar_one()
+        since = newest - 2 * 86400
+        expected = connection.execute(
+            text("SELECT series_id, ts, value FROM samples WHERE ts >= :s ORDER BY series_id, ts"), {"s": since}
+        ).all()
+    start = dt.datetime.fromtimestamp(since, dt.UTC).isoformat().replace("+00:00", "Z")
+    got = follow(small_api, token, f"/api/v1/samples?from={start}&limit=13")  # pages cut through series
+    assert [(s["series"], utc_time(s["time"]), s["value"]) for s in got] == [
+        (sid, float(ts), value) for sid, ts, value in expected
+    ]
+    assert len({s["series"] for s in got}) > 5
