@@ -117,7 +117,10 @@ class Call:
             parts = values.split(".")
             if kind != "a" or len(parts) != keys or not all(p.lstrip("-").isdigit() and len(p) <= 20 for p in parts):
                 raise ValueError(text)
-            return tuple(int(p) for p in parts)
+            values_ = tuple(int(p) for p in parts)
+            if any(abs(v) >= 2**62 for v in values_):  # beyond any id or time: the store's integer would overflow
+                raise ValueError(text)
+            return values_
         except (ValueError, UnicodeDecodeError, binascii.Error):
             raise ApiError("invalid-parameter", _("The cursor is not one this API gave.")) from None
 

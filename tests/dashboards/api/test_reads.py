@@ -116,6 +116,8 @@ def test_an_etag_holds_until_the_figures_change(read_api):
         "/api/v1/series?unit=KHÔNG",  # not a code
         "/api/v1/series?limit=10001",  # over api.max_page_size
         "/api/v1/series?cursor=YTpub3Q",  # a cursor not of this API ("a:not")
+        "/api/v1/series?cursor=YTo5OTk5OTk5OTk5OTk5OTk5OTk5OQ",  # "a:99999999999999999999", past any integer
+        "/api/v1/samples?from=2026-11-01T00:00:00Z&cursor=YToxLjk5OTk5OTk5OTk5OTk5OTk5OTk5",
         "/api/v1/series/1/samples?from=2026-11-01T00:00:00",  # a time without its offset
         "/api/v1/series/1/samples?from=2026-11-02T00:00:00Z&to=2026-11-01T00:00:00Z",
         "/api/v1/series/1/samples?resolution=month",
