@@ -39,6 +39,23 @@ class RolledRow(NamedTuple):
     last_value: float
 
 
+# A series and its latest sample, as SeriesRow holds them (labels read as the province).
+_SERIES_COLUMNS = (
+    series.c.id,
+    series.c.metric,
+    series.c.unit,
+    series.c.database,
+    series.c.labels,
+    series.c.source_id,
+    series_latest.c.ts,
+    series_latest.c.value,
+)
+
+
+def _series_row(r: Any) -> SeriesRow:
+    return SeriesRow(r[0], r[1], r[2], r[3], code_of(r[4]), r[5], r[6], r[7])
+
+
 def _filters(
     metrics: Collection[str] | None,
     units: Collection[str] | None,
@@ -68,16 +85,7 @@ def series_page(
     """Series (with their latest sample) matching every filter, by id, after the id given;
     with_samples_only leaves out series that have none (yet)."""
     query = (
-        select(
-            series.c.id,
-            series.c.metric,
-            series.c.unit,
-            series.c.database,
-            series.c.labels,
-            series.c.source_id,
-            series_latest.c.ts,
-            series_latest.c.value,
-        )
+        select(*_SERIES_COLUMNS)
         .select_from(
             series.join(series_latest, series_latest.c.series_id == series.c.id, isouter=not with_samples_only)
         )
@@ -86,20 +94,11 @@ def series_page(
         .limit(limit)
     )
     with store.engine.connect() as connection:
-        return [SeriesRow(r[0], r[1], r[2], r[3], code_of(r[4]), r[5], r[6], r[7]) for r in connection.execute(query)]
+        return [_series_row(r) for r in connection.execute(query)]
 
 
 _ONE_SERIES = (
-    select(
-        series.c.id,
-        series.c.metric,
-        series.c.unit,
-        series.c.database,
-        series.c.labels,
-        series.c.source_id,
-        series_latest.c.ts,
-        series_latest.c.value,
-    )
+    select(*_SERIES_COLUMNS)
     .select_from(series.outerjoin(series_latest, series_latest.c.series_id == series.c.id))
     .where(series.c.id == bindparam("series_id"))
 )
@@ -109,7 +108,7 @@ def one_series(store: Store, series_id: int) -> SeriesRow | None:
     """One series with its latest sample, or None (a statement built once: asked every page)."""
     with store.engine.connect() as connection:
         r = connection.execute(_ONE_SERIES, {"series_id": series_id}).first()
-    return SeriesRow(r[0], r[1], r[2], r[3], code_of(r[4]), r[5], r[6], r[7]) if r is not None else None
+    return _series_row(r) if r is not None else None
 
 
 # Built once, its parameters bound at each call: a consumer walks a series a page at a time, and

@@ -174,14 +174,9 @@ class SampleList(Out):
     next: str | None
 
 
-class LatestOut(Out):
-    series: int
-    metric: str
-    unit: str
-    database: str | None
-    province: str | None
-    time: dt.datetime
-    value: float
+class LatestOut(SampleOut):
+    """A series' latest sample, with how current its source is."""
+
     as_of: dt.datetime | None
     stale: bool
 
