@@ -19,6 +19,10 @@ import signal
 import sys
 import threading
 
+# Commands that rebuild the rollups, copy the store or touch no figure: a time zone changed
+# since the rollups were cut does not stop them (metrics/startup.py).
+ZONE_FREE = ("rollups", "upgrade", "backup", "restore", "audit", "users", "api-tokens")
+
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m metrics", description="IOC collectors and store")
@@ -72,7 +76,13 @@ def main(argv: list[str] | None = None) -> int:
     from metrics.startup import StartupFailed, start
 
     try:  # the scheduler also runs the configured jobs (the weekly briefing): their settings are checked too
-        started = start(args.config, checks=[check_jobs] if args.command == "scheduler" else [])
+        started = start(
+            args.config,
+            checks=[check_jobs] if args.command == "scheduler" else [],
+            # these rebuild the rollups, copy the store or touch no figure: a zone changed does not stop them
+            rollups_in_zone=args.command
+            not in ("rollups", "upgrade", "backup", "restore", "audit", "users", "api-tokens"),
+        )
     except StartupFailed as failure:
         return failure.report()
     config, store = started.config, started.store

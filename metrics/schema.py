@@ -140,6 +140,9 @@ data_version = Table(
     # Raw samples before this time were removed by the retention (their rollups stay): a rebuild
     # of the rollups starts here.
     Column("raw_kept_from", BigInteger, nullable=False, server_default="0"),
+    # The UTC offset (seconds) the rollups' local days and weeks were cut with (app.timezone's
+    # when they were written); NULL until a start-up records it.
+    Column("rollups_offset", BigInteger),
 )
 
 backfills = Table(

@@ -56,8 +56,14 @@ def configure_logging() -> None:
         logging.getLogger(noisy).setLevel(logging.WARNING)
 
 
-def start(settings_file: Path | str | None = None, checks: Iterable[Callable[[Config], object]] = ()) -> Started:
-    """Configuration, logging, local time, language and an upgraded store, or StartupFailed."""
+def start(
+    settings_file: Path | str | None = None,
+    checks: Iterable[Callable[[Config], object]] = (),
+    rollups_in_zone: bool = True,
+) -> Started:
+    """Configuration, logging, local time, language and an upgraded store, or StartupFailed.
+    rollups_in_zone: refuse a store whose rollups were cut in another time zone (every entry
+    point that reads or writes figures; not the commands that rebuild them or copy the store)."""
     configure_logging()
     try:
         config = load_config(settings_file)
@@ -75,8 +81,33 @@ def start(settings_file: Path | str | None = None, checks: Iterable[Callable[[Co
             f"IOC cannot start: the store {described(config.store_url)} is unreachable or cannot be upgraded: {error}"
         )
         raise StartupFailed(EXIT_STORE, message) from None
+    if rollups_in_zone:
+        _check_rollups_zone(store, config)
     logging.getLogger("ioc").info("store %s ready (data folder %s)", store.describe(), config.data_dir)
     return Started(config, store)
+
+
+def _check_rollups_zone(store: Store, config: Config) -> None:
+    """The rollups' days and weeks were cut at local midnight: read with another zone, every
+    day's figure would mix two days. A store that has not recorded its zone takes this one."""
+    made_with = store.rollups_offset()
+    if made_with is None:
+        store.record_rollups_offset()
+        return
+    if made_with != localtime.offset():
+        raise StartupFailed(
+            EXIT_CONFIG,
+            f"IOC cannot start: the store's daily and weekly rollups were cut in UTC{_utc(made_with)}, but "
+            f"app.timezone is '{config.settings.app.timezone}' (UTC{_utc(localtime.offset())}): rebuild them with "
+            "'python -m metrics rollups rebuild' (days before the raw samples' retention keep their old cut), "
+            "or set app.timezone back",
+        )
+
+
+def _utc(seconds: int) -> str:
+    sign = "+" if seconds >= 0 else "-"
+    hours, minutes = divmod(abs(seconds) // 60, 60)
+    return f"{sign}{hours:02d}:{minutes:02d}"
 
 
 def described(url: str) -> str:

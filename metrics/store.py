@@ -22,7 +22,7 @@ from sqlalchemy import Engine, create_engine, delete, event, func, insert, selec
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import make_url
 
-from base.localtime import bucket_start
+from base.localtime import bucket_start, offset
 from base.problems import Problem
 from metrics import outliers, rollups
 from metrics.schema import (
@@ -469,9 +469,20 @@ class Store:
             connection.execute(
                 update(data_version)
                 .where(data_version.c.id == 1)
-                .values(version=data_version.c.version + 1, updated_at=time.time())
+                .values(version=data_version.c.version + 1, updated_at=time.time(), rollups_offset=offset())
             )
         return read
+
+    def rollups_offset(self) -> int | None:
+        """The UTC offset the rollups were cut with (None: not recorded yet)."""
+        with self.engine.connect() as connection:
+            found = connection.execute(select(data_version.c.rollups_offset).where(data_version.c.id == 1)).scalar()
+        return int(found) if found is not None else None
+
+    def record_rollups_offset(self) -> None:
+        """Record the configured zone's offset as the one the rollups were cut with."""
+        with self._writing(), self.engine.begin() as connection:
+            connection.execute(update(data_version).where(data_version.c.id == 1).values(rollups_offset=offset()))
 
     def raw_kept_from(self) -> int:
         """Raw samples before this time were removed by the retention (0: none ever were)."""

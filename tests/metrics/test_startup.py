@@ -61,3 +61,29 @@ def test_a_job_module_that_cannot_be_imported_is_a_configuration_error(config_co
     config_copy.write_text(settings, encoding="utf-8")
     done = start("metrics scheduler", {"IOC_CONFIG": str(config_copy), "IOC_DATA_DIR": str(tmp_path)})
     assert done.returncode == 2 and "scheduler.jobs[0]: cannot import 'briefings.nope'" in done.stderr
+
+
+def test_a_store_whose_rollups_were_cut_in_another_zone_is_refused_until_they_are_rebuilt(config_copy, tmp_path):
+    env = {**os.environ, "IOC_CONFIG": str(config_copy), "IOC_DATA_DIR": str(tmp_path)}
+
+    def run(*args: str) -> subprocess.CompletedProcess:
+        return subprocess.run(
+            [sys.executable, "-m", "metrics", *args], cwd=REPO, env=env, capture_output=True, text=True, timeout=90
+        )
+
+    assert run("collect", "--source", "demo-kcb").returncode == 0  # a new store takes the zone it is given
+    settings = config_copy.read_text(encoding="utf-8")
+    config_copy.write_text(
+        settings.replace('timezone = "Asia/Ho_Chi_Minh"', 'timezone = "Asia/Tokyo"'), encoding="utf-8"
+    )
+    refused = run("collect", "--source", "demo-kcb")
+    assert refused.returncode == 2 and "Traceback" not in refused.stderr
+    assert "rollups were cut in UTC+07:00, but app.timezone is 'Asia/Tokyo' (UTC+09:00)" in refused.stderr
+    assert "python -m metrics rollups rebuild" in refused.stderr
+    assert run("rollups", "rebuild").returncode == 0  # the command that mends it is not refused
+    assert run("collect", "--source", "demo-kcb").returncode == 0
+    from metrics.store import Store
+
+    store = Store(f"sqlite:///{tmp_path / 'ioc.sqlite3'}")
+    assert store.rollups_offset() == 9 * 3600
+    store.engine.dispose()
