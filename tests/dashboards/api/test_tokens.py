@@ -106,3 +106,21 @@ def test_every_call_answered_or_refused_is_in_the_audit_log(read_api):
     consumer = api_consumers.by_token(read_api.store, token)
     assert {e["actor"] for e in entries[2:]} == {consumer.actor}
     assert entries[0]["actor"] == "" and entries[0]["address"] == "127.0.0.1"
+
+
+def test_with_redis_as_the_cache_a_tokens_rate_is_counted_across_the_workers(read_api):
+    """Production runs several workers: each counting on its own would multiply the rate."""
+    import dataclasses
+
+    from dashboards.webapp import create_app
+    from tests.conftest import empty_redis
+
+    url, _client = empty_redis(9)  # a database of this test's own
+    config = dataclasses.replace(read_api.config, cache_url=url)
+    workers = [create_app(config, read_api.store).server.test_client() for _ in range(2)]
+    token = read_api.token("busy", per_minute=4)
+    headers = {"Authorization": f"Bearer {token}"}
+    answered = [workers[i % 2].get("/api/v1/catalogue/units", headers=headers).status_code for i in range(4)]
+    assert answered == [200] * 4
+    for worker in workers:  # the fifth call is refused whichever worker takes it
+        assert worker.get("/api/v1/catalogue/units", headers=headers).status_code == 429
