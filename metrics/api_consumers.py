@@ -7,22 +7,19 @@ refuses the token from the next call on.
 
 from __future__ import annotations
 
-import hashlib
-import secrets
 import time
 from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import bindparam, insert, select, update
+from sqlalchemy import insert, select, update
 
 from base.catalogue import Catalogue
 from base.provinces import provinces
-from metrics import audit
+from metrics import audit, secret_tokens
 from metrics.schema import api_consumers
 from metrics.store import Store
 
-TOKEN_BYTES = 32
 TOKEN_PREFIX = "ioc_"  # a token found in a log or a repository says what it is
 MAX_PER_MINUTE = 6000
 
@@ -81,10 +78,6 @@ def _consumer(row: Any) -> Consumer:
     return Consumer(row.id, row.name, scope, row.per_minute, row.created_at, row.created_by, row.revoked_at)
 
 
-def _hash(token: str) -> str:
-    return hashlib.sha256(token.encode("utf-8", "replace")).hexdigest()
-
-
 def checked_scope(
     catalogue: Catalogue, units: Iterable[str] = (), province_codes: Iterable[str] = (), metrics: Iterable[str] = ()
 ) -> Scope:
@@ -109,14 +102,14 @@ def add(store: Store, name: str, scope: Scope, per_minute: int, *, actor: str = 
         raise ConsumerError("a consumer needs a name (who reads with this token)")
     if not 1 <= per_minute <= MAX_PER_MINUTE:
         raise ConsumerError(f"calls a minute must be between 1 and {MAX_PER_MINUTE}, not {per_minute}")
-    token = TOKEN_PREFIX + secrets.token_urlsafe(TOKEN_BYTES)
+    token, token_hash = secret_tokens.new(TOKEN_PREFIX)
     now = time.time()
     values = {name: " ".join(sorted(getattr(scope, name))) for name in ("units", "provinces", "metrics")}
     with store.engine.begin() as connection:
         key = connection.execute(
             insert(api_consumers).values(
                 name=name,
-                token_hash=_hash(token),
+                token_hash=token_hash,
                 per_minute=per_minute,
                 created_at=now,
                 created_by=actor[:200],
@@ -150,15 +143,8 @@ def found(store: Store, consumer_id: int) -> Consumer | None:
 
 def by_token(store: Store, token: str) -> Consumer | None:
     """The consumer this token belongs to (revoked or not), else None."""
-    if not token or len(token) > 200:
-        return None
-    with store.engine.connect() as connection:
-        row = connection.execute(_BY_HASH, {"token_hash": _hash(token)}).first()
+    row = secret_tokens.row_of(store, api_consumers, token)
     return _consumer(row) if row is not None else None
-
-
-# Built once: every call of the API looks its token up.
-_BY_HASH = select(api_consumers).where(api_consumers.c.token_hash == bindparam("token_hash"))
 
 
 def listed(store: Store) -> list[Consumer]:

@@ -7,19 +7,15 @@ Revoking a device refuses its token from the next poll on; nothing else changes.
 
 from __future__ import annotations
 
-import hashlib
-import secrets
 import time
 from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy import insert, select, update
 
-from metrics import audit
+from metrics import audit, secret_tokens
 from metrics.schema import screen_devices
 from metrics.store import Store
-
-TOKEN_BYTES = 32
 
 
 class DeviceError(ValueError):
@@ -53,18 +49,14 @@ def _device(row: Any) -> Device:
     return Device(row.id, row.screen, row.label, row.created_at, row.revoked_at)
 
 
-def _hash(token: str) -> str:
-    return hashlib.sha256(token.encode("utf-8", "replace")).hexdigest()
-
-
 def add(store: Store, screen: str, label: str, *, actor: str = "command line") -> tuple[Device, str]:
     """A new device for screen, and its token (shown once: it is not kept)."""
-    token = secrets.token_urlsafe(TOKEN_BYTES)
+    token, token_hash = secret_tokens.new()
     now = time.time()
     with store.engine.begin() as connection:
         key = connection.execute(
             insert(screen_devices).values(
-                screen=screen, label=label[:200] or screen, token_hash=_hash(token), created_at=now
+                screen=screen, label=label[:200] or screen, token_hash=token_hash, created_at=now
             )
         ).inserted_primary_key
     assert key is not None  # an insert of one row
@@ -94,10 +86,7 @@ def found(store: Store, device_id: int) -> Device | None:
 
 def by_token(store: Store, token: str) -> Device | None:
     """The device this token belongs to (revoked or not), else None."""
-    if not token or len(token) > 200:
-        return None
-    with store.engine.connect() as connection:
-        row = connection.execute(select(screen_devices).where(screen_devices.c.token_hash == _hash(token))).first()
+    row = secret_tokens.row_of(store, screen_devices, token)
     return _device(row) if row is not None else None
 
 
