@@ -72,7 +72,8 @@ def register(server: Flask, reader: Reader, actions: Actions, limiter: Limiter) 
             ROOT + endpoint.path, endpoint=f"api_{endpoint.name}", view_func=shared(_view(endpoint, reader))
         )
 
-    the_document = json.dumps(document(ENDPOINTS, settings), ensure_ascii=False).encode()
+    spec = document(ENDPOINTS, settings)
+    the_document = json.dumps(spec, ensure_ascii=False).encode()
 
     @server.route(API_PREFIX + "openapi.json")
     def openapi_document() -> Response:
@@ -80,7 +81,7 @@ def register(server: Flask, reader: Reader, actions: Actions, limiter: Limiter) 
 
     @server.route(API_PREFIX)
     def reference_page() -> Response:
-        page = answered(reference.page(json.loads(the_document)).encode(), "public, max-age=300", "text/html")
+        page = answered(reference.page(spec).encode(), "public, max-age=300", "text/html")
         page.vary.update(("Accept-Language", "Cookie"))  # in the reader's language: a cache keeps one of each
         return page
 

@@ -118,7 +118,7 @@ def _one_series(call: Call) -> SeriesRow:
     if not (
         scope.allows("metrics", row.metric)
         and scope.allows("units", row.unit)
-        and (not scope.provinces or row.province in scope.provinces)
+        and scope.allows("provinces", row.province)  # a whole unit's series ("") is no province's
     ):
         raise ApiError("out-of-scope", _("This token does not reach series {id}.").format(id=series_id))
     return row
